@@ -1,0 +1,10 @@
+from django.contrib.admin.views.decorators import staff_member_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from avatars.selectors import provider_health_summary
+
+
+@staff_member_required
+def provider_health(request: HttpRequest) -> HttpResponse:
+    return render(request, "avatars/health.html", {"summary": provider_health_summary()})

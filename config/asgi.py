@@ -1,0 +1,25 @@
+"""ASGI entry point: HTTP first (so apps are loaded), then the WebSocket routes of each app."""
+
+import os
+
+from django.core.asgi import get_asgi_application
+
+from config.env_select import settings_module
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings_module())
+django_asgi_app = get_asgi_application()
+
+from channels.auth import AuthMiddlewareStack  # noqa: E402
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+
+from config.routing import websocket_urlpatterns  # noqa: E402
+
+application = ProtocolTypeRouter(
+    {
+        "http": django_asgi_app,
+        "websocket": AllowedHostsOriginValidator(
+            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+        ),
+    }
+)

@@ -1,0 +1,70 @@
+"""Demo data for the embedded default. Idempotent: run it as often as you like."""
+
+from django.contrib.auth.models import User
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from classrooms.services import course_create, professor_create, roster_student_add
+from interviews.services import candidate_profile_ensure, question_bank_seed
+
+DEMO_PASSWORD = "mockingbird-demo"  # noqa: S105  (a documented demo login, not a secret)
+
+STUDENTS = [
+    ("Ada Lovelace", "ada@example.edu", "Strong in maths, new to statistics."),
+    ("Ben Okafor", "ben@example.edu", "Biology major; prefers worked examples."),
+    ("Chen Wei", "chen@example.edu", "Second-year economics; quiet in class."),
+    ("Dana Cohen", "dana@example.edu", "Returning student; strong writer."),
+    ("Eli Santos", "eli@example.edu", "Computer science; likes to code things up."),
+]
+COURSE_DESCRIPTION = (
+    "Introductory statistics: sampling, distributions, confidence intervals and hypothesis "
+    "testing, with an emphasis on reasoning about uncertainty."
+)
+TEACHING_STYLE = (
+    "Warm and Socratic. Starts from a concrete example, asks one question at a time, "
+    "and lets students reach the idea themselves before naming it."
+)
+
+
+class Command(BaseCommand):
+    help = "Create the demo candidate, the demo professor with a five-student course, and the question bank."
+
+    @transaction.atomic
+    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+        created = question_bank_seed()
+        candidate, was_created = User.objects.get_or_create(
+            username="candidate", defaults={"email": "candidate@example.com"}
+        )
+        if was_created:
+            candidate.set_password(DEMO_PASSWORD)
+            candidate.save(update_fields=["password"])
+        candidate_profile_ensure(user=candidate)
+        professor = professor_create(
+            username="professor",
+            email="professor@example.edu",
+            password=DEMO_PASSWORD,
+            display_name="Professor Rivera",
+            teaching_style=TEACHING_STYLE,
+            consent=True,
+        )
+        course = course_create(
+            professor=professor,
+            title="STAT 101: Reasoning with Data",
+            description=COURSE_DESCRIPTION,
+        )
+        for name, email, background in STUDENTS:
+            roster_student_add(course=course, name=name, email=email, background=background)
+        admin, was_created = User.objects.get_or_create(
+            username="admin", defaults={"email": "admin@example.com", "is_staff": True}
+        )
+        if was_created:
+            admin.is_superuser = True
+            admin.set_password(DEMO_PASSWORD)
+            admin.save()
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new bank questions)."))
+        self.stdout.write(
+            "Demo logins (password for all: mockingbird-demo):\n"
+            "  candidate  -> mock interviews   http://127.0.0.1:8000/accounts/login/\n"
+            "  professor  -> classroom sessions\n"
+            "  admin      -> staff admin        http://127.0.0.1:8000/admin/"
+        )

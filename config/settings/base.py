@@ -1,0 +1,248 @@
+"""All settings, read from the environment in one place (django-environ).
+
+Every variable is listed with a comment in `.env.example`. With none set, the product runs on its
+embedded defaults: SQLite under `var/`, the in-memory channel layer, local providers and console
+email. `DATABASE_URL` switches to PostgreSQL (psycopg 3), `REDIS_URL` to the Redis channel layer and
+cache, and each provider variable to the real vendor client.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+VAR_DIR = BASE_DIR / "var"
+
+env = environ.Env()
+
+
+def _read_dot_env(path: Path) -> None:
+    """Load KEY=VALUE lines that the real environment does not set. Empty values mean "unset",
+    so a copy of .env.example with blanks keeps every default."""
+    for raw in path.read_text().splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.partition("=")
+        value = value.strip().strip("'\"")
+        if value:
+            os.environ.setdefault(key.strip(), value)
+
+
+if env.bool("DJANGO_READ_DOT_ENV_FILE", default=True) and (BASE_DIR / ".env").exists():
+    _read_dot_env(BASE_DIR / ".env")
+
+DJANGO_ENV = env.str("DJANGO_ENV", default="development")
+
+# --- Core -----------------------------------------------------------------------------------
+SECRET_KEY = env.str("SECRET_KEY", default="dev-insecure-mockingbird-key-change-me-in-production")
+DEBUG = env.bool("DEBUG", default=True)
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+SITE_NAME = "Mockingbird"
+
+INSTALLED_APPS = [
+    "daphne",  # first, so `runserver` is ASGI
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "channels",
+    "config.apps.MockingbirdConfig",
+    "avatars",
+    "interviews",
+    "classrooms",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "config.middleware.PermissionsPolicyMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+ASGI_APPLICATION = "config.asgi.application"
+WSGI_APPLICATION = None
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "config.context_processors.site",
+            ],
+        },
+    },
+]
+
+# --- Data -----------------------------------------------------------------------------------
+DATABASES = {
+    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'mockingbird.sqlite3'}"),
+}
+DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL + a busy timeout let several connections (daphne's thread pool) write without
+    # "database is locked" errors; IMMEDIATE avoids upgrade deadlocks in write transactions.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+else:
+    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=0))
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env.str("REDIS_URL", default="")
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {
+                "hosts": [REDIS_URL],
+                "prefix": env.str("CHANNEL_LAYER_PREFIX", default="mockingbird"),
+                "group_expiry": 3600,
+                "capacity": 1000,
+            },
+        }
+    }
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env.str("CHANNEL_LAYER_PREFIX", default="mockingbird"),
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Auth -----------------------------------------------------------------------------------
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
+
+# --- Email ----------------------------------------------------------------------------------
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+vars().update(EMAIL_CONFIG)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Mockingbird <noreply@localhost>")
+
+# --- I18N / static --------------------------------------------------------------------------
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env.str("TIME_ZONE", default="UTC")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = env.path("STATIC_ROOT", default=str(VAR_DIR / "static"))
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
+MEDIA_URL = "/media/"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = DEBUG
+
+# Uploads: course material and recorded audio have their own, stricter limits in forms.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# --- Providers (the real vendor is used when selected; its key is then required) -------------
+PROVIDER_TIMEOUT = env.float("PROVIDER_TIMEOUT", default=15.0)
+PROVIDER_MAX_RETRIES = env.int("PROVIDER_MAX_RETRIES", default=3)
+
+AVATAR_PROVIDER = env.str("AVATAR_PROVIDER", default="local")  # local | heygen | liveavatar
+HEYGEN_API_KEY = env.str("HEYGEN_API_KEY", default="")
+HEYGEN_BASE_URL = env.str("HEYGEN_BASE_URL", default="https://api.heygen.com")
+LIVEAVATAR_API_KEY = env.str("LIVEAVATAR_API_KEY", default="")
+LIVEAVATAR_BASE_URL = env.str("LIVEAVATAR_BASE_URL", default="https://api.liveavatar.com")
+AVATAR_DEFAULT_ID = env.str("AVATAR_DEFAULT_ID", default="")
+AVATAR_DEFAULT_VOICE = env.str("AVATAR_DEFAULT_VOICE", default="")
+AVATAR_MAX_CONCURRENT = env.int("AVATAR_MAX_CONCURRENT", default=25)
+AVATAR_PRICE_PER_MINUTE = env.float("AVATAR_PRICE_PER_MINUTE", default=0.10)
+AVATAR_IDLE_TIMEOUT = env.int("AVATAR_IDLE_TIMEOUT", default=300)
+AVATAR_MAX_DURATION = env.int("AVATAR_MAX_DURATION", default=3600)
+AVATAR_HEARTBEAT_TIMEOUT = env.int("AVATAR_HEARTBEAT_TIMEOUT", default=120)
+AVATAR_REAPER_INTERVAL = env.int("AVATAR_REAPER_INTERVAL", default=60)
+# The LiveKit browser client is loaded only when a HeyGen provider is selected.
+LIVEKIT_CLIENT_URL = env.str(
+    "LIVEKIT_CLIENT_URL",
+    default="https://cdn.jsdelivr.net/npm/livekit-client@2.5.7/dist/livekit-client.umd.min.js",
+)
+LIVEKIT_CLIENT_SRI = env.str("LIVEKIT_CLIENT_SRI", default="")
+
+TRANSCRIBER = env.str("TRANSCRIBER", default="local")  # local | deepgram
+DEEPGRAM_API_KEY = env.str("DEEPGRAM_API_KEY", default="")
+DEEPGRAM_BASE_URL = env.str("DEEPGRAM_BASE_URL", default="https://api.deepgram.com")
+DEEPGRAM_MODEL = env.str("DEEPGRAM_MODEL", default="nova-3")
+
+LLM_PROVIDER = env.str("LLM_PROVIDER", default="local")  # local | openai
+OPENAI_API_KEY = env.str("OPENAI_API_KEY", default="")
+OPENAI_BASE_URL = env.str("OPENAI_BASE_URL", default="")
+OPENAI_MODEL = env.str("OPENAI_MODEL", default="gpt-4o-mini")
+OPENAI_COACH_MODEL = env.str("OPENAI_COACH_MODEL", default="") or OPENAI_MODEL
+
+MEETING_PROVIDER = env.str("MEETING_PROVIDER", default="local")  # local | zoom
+ZOOM_ACCOUNT_ID = env.str("ZOOM_ACCOUNT_ID", default="")
+ZOOM_CLIENT_ID = env.str("ZOOM_CLIENT_ID", default="")
+ZOOM_CLIENT_SECRET = env.str("ZOOM_CLIENT_SECRET", default="")
+ZOOM_SDK_KEY = env.str("ZOOM_SDK_KEY", default="")
+ZOOM_SDK_SECRET = env.str("ZOOM_SDK_SECRET", default="")
+ZOOM_WEBHOOK_SECRET = env.str("ZOOM_WEBHOOK_SECRET", default="")
+ZOOM_API_BASE_URL = env.str("ZOOM_API_BASE_URL", default="https://api.zoom.us/v2")
+ZOOM_OAUTH_URL = env.str("ZOOM_OAUTH_URL", default="https://zoom.us/oauth/token")
+
+WEBRTC_ICE_SERVERS = env.json("WEBRTC_ICE_SERVERS", default=[])
+
+# --- Product limits -------------------------------------------------------------------------
+INTERVIEW_MAX_FOLLOWUPS = env.int("INTERVIEW_MAX_FOLLOWUPS", default=1)
+WS_MAX_MESSAGE_BYTES = env.int("WS_MAX_MESSAGE_BYTES", default=64 * 1024)
+WS_MAX_AUDIO_CHUNK_BYTES = env.int("WS_MAX_AUDIO_CHUNK_BYTES", default=256 * 1024)
+# Rate limits: "count/period-seconds" per user.
+RATE_LIMITS = {
+    "interview_start": env.str("RATE_LIMIT_INTERVIEW_START", default="20/3600"),
+    "class_session_start": env.str("RATE_LIMIT_CLASS_SESSION_START", default="10/3600"),
+    "question_generate": env.str("RATE_LIMIT_QUESTION_GENERATE", default="20/3600"),
+    "feedback_request": env.str("RATE_LIMIT_FEEDBACK_REQUEST", default="120/3600"),
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {"django.channels.server": {"level": "WARNING"}},
+}

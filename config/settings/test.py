@@ -1,0 +1,31 @@
+"""Test settings: fast hashing, in-memory email, explicit hosts for WebSocket origin checks."""
+
+from .base import *  # noqa: F403
+from .base import env
+
+DJANGO_ENV = "test"
+DEBUG = False
+SECRET_KEY = "test-secret-key-not-for-production-0123456789abcdefghijklmnopqrstuvwxyz"
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Background loops (reaper, keep-alive) are started explicitly by the tests that need them.
+AVATAR_BACKGROUND_LOOPS = env.bool("AVATAR_BACKGROUND_LOOPS", default=False)
+
+# Browser tests run the app in a forked daphne process, which must share the test database:
+# an SQLite test database therefore lives in a file, not in memory.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405
+CHANNEL_LAYERS["default"].setdefault("CONFIG", {})  # noqa: F405
+if REDIS_URL:  # noqa: F405
+    # A private prefix per test run: parallel runs on one Redis never see each other's groups.
+    import os as _os
+
+    CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"mbtest{_os.getpid()}"  # noqa: F405
+    CACHES["default"]["KEY_PREFIX"] = f"mbtest{_os.getpid()}"  # noqa: F405

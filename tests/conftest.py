@@ -1,0 +1,257 @@
+"""Shared test fixtures: the network guard, personas, WebSocket and browser harnesses."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import shutil
+import socket
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from asgiref.sync import sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.test import Client
+
+from tests import factories
+
+# --- Network guard ---------------------------------------------------------------------------
+
+_real_connect = socket.socket.connect
+_real_connect_ex = socket.socket.connect_ex
+_real_getaddrinfo = socket.getaddrinfo
+
+
+def _is_loopback(host: Any) -> bool:
+    if isinstance(host, bytes):
+        host = host.decode()
+    if not isinstance(host, str):
+        return False
+    if host in ("localhost", "", "testserver"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]").split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+def _check_address(sock: socket.socket, address: Any) -> None:
+    if sock.family == getattr(socket, "AF_UNIX", None):
+        return
+    host = address[0] if isinstance(address, tuple) else address
+    if not _is_loopback(host):
+        raise RuntimeError(f"Test tried to reach a non-loopback address: {address!r}")
+
+
+def _guarded_connect(self: socket.socket, address: Any) -> Any:
+    _check_address(self, address)
+    return _real_connect(self, address)
+
+
+def _guarded_connect_ex(self: socket.socket, address: Any) -> Any:
+    _check_address(self, address)
+    return _real_connect_ex(self, address)
+
+
+def _guarded_getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+    if host is not None and not _is_loopback(host):
+        raise RuntimeError(f"Test tried to resolve a non-loopback host: {host!r}")
+    return _real_getaddrinfo(host, *args, **kwargs)
+
+
+@pytest.fixture(autouse=True)
+def network_guard(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail any test that opens a connection to anything but loopback."""
+    monkeypatch.setattr(socket.socket, "connect", _guarded_connect)
+    monkeypatch.setattr(socket.socket, "connect_ex", _guarded_connect_ex)
+    monkeypatch.setattr(socket, "getaddrinfo", _guarded_getaddrinfo)
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache_and_providers() -> Iterator[None]:
+    from django.core.cache import cache
+
+    from avatars.providers.registry import reset_providers
+
+    cache.clear()
+    reset_providers()
+    yield
+    reset_providers()
+
+
+# --- Personas --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def candidate(db: Any):
+    return factories.make_user("alice")
+
+
+@pytest.fixture
+def other_candidate(db: Any):
+    return factories.make_user("bob")
+
+
+@pytest.fixture
+def professor(db: Any):
+    return factories.make_professor("prof_rivera")
+
+
+@pytest.fixture
+def other_professor(db: Any):
+    return factories.make_professor("prof_other")
+
+
+@pytest.fixture
+def staff(db: Any):
+    return factories.make_user("staffer", staff=True)
+
+
+@pytest.fixture
+def anonymous() -> None:
+    return None
+
+
+@pytest.fixture
+def client_for(db: Any) -> Callable[[Any], Client]:
+    """A test client logged in as the given user (or anonymous for None)."""
+
+    def make(user: Any) -> Client:
+        client = Client()
+        if user is not None:
+            client.force_login(getattr(user, "user", user))
+        return client
+
+    return make
+
+
+# --- WebSockets --------------------------------------------------------------------------------
+
+
+def _session_cookie(user: Any) -> str:
+    client = Client()
+    client.force_login(getattr(user, "user", user))
+    return client.cookies["sessionid"].value
+
+
+@pytest.fixture
+def ws_connect() -> Callable[..., Any]:
+    """Open a WebSocket through the full ASGI stack (origin check, auth middleware, routing).
+
+    Returns (communicator, connected, close_code). Always `await communicator.disconnect()`.
+    """
+    from config.asgi import application
+
+    async def connect(
+        path: str, user: Any = None, *, origin: str = "http://testserver"
+    ) -> tuple[WebsocketCommunicator, bool, Any]:
+        headers = [(b"host", b"testserver")]
+        if origin:
+            headers.append((b"origin", origin.encode()))
+        if user is not None:
+            cookie = await sync_to_async(_session_cookie)(user)
+            headers.append((b"cookie", f"sessionid={cookie}".encode()))
+        communicator = WebsocketCommunicator(application, path, headers=headers)
+        connected, code = await communicator.connect(timeout=5)
+        return communicator, connected, code
+
+    return connect
+
+
+# --- Live server and browser -----------------------------------------------------------------
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+    "--use-fake-ui-for-media-stream",
+    "--use-fake-device-for-media-stream",
+    "--autoplay-policy=no-user-gesture-required",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def live_server_url(transactional_db: Any, settings: Any) -> Iterator[str]:
+    """A real daphne process serving the app (and its WebSockets) on a free loopback port.
+
+    It is forked after the test database exists, so it shares that database; tests that use
+    it see their data committed (transactional_db).
+    """
+    from daphne.testing import DaphneProcess
+    from django.db import connections
+
+    def get_application() -> Any:
+        from config.asgi import application
+
+        return application
+
+    connections.close_all()
+    process = DaphneProcess("127.0.0.1", get_application)
+    process.start()
+    process.ready.wait(timeout=30)
+    if process.errors.empty() is False:
+        raise RuntimeError(f"daphne failed: {process.errors.get()}")
+    url = f"http://127.0.0.1:{process.port.value}"
+    try:
+        yield url
+    finally:
+        process.terminate()
+        process.join(timeout=10)
+
+
+def chromium_available() -> bool:
+    return os.path.exists(CHROMIUM) or shutil.which("chromium") is not None
+
+
+@pytest.fixture
+def _playwright_browser() -> Iterator[Any]:
+    """Chromium for one test. Function-scoped on purpose: Playwright's sync API runs an event
+    loop in this thread, and Django refuses database work while one runs, so the browser
+    must be gone before the test database is flushed."""
+    if not chromium_available():
+        if os.environ.get("E2E_REQUIRED") == "1":
+            pytest.fail(f"E2E_REQUIRED=1 but Chromium is missing at {CHROMIUM}")
+        pytest.skip(f"Chromium not found at {CHROMIUM}: apt-get install chromium to run these")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:  # pragma: no cover
+        if os.environ.get("E2E_REQUIRED") == "1":
+            raise
+        pytest.skip("playwright is not installed (make test installs it)")
+    os.environ.setdefault("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium"),
+            args=CHROMIUM_ARGS,
+            headless=True,
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def browser_context(_playwright_browser: Any) -> Iterator[Any]:
+    """A fresh browser context (cookies, storage) per test; microphone permission granted."""
+    context = _playwright_browser.new_context(
+        permissions=["microphone"], viewport={"width": 1280, "height": 900}
+    )
+    context.set_default_timeout(15_000)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(browser_context: Any) -> Any:
+    return browser_context.new_page()
