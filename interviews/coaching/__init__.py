@@ -1,0 +1,19 @@
+"""Coaching: turns an answer into feedback (one schema for every engine).
+
+Public interface (used by interview services and consumers):
+- `AnswerInput`: what the coach needs to know about one answer.
+- `local_feedback(answer) -> dict`: deterministic, no network.
+- `generate_feedback(answer)`: async iterator of events: zero or more
+  `{"type": "partial", "text": ...}` while an engine streams, then exactly one
+  `{"type": "final", "feedback": <feedback dict>}`. Raises `ProviderError` when the
+  configured model fails (callers then mark the attempt feedback_failed).
+
+The feedback dict (FEEDBACK_SCHEMA in schema.py):
+  overall: float 1-5; dimensions: {name: {score, quotes, supported}}; star: {part: quote|None};
+  strengths: [str]; improvements: [str]; outline: [str]; follow_up: str|None;
+  delivery: {words, duration_seconds, wpm, fillers, filler_per_minute, long_pauses}
+"""
+
+from interviews.coaching.engine import AnswerInput, generate_feedback, local_feedback
+
+__all__ = ["AnswerInput", "generate_feedback", "local_feedback"]
