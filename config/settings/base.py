@@ -223,8 +223,17 @@ ZOOM_SDK_SECRET = env.str("ZOOM_SDK_SECRET", default="")
 ZOOM_WEBHOOK_SECRET = env.str("ZOOM_WEBHOOK_SECRET", default="")
 ZOOM_API_BASE_URL = env.str("ZOOM_API_BASE_URL", default="https://api.zoom.us/v2")
 ZOOM_OAUTH_URL = env.str("ZOOM_OAUTH_URL", default="https://zoom.us/oauth/token")
+ZOOM_HOST_USER = env.str("ZOOM_HOST_USER", default="")
+ZOOM_WEBHOOK_WINDOW = env.int("ZOOM_WEBHOOK_WINDOW", default=300)
 
 WEBRTC_ICE_SERVERS = env.json("WEBRTC_ICE_SERVERS", default=[])
+
+# Classroom sessions
+CLASS_SESSION_MAX_DURATION = env.int("CLASS_SESSION_MAX_DURATION", default=7200)
+CLASS_ROOM_SILENT_MINUTES = env.int("CLASS_ROOM_SILENT_MINUTES", default=3)
+CLASS_MATERIAL_MAX_BYTES = env.int("CLASS_MATERIAL_MAX_BYTES", default=1_000_000)
+CLASS_MAX_ROOMS = env.int("CLASS_MAX_ROOMS", default=60)
+CLASS_DEPLOY_STALE_SECONDS = env.int("CLASS_DEPLOY_STALE_SECONDS", default=120)
 
 # --- Product limits -------------------------------------------------------------------------
 INTERVIEW_MAX_FOLLOWUPS = env.int("INTERVIEW_MAX_FOLLOWUPS", default=1)
