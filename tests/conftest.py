@@ -269,3 +269,135 @@ def browser_context(_playwright_browser: Any) -> Iterator[Any]:
 @pytest.fixture
 def page(browser_context: Any) -> Any:
     return browser_context.new_page()
+
+
+# --- Fake provider server (avatars/fake) ------------------------------------------------------
+
+FAKE_KEYS = {
+    "HEYGEN_API_KEY": "fake-heygen-key-7Qx2LEAKCHECK",
+    "LIVEAVATAR_API_KEY": "fake-liveavatar-key-9Wm4LEAKCHECK",
+    "DEEPGRAM_API_KEY": "fake-deepgram-key-3Rt8LEAKCHECK",
+    "OPENAI_API_KEY": "sk-fake-openai-key-5Zp1LEAKCHECK",
+    "ZOOM_CLIENT_SECRET": "fake-zoom-secret-6Yn0LEAKCHECK",
+    "ZOOM_SDK_SECRET": "fake-zoom-sdk-secret-2Kd5LEAKCHECK",
+}
+
+
+class FakeProviders:
+    """Handle on the fake provider server (see avatars/fake/__init__.py for knobs)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.keys = dict(FAKE_KEYS)
+
+    def _call(self, method: str, path: str, payload: Any = None) -> Any:
+        import httpx
+
+        response = httpx.request(method, self.url + path, json=payload, timeout=10)
+        response.raise_for_status()
+        return response.json()
+
+    def knobs(self, **knobs: Any) -> dict[str, Any]:
+        """`knobs(heygen={"latency": 0.2}, heygen_new={"fail": "429", "fail_times": 1})`."""
+        return self._call("POST", "/_control/knobs", knobs)
+
+    def state(self) -> dict[str, Any]:
+        return self._call("GET", "/_control/state")
+
+    def reset(self) -> None:
+        self._call("POST", "/_control/reset")
+
+    def configure(
+        self,
+        settings: Any,
+        avatar: str | None = None,
+        transcriber: str | None = None,
+        llm: str | None = None,
+        meetings: str | None = None,
+    ) -> None:
+        """Point the product's real clients at this server (pytest-django `settings`)."""
+        from avatars.providers.registry import reset_providers
+
+        for name, value in self.keys.items():
+            setattr(settings, name, value)
+        settings.ZOOM_ACCOUNT_ID = "fake-zoom-account"
+        settings.ZOOM_CLIENT_ID = "fake-zoom-client"
+        settings.ZOOM_SDK_KEY = "fake-zoom-sdk-key"
+        settings.HEYGEN_BASE_URL = self.url + "/heygen"
+        settings.LIVEAVATAR_BASE_URL = self.url + "/liveavatar"
+        settings.DEEPGRAM_BASE_URL = self.url + "/deepgram"
+        settings.OPENAI_BASE_URL = self.url + "/openai/v1"
+        settings.ZOOM_API_BASE_URL = self.url + "/zoom/v2"
+        settings.ZOOM_OAUTH_URL = self.url + "/zoom/oauth/token"
+        if avatar:
+            settings.AVATAR_PROVIDER = avatar
+            if avatar == "liveavatar":
+                settings.AVATAR_DEFAULT_ID = "0f9a3c64-0000-4000-8000-000000000001"
+            elif avatar == "heygen":
+                settings.AVATAR_DEFAULT_ID = "Ann_Therapist_public"
+        if transcriber:
+            settings.TRANSCRIBER = transcriber
+        if llm:
+            settings.LLM_PROVIDER = llm
+        if meetings:
+            settings.MEETING_PROVIDER = meetings
+        # Only the configured keys are valid at the fake: a wrong key gets the vendor's 401.
+        self.knobs(
+            heygen={"api_key": self.keys["HEYGEN_API_KEY"]},
+            liveavatar={"api_key": self.keys["LIVEAVATAR_API_KEY"]},
+            deepgram={"api_key": self.keys["DEEPGRAM_API_KEY"]},
+            openai={"api_key": self.keys["OPENAI_API_KEY"]},
+            zoom={"api_key": self.keys["ZOOM_CLIENT_SECRET"]},
+        )
+        reset_providers()
+
+
+@pytest.fixture(scope="session")
+def _fake_provider_server() -> Iterator[FakeProviders]:
+    """One fake provider server per test session, in a subprocess (it holds no database)."""
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    import httpx
+
+    port = _free_port()
+    root = Path(__file__).resolve().parents[1]
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "run_fake_providers", "--port", str(port)],
+        cwd=root,
+        env={**os.environ, "DJANGO_READ_DOT_ENV_FILE": "false"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            httpx.get(url + "/_control/state", timeout=1).raise_for_status()
+            break
+        except httpx.HTTPError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                raise RuntimeError(
+                    "fake provider server did not start: "
+                    + (process.stderr.read().decode()[-2000:] if process.stderr else "")
+                ) from None
+            time.sleep(0.1)
+    try:
+        yield FakeProviders(url)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture
+def fake_providers(_fake_provider_server: FakeProviders) -> FakeProviders:
+    """The fake provider server, reset for this test. Call `.configure(settings, ...)` to
+    point the real clients at it."""
+    _fake_provider_server.reset()
+    return _fake_provider_server
