@@ -1,1 +1,7 @@
-websocket_urlpatterns: list = []
+from django.urls import path
+
+from interviews.consumers import InterviewConsumer
+
+websocket_urlpatterns = [
+    path("ws/interviews/<uuid:public_id>/", InterviewConsumer.as_asgi()),
+]

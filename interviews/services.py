@@ -1,11 +1,51 @@
-"""Interview services (writes). Views and consumers call these; nothing else saves models."""
+"""Interview services (writes). Views and consumers call these; nothing else saves models.
+
+Every status change goes through `config.lifecycle.transition` (conditional UPDATE + event row),
+so a late or duplicated event (a second "speak ended", a feedback result arriving after the
+candidate ended the interview) can never move an interview backwards: it raises
+`InvalidTransition`, or is a no-op, and the caller reports it.
+"""
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser
+import logging
+import random
+import re
+from dataclasses import dataclass
+from typing import Any
 
-from interviews.models import BankQuestion, CandidateProfile
+from asgiref.sync import async_to_sync
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from avatars.providers.base import ChatMessage, ProviderError
+from avatars.providers.registry import get_language_model
+from config.lifecycle import InvalidTransition, transition
+from config.ratelimit import rate_limit_hit
+from interviews.coaching import AnswerInput
+from interviews.models import (
+    Attempt,
+    AttemptEvent,
+    BankQuestion,
+    CandidateProfile,
+    FollowUp,
+    InterviewEvent,
+    InterviewQuestion,
+    MockInterview,
+)
 from interviews.question_bank import QUESTIONS
+
+logger = logging.getLogger(__name__)
+
+S = MockInterview.Status
+A = Attempt.Status
+
+MAX_SEGMENT_CHARS = 4000
+MAX_TRANSCRIPT_CHARS = 20000
+MAX_GENERATED_QUESTION_CHARS = 300
 
 
 def candidate_profile_ensure(*, user: AbstractBaseUser) -> CandidateProfile:
@@ -23,3 +63,615 @@ def question_bank_seed() -> int:
         )
         created += was_created
     return created
+
+
+# --- Lifecycle helpers ----------------------------------------------------------------------
+
+
+def interview_transition(
+    *,
+    interview: MockInterview,
+    to: str,
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+    fields: dict[str, Any] | None = None,
+) -> bool:
+    return transition(
+        interview,
+        to,
+        transitions=MockInterview.TRANSITIONS,
+        event_model=InterviewEvent,
+        event_fk="interview",
+        reason=reason,
+        data=data,
+        fields=fields,
+    )
+
+
+def attempt_transition(
+    *,
+    attempt: Attempt,
+    to: str,
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+    fields: dict[str, Any] | None = None,
+) -> bool:
+    return transition(
+        attempt,
+        to,
+        transitions=Attempt.TRANSITIONS,
+        event_model=AttemptEvent,
+        event_fk="attempt",
+        reason=reason,
+        data=data,
+        fields=fields,
+    )
+
+
+# --- Setup: choosing and generating questions -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class InterviewSpec:
+    target_role: str
+    role_family: str = ""
+    company: str = ""
+    seniority: str = MockInterview.Seniority.MID
+    interview_type: str = MockInterview.InterviewType.BEHAVIOURAL
+    job_description: str = ""
+    persona: str = MockInterview.Persona.NEUTRAL
+    question_count: int = 5
+    competencies: tuple[str, ...] = ()
+
+
+def normalise_question(text: str) -> str:
+    """Comparison key for de-duplication: lower case, words only."""
+    return " ".join(re.findall(r"[a-z0-9']+", text.lower()))
+
+
+def bank_questions_pick(
+    *,
+    role_family: str,
+    interview_type: str,
+    competencies: tuple[str, ...] = (),
+    count: int,
+    rng: random.Random | None = None,
+) -> list[BankQuestion]:
+    """Pick `count` distinct active bank questions suiting the role, type and competencies.
+
+    Questions tagged for the role come first, then untagged ("any role") ones; competencies
+    are spread round-robin so five questions do not all test the same thing.
+    """
+    rng = rng or random.Random()  # noqa: S311 (not security relevant)
+    qs = BankQuestion.objects.filter(is_active=True)
+    if interview_type in ("behavioural", "technical"):
+        qs = qs.filter(interview_type=interview_type)
+    if competencies:
+        qs = qs.filter(competency__in=competencies)
+    pool = list(qs)
+    if not pool and competencies:  # nothing matches the filters: relax the competencies
+        return bank_questions_pick(
+            role_family=role_family, interview_type=interview_type, count=count, rng=rng
+        )
+
+    def rank(q: BankQuestion) -> int:
+        if role_family and role_family in (q.roles or []):
+            return 0
+        if not q.roles:
+            return 1
+        return 2 if role_family else 1
+
+    rng.shuffle(pool)
+    pool.sort(key=rank)
+    by_competency: dict[str, list[BankQuestion]] = {}
+    for question in pool:
+        if rank(question) < 2:
+            by_competency.setdefault(question.competency, []).append(question)
+    leftovers = [q for q in pool if rank(q) == 2]
+    picked: list[BankQuestion] = []
+    while len(picked) < count and any(by_competency.values()):
+        for bucket in list(by_competency.values()):
+            if bucket and len(picked) < count:
+                picked.append(bucket.pop(0))
+    picked.extend(leftovers[: max(0, count - len(picked))])
+    return picked
+
+
+GENERATED_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["questions"],
+    "properties": {
+        "questions": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["text", "competency"],
+                "properties": {
+                    "text": {"type": "string"},
+                    "competency": {"type": "string"},
+                },
+            },
+        }
+    },
+}
+
+
+def _generation_messages(spec: InterviewSpec, count: int) -> list[ChatMessage]:
+    competencies = ", ".join(BankQuestion.Competency.values)
+    return [
+        ChatMessage(
+            role="system",
+            content=(
+                "You write interview questions for a mock interview. Return JSON only. Each "
+                "question is one or two sentences, answerable in two minutes, specific to the "
+                f"job description, and tagged with one competency from: {competencies}."
+            ),
+        ),
+        ChatMessage(
+            role="user",
+            content=(
+                f"Role: {spec.target_role} ({spec.seniority})\nCompany: {spec.company or '-'}\n"
+                f"Interview type: {spec.interview_type}\nWrite {count} questions.\n"
+                f"Job description:\n{spec.job_description[:6000]}"
+            ),
+        ),
+    ]
+
+
+def validate_generated_questions(
+    payload: Any, *, exclude: set[str], limit: int
+) -> list[tuple[str, str]]:
+    """Keep well-formed, new questions from a model's JSON: (text, competency) pairs."""
+    items = payload.get("questions") if isinstance(payload, dict) else None
+    if not isinstance(items, list):
+        return []
+    seen = set(exclude)
+    valid: list[tuple[str, str]] = []
+    for item in items:
+        if not isinstance(item, dict):
+            continue
+        text = item.get("text")
+        competency = item.get("competency")
+        if not isinstance(text, str):
+            continue
+        text = " ".join(text.split())
+        if not 15 <= len(text) <= MAX_GENERATED_QUESTION_CHARS:
+            continue
+        key = normalise_question(text)
+        if not key or key in seen:
+            continue
+        if competency not in BankQuestion.Competency.values:
+            competency = BankQuestion.Competency.BEHAVIOURAL
+        seen.add(key)
+        valid.append((text, competency))
+        if len(valid) >= limit:
+            break
+    return valid
+
+
+def generate_questions(
+    *, user_id: int, spec: InterviewSpec, count: int, exclude: set[str]
+) -> list[tuple[str, str]]:
+    """Ask the configured language model for questions from the job description.
+
+    Returns [] when no model is configured or it fails (the bank covers the interview);
+    raises RateLimited when the candidate generated too often.
+    """
+    model = get_language_model()
+    if model is None or not spec.job_description.strip() or count <= 0:
+        return []
+    rate_limit_hit(user_id=user_id, action="question_generate")
+    try:
+        payload = async_to_sync(model.complete_json)(
+            _generation_messages(spec, count),
+            schema_name="interview_questions",
+            schema=GENERATED_SCHEMA,
+        )
+    except ProviderError as exc:
+        logger.warning("Question generation failed: %s", exc)
+        return []
+    return validate_generated_questions(payload, exclude=exclude, limit=count)
+
+
+def interview_create(*, owner: AbstractBaseUser, spec: InterviewSpec) -> MockInterview:
+    """Create an interview with its questions. Rate limited (`interview_start`).
+
+    With a language model and a job description, up to half of the questions are generated
+    (validated, de-duplicated against each other and the bank picks); the rest come from the
+    curated bank. The model call happens before the write transaction.
+    """
+    rate_limit_hit(user_id=owner.pk, action="interview_start")
+    count = max(1, min(int(spec.question_count), 10))
+    want_generated = (count + 1) // 2 if spec.job_description.strip() else 0
+    bank = bank_questions_pick(
+        role_family=spec.role_family,
+        interview_type=spec.interview_type,
+        competencies=spec.competencies,
+        count=count,
+    )
+    generated: list[tuple[str, str]] = []
+    if want_generated and get_language_model() is not None:
+        generated = generate_questions(
+            user_id=owner.pk,
+            spec=spec,
+            count=want_generated,
+            exclude={normalise_question(q.text) for q in bank},
+        )
+    bank = bank[: max(0, count - len(generated))]
+    with transaction.atomic():
+        interview = MockInterview.objects.create(
+            owner=owner,
+            target_role=spec.target_role,
+            role_family=spec.role_family,
+            company=spec.company,
+            seniority=spec.seniority,
+            interview_type=spec.interview_type,
+            job_description=spec.job_description,
+            persona=spec.persona,
+            question_count=len(bank) + len(generated),
+        )
+        InterviewEvent.objects.create(interview=interview, to_status=interview.status)
+        rows = [
+            InterviewQuestion(
+                interview=interview,
+                text=q.text,
+                competency=q.competency,
+                source=InterviewQuestion.Source.BANK,
+                bank_question=q,
+            )
+            for q in bank
+        ] + [
+            InterviewQuestion(
+                interview=interview,
+                text=text,
+                competency=competency,
+                source=InterviewQuestion.Source.GENERATED,
+            )
+            for text, competency in generated
+        ]
+        # Interleave generated questions after the first bank question (a familiar opener).
+        if generated and bank:
+            rows = [rows[0], *rows[len(bank) :], *rows[1 : len(bank)]]
+        for order, row in enumerate(rows, start=1):
+            row.order = order
+        InterviewQuestion.objects.bulk_create(rows)
+    return interview
+
+
+# --- The live interview -----------------------------------------------------------------------
+
+
+def _current_question(interview: MockInterview) -> InterviewQuestion:
+    return InterviewQuestion.objects.get(interview=interview, order=interview.current_index + 1)
+
+
+def interview_open(*, interview: MockInterview) -> bool:
+    """The page connected for the first time: created -> warm_up (no-op later)."""
+    if interview.status != S.CREATED:
+        return False
+    try:
+        return interview_transition(interview=interview, to=S.WARM_UP, reason="page connected")
+    except InvalidTransition:
+        interview.refresh_from_db()
+        return False
+
+
+def interview_attach_avatar(*, interview: MockInterview, session_id: int | None) -> None:
+    MockInterview.objects.filter(pk=interview.pk).update(avatar_session_id=session_id)
+    interview.avatar_session_id = session_id
+
+
+def interview_next(*, interview: MockInterview) -> MockInterview:
+    """Start the first question (from warm_up) or move on after feedback.
+
+    Completes the interview after the last question. Raises InvalidTransition out of state.
+    """
+    with transaction.atomic():
+        interview.refresh_from_db()
+        if interview.status == S.WARM_UP:
+            interview_transition(
+                interview=interview,
+                to=S.ASKING,
+                reason="first question",
+                fields={"started_at": timezone.now(), "current_index": 0},
+            )
+            return interview
+        if interview.status != S.FEEDBACK:
+            raise InvalidTransition("MockInterview", interview.status, S.ASKING)
+        if interview.current_index + 1 >= interview.question_count:
+            return interview_complete(interview=interview, reason="last question answered")
+        interview_transition(
+            interview=interview,
+            to=S.ASKING,
+            reason="next question",
+            fields={
+                "current_index": interview.current_index + 1,
+                "current_attempt": None,
+                "current_follow_up": None,
+            },
+        )
+    return interview
+
+
+def interview_complete(*, interview: MockInterview, reason: str = "") -> MockInterview:
+    """Finish the interview (idempotent). Unsubmitted recordings stay as they are."""
+    interview.refresh_from_db()
+    if interview.status == S.COMPLETED:
+        return interview
+    interview_transition(
+        interview=interview,
+        to=S.COMPLETED,
+        reason=reason or "ended by candidate",
+        fields={"completed_at": timezone.now(), "current_follow_up": None},
+    )
+    return interview
+
+
+def interview_abandon(*, interview: MockInterview, reason: str = "") -> MockInterview:
+    interview.refresh_from_db()
+    if interview.is_finished:
+        return interview
+    interview_transition(
+        interview=interview,
+        to=S.ABANDONED,
+        reason=reason or "abandoned",
+        fields={"completed_at": timezone.now()},
+    )
+    return interview
+
+
+def interview_listen(*, interview: MockInterview, reason: str = "") -> Attempt:
+    """The question (or follow-up) was spoken: open a new recording attempt and listen."""
+    with transaction.atomic():
+        interview.refresh_from_db()
+        if interview.status not in (S.ASKING, S.FOLLOW_UP, S.FEEDBACK):
+            raise InvalidTransition("MockInterview", interview.status, S.LISTENING)
+        question = _current_question(interview)
+        follow_up = interview.current_follow_up if interview.status == S.FOLLOW_UP else None
+        if interview.status == S.FOLLOW_UP and follow_up is None:
+            raise InvalidTransition("MockInterview", interview.status, S.LISTENING)
+        kind = Attempt.Kind.FOLLOW_UP if follow_up else Attempt.Kind.ANSWER
+        number = (
+            Attempt.objects.filter(question=question, kind=kind).aggregate(n=Max("number"))["n"]
+            or 0
+        ) + 1
+        attempt = Attempt.objects.create(
+            question=question, number=number, kind=kind, follow_up=follow_up
+        )
+        AttemptEvent.objects.create(attempt=attempt, to_status=attempt.status)
+        fields: dict[str, Any] = {"current_attempt": attempt}
+        if not follow_up:
+            fields["current_follow_up"] = None
+        interview_transition(
+            interview=interview, to=S.LISTENING, reason=reason or "listening", fields=fields
+        )
+    return attempt
+
+
+def interview_retry_question(*, interview: MockInterview) -> Attempt:
+    """ "Try again" after feedback: a new answer attempt to the same question."""
+    interview.refresh_from_db()
+    if interview.status != S.FEEDBACK:
+        raise InvalidTransition("MockInterview", interview.status, S.LISTENING)
+    MockInterview.objects.filter(pk=interview.pk).update(current_follow_up=None)
+    interview.current_follow_up = None
+    return interview_listen(interview=interview, reason="try again")
+
+
+def _recording_attempt(interview: MockInterview) -> Attempt:
+    interview.refresh_from_db()
+    attempt = interview.current_attempt
+    if interview.status != S.LISTENING or attempt is None or attempt.status != A.RECORDING:
+        raise InvalidTransition("MockInterview", interview.status, "recording")
+    return attempt
+
+
+def attempt_add_segment(
+    *,
+    interview: MockInterview,
+    text: str,
+    source: str,
+    words: list[dict[str, Any]] | None = None,
+    end_seconds: float = 0.0,
+) -> Attempt:
+    """Save one final transcript segment the moment it arrives (before anything can fail)."""
+    text = " ".join(text.split())[:MAX_SEGMENT_CHARS]
+    with transaction.atomic():
+        attempt = _recording_attempt(interview)
+        attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        if attempt.status != A.RECORDING:
+            raise InvalidTransition("Attempt", attempt.status, "recording")
+        if not text:
+            return attempt
+        if len(attempt.transcript) + len(text) > MAX_TRANSCRIPT_CHARS:
+            raise ValueError("The answer is too long.")
+        attempt.segments = [*attempt.segments, {"text": text, "source": source}]
+        attempt.transcript = " ".join(s["text"] for s in attempt.segments)
+        clean_words = [
+            {"word": str(w.get("word", ""))[:64], "start": w.get("start"), "end": w.get("end")}
+            for w in (words or [])[:2000]
+            if isinstance(w, dict)
+        ]
+        attempt.word_timings = [*attempt.word_timings, *clean_words]
+        attempt.audio_duration = max(attempt.audio_duration, float(end_seconds or 0))
+        attempt.save(update_fields=["segments", "transcript", "word_timings", "audio_duration"])
+    return attempt
+
+
+def attempt_discard(*, interview: MockInterview) -> Attempt:
+    """ "Start over": forget the recording and transcript so far; no model is called."""
+    with transaction.atomic():
+        attempt = _recording_attempt(interview)
+        Attempt.objects.filter(pk=attempt.pk, status=A.RECORDING).update(
+            segments=[], transcript="", word_timings=[], audio_duration=0
+        )
+        attempt.refresh_from_db()
+    return attempt
+
+
+def attempt_submit(*, interview: MockInterview, duration: float | None = None) -> Attempt:
+    """ "Finish answer": the attempt is saved as submitted before any model call."""
+    with transaction.atomic():
+        attempt = _recording_attempt(interview)
+        if not attempt.transcript.strip():
+            raise ValueError("Say or type an answer before finishing.")
+        fields: dict[str, Any] = {"submitted_at": timezone.now()}
+        if duration and 0 < duration < 3600 and duration > attempt.audio_duration:
+            fields["audio_duration"] = round(float(duration), 2)
+        attempt_transition(attempt=attempt, to=A.SUBMITTED, reason="finished", fields=fields)
+        interview_transition(interview=interview, to=S.PROCESSING, reason="answer submitted")
+    return attempt
+
+
+def attempt_answer_input(*, attempt: Attempt) -> AnswerInput:
+    attempt = Attempt.objects.select_related("question__interview", "follow_up").get(pk=attempt.pk)
+    question = attempt.question
+    interview = question.interview
+    return AnswerInput(
+        question=attempt.follow_up.text if attempt.follow_up else question.text,
+        transcript=attempt.transcript,
+        competency=question.competency,
+        words=list(attempt.word_timings),
+        duration_seconds=attempt.audio_duration,
+        role=interview.target_role,
+        company=interview.company,
+        job_description=interview.job_description,
+        persona=interview.persona,
+    )
+
+
+def attempt_update_best(*, question: InterviewQuestion) -> Attempt | None:
+    """Exactly one best answer per question: highest overall score, the latest on ties."""
+    with transaction.atomic():
+        scored = list(
+            Attempt.objects.select_for_update()
+            .filter(question=question, kind=Attempt.Kind.ANSWER, status=A.SCORED)
+            .exclude(overall=None)
+            .order_by("-overall", "-number")
+        )
+        best = scored[0] if scored else None
+        Attempt.objects.filter(question=question, is_best=True).exclude(
+            pk=getattr(best, "pk", None)
+        ).update(is_best=False)
+        if best is not None and not best.is_best:
+            Attempt.objects.filter(pk=best.pk).update(is_best=True)
+            best.is_best = True
+    return best
+
+
+def attempt_record_feedback(*, attempt: Attempt, feedback: dict[str, Any]) -> Attempt:
+    """Store the coach's feedback; the interview shows it unless it already moved on."""
+    overall = feedback.get("overall")
+    overall = float(overall) if isinstance(overall, int | float) else None
+    with transaction.atomic():
+        attempt_transition(
+            attempt=attempt,
+            to=A.SCORED,
+            reason="feedback ready",
+            fields={
+                "feedback": feedback,
+                "overall": overall,
+                "feedback_error": "",
+                "scored_at": timezone.now(),
+            },
+        )
+        attempt_update_best(question=attempt.question)
+        attempt.refresh_from_db()
+        _interview_after_processing(attempt, reason="feedback ready")
+    return attempt
+
+
+def attempt_fail_feedback(*, attempt: Attempt, reason: str) -> Attempt:
+    """The model failed: keep the answer, show "Retry feedback"."""
+    with transaction.atomic():
+        attempt_transition(
+            attempt=attempt,
+            to=A.FEEDBACK_FAILED,
+            reason=reason,
+            fields={"feedback_error": reason[:500]},
+        )
+        _interview_after_processing(attempt, reason="feedback failed")
+    return attempt
+
+
+def _interview_after_processing(attempt: Attempt, *, reason: str) -> None:
+    interview = MockInterview.objects.get(questions__attempts=attempt)
+    if interview.status == S.PROCESSING and interview.current_attempt_id == attempt.pk:
+        interview_transition(interview=interview, to=S.FEEDBACK, reason=reason)
+
+
+def attempt_retry_feedback(*, interview: MockInterview) -> Attempt:
+    """ "Retry feedback" after a model failure: submitted again, processing again."""
+    with transaction.atomic():
+        interview.refresh_from_db()
+        attempt = interview.current_attempt
+        if interview.status != S.FEEDBACK or attempt is None or attempt.status != A.FEEDBACK_FAILED:
+            raise InvalidTransition("MockInterview", interview.status, S.PROCESSING)
+        attempt_transition(attempt=attempt, to=A.SUBMITTED, reason="retry feedback")
+        interview_transition(interview=interview, to=S.PROCESSING, reason="retry feedback")
+    return attempt
+
+
+def follow_ups_left(*, question: InterviewQuestion) -> int:
+    return max(0, settings.INTERVIEW_MAX_FOLLOWUPS - question.follow_ups.count())
+
+
+def interview_begin_follow_up(*, interview: MockInterview) -> bool:
+    """feedback -> follow_up while the follow-up is being written and spoken."""
+    interview.refresh_from_db()
+    attempt = interview.current_attempt
+    if interview.status != S.FEEDBACK or attempt is None or attempt.status != A.SCORED:
+        raise InvalidTransition("MockInterview", interview.status, S.FOLLOW_UP)
+    if follow_ups_left(question=attempt.question) <= 0:
+        return False
+    return interview_transition(
+        interview=interview, to=S.FOLLOW_UP, reason="answer left a gap", fields={}
+    )
+
+
+def follow_up_create(*, interview: MockInterview, text: str, gap: str = "") -> FollowUp:
+    with transaction.atomic():
+        interview.refresh_from_db()
+        attempt = interview.current_attempt
+        if interview.status != S.FOLLOW_UP or attempt is None:
+            raise InvalidTransition("MockInterview", interview.status, S.FOLLOW_UP)
+        follow_up = FollowUp.objects.create(
+            question_id=attempt.question_id,
+            prompted_by=attempt,
+            text=" ".join(text.split())[:1000],
+            gap=gap[:1000],
+        )
+        MockInterview.objects.filter(pk=interview.pk).update(current_follow_up=follow_up)
+        interview.current_follow_up = follow_up
+    return follow_up
+
+
+def follow_up_skip(*, interview: MockInterview) -> MockInterview:
+    """Skip the follow-up: back to the feedback of the answer that prompted it."""
+    with transaction.atomic():
+        interview.refresh_from_db()
+        follow_up = interview.current_follow_up
+        attempt = interview.current_attempt
+        in_follow_up_answer = (
+            interview.status == S.LISTENING
+            and attempt is not None
+            and attempt.kind == Attempt.Kind.FOLLOW_UP
+        )
+        if interview.status != S.FOLLOW_UP and not in_follow_up_answer:
+            raise InvalidTransition("MockInterview", interview.status, S.FEEDBACK)
+        back_to = attempt
+        if in_follow_up_answer and attempt is not None:
+            back_to = attempt.follow_up.prompted_by if attempt.follow_up else None
+            if attempt.status == A.RECORDING and not attempt.transcript:
+                attempt.delete()
+        elif follow_up is not None:
+            back_to = follow_up.prompted_by
+        interview_transition(
+            interview=interview,
+            to=S.FEEDBACK,
+            reason="follow-up skipped",
+            fields={"current_follow_up": None, "current_attempt": back_to},
+        )
+    return interview

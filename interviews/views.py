@@ -1,16 +1,61 @@
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+
+from avatars.providers.registry import get_transcriber
+from config.ratelimit import RateLimited
+from interviews import selectors, services
+from interviews.forms import NewInterviewForm
 
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "interviews/dashboard.html", {})
+    interviews = selectors.interviews_for_dashboard(user=request.user)
+    return render(request, "interviews/dashboard.html", {"interviews": interviews})
 
 
 @login_required
 def new(request: HttpRequest) -> HttpResponse:
-    return render(request, "interviews/dashboard.html", {})
+    form = NewInterviewForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            interview = services.interview_create(owner=request.user, spec=form.spec())
+        except RateLimited as exc:
+            form.add_error(None, str(exc))
+        else:
+            return redirect("interviews:interview", public_id=interview.public_id)
+    return render(request, "interviews/new.html", {"form": form})
+
+
+@login_required
+def interview(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    obj = selectors.interview_for_owner(public_id=public_id, user=request.user)
+    if obj.is_finished:
+        return redirect("interviews:report", public_id=obj.public_id)
+    config = {
+        "ws_path": f"/ws/interviews/{obj.public_id}/",
+        "question_count": obj.question_count,
+        "avatar_provider": settings.AVATAR_PROVIDER,
+        "live_audio": bool(get_transcriber().supports_live_audio),
+        "livekit_client_url": settings.LIVEKIT_CLIENT_URL,
+        "livekit_client_sri": settings.LIVEKIT_CLIENT_SRI,
+        "max_audio_chunk_bytes": settings.WS_MAX_AUDIO_CHUNK_BYTES,
+        "report_url": reverse("interviews:report", args=[obj.public_id]),
+        "persona": obj.persona,
+    }
+    return render(request, "interviews/interview.html", {"interview": obj, "config": config})
+
+
+@login_required
+def report(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    obj = selectors.interview_with_questions(public_id=public_id, user=request.user)
+    return render(request, "interviews/report.html", {"interview": obj})
 
 
 @login_required
