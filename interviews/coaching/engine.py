@@ -1,8 +1,7 @@
-"""Placeholder engine (replaced by the full local coach): keeps the interface stable."""
+"""The coaching entry points: one input type, one output schema, the engine chosen by settings."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,25 +18,30 @@ class AnswerInput:
     company: str = ""
     job_description: str = ""
     persona: str = "neutral"
+    seniority: str = ""
+    interview_type: str = ""
 
 
 def local_feedback(answer: AnswerInput) -> dict[str, Any]:
-    words = re.findall(r"[\w']+", answer.transcript)
-    has_result = bool(
-        re.search(r"\b(result|increased|reduced|saved|improved)\b", answer.transcript, re.I)
-    )
-    overall = 1.0 + min(2.0, len(words) / 60) + (1.0 if has_result else 0.0)
-    return {
-        "overall": round(min(5.0, overall), 1),
-        "dimensions": {},
-        "star": {},
-        "strengths": [],
-        "improvements": [] if has_result else ["Say what the result was, with a number."],
-        "outline": [],
-        "follow_up": None if has_result else "What was the measurable result of what you did?",
-        "delivery": {"words": len(words), "duration_seconds": answer.duration_seconds},
-    }
+    """Deterministic feedback (FEEDBACK_SCHEMA) without any network call."""
+    from interviews.coaching.local import local_coach
+
+    return dict(local_coach(answer))
 
 
 async def generate_feedback(answer: AnswerInput) -> AsyncIterator[dict[str, Any]]:
-    yield {"type": "final", "feedback": local_feedback(answer)}
+    """Feedback events for the configured engine (settings.LLM_PROVIDER).
+
+    Yields zero or more `{"type": "partial", ...}` events, then exactly one
+    `{"type": "final", "feedback": {...}}`. A model failure raises `ProviderError`.
+    """
+    from avatars.providers.registry import get_language_model
+
+    model = get_language_model()
+    if model is None:
+        yield {"type": "final", "feedback": local_feedback(answer)}
+        return
+    from interviews.coaching.openai_coach import stream_model_feedback
+
+    async for event in stream_model_feedback(answer, model):
+        yield event

@@ -1,0 +1,168 @@
+"""The model coach: the same feedback schema, produced by a language model as strict structured
+output (`LanguageModel.complete_json` with `MODEL_SCHEMA`), then checked like every engine:
+quotes not found in the transcript are dropped and their dimensions marked unsupported.
+
+Delivery is never judged by the model: it cannot hear the answer. The measured metrics and the
+delivery score come from the local coach, and the model receives them as facts to comment on.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator
+from typing import Any
+
+from avatars.providers.base import ChatMessage, LanguageModel, ProviderError
+from interviews.coaching.engine import AnswerInput
+from interviews.coaching.local import local_coach
+from interviews.coaching.schema import DIMENSION_LABELS, MODEL_SCHEMA, Feedback, clip, finalise
+
+SCHEMA_NAME = "interview_feedback"
+MAX_TRANSCRIPT_CHARS = 12_000
+MAX_JOB_DESCRIPTION_CHARS = 3_000
+MAX_TOKENS = 1_600
+
+RUBRIC = """Score each dimension from 1 to 5:
+- structure_star: 5 = situation, task, action and result all clear and in order; 3 = two or
+  three parts; 1 = no story.
+- specificity_evidence: 5 = several concrete numbers, dates, names of tools, systems or people;
+  3 = some detail but vague; 1 = generic statements only.
+- impact_results: 5 = a measurable outcome with its business or user effect; 3 = an outcome
+  without numbers; 1 = no outcome at all.
+- relevance: 5 = answers exactly the question asked, for this role; 1 = off topic.
+- delivery: judge only from the measured metrics given (pace, fillers, pauses, length).
+Also consider ownership: candidates should say what THEY did ("I"), not only the team ("we")."""
+
+PERSONA_TONE = {
+    "friendly": "Be warm and encouraging, while still honest about gaps.",
+    "neutral": "Be direct and neutral.",
+    "tough": "Be demanding: name weaknesses plainly, as a skeptical interviewer would.",
+}
+
+
+def build_messages(answer: AnswerInput, local: Feedback) -> list[ChatMessage]:
+    """The prompt: rubric and rules as system message, the interview context as user message."""
+    delivery = local["delivery"]
+    system = "\n".join(
+        [
+            "You are an experienced interview coach reviewing one answer from a mock interview.",
+            RUBRIC,
+            "Rules:",
+            "- Every quote MUST be copied word for word from the candidate's answer (whole "
+            "sentences or exact fragments). Never paraphrase inside quotes. Quotes that are not "
+            "in the answer are discarded and the score is marked unsupported.",
+            "- A score of 3 or more needs at least one quote; a low score may rest on something "
+            "missing (then give no quote).",
+            "- star: the verbatim sentence for each part, or null when it is missing.",
+            "- strengths and improvements: at most 4 each, specific to this answer, addressed to "
+            "the candidate.",
+            "- outline: 4-5 short lines for a better version of THIS story (do not invent facts; "
+            "use placeholders like [number] where the candidate must supply one).",
+            "- follow_up: one short question (max 25 words) about the biggest gap: no result -> "
+            "ask for a measurable result (follow_up_reason no_result); mostly 'we' -> ask what "
+            "they personally did (ownership); no specifics -> ask for numbers or tools "
+            "(no_specifics); no context -> ask for the situation (no_context). Null when the "
+            "answer is complete.",
+            "- Judge observable content only; never infer emotion, confidence or personality.",
+            f"- Tone: {PERSONA_TONE.get(answer.persona, PERSONA_TONE['neutral'])}",
+        ]
+    )
+    transcript = answer.transcript
+    truncated = len(transcript) > MAX_TRANSCRIPT_CHARS
+    if truncated:
+        transcript = transcript[:MAX_TRANSCRIPT_CHARS]
+    context = {
+        "role": clip(answer.role, 120),
+        "company": clip(answer.company, 120),
+        "seniority": clip(answer.seniority, 60),
+        "interview_type": answer.interview_type,
+        "competency": answer.competency,
+        "interviewer_persona": answer.persona,
+        "job_description": (answer.job_description or "")[:MAX_JOB_DESCRIPTION_CHARS],
+    }
+    measured = {
+        "words": delivery["words"],
+        "duration_seconds": delivery["duration_seconds"],
+        "duration_source": delivery["duration_source"],
+        "words_per_minute": delivery["wpm"],
+        "filler_words": delivery["filler_counts"],
+        "fillers_per_minute": delivery["filler_per_minute"],
+        "pauses_over_2_5_s": delivery["long_pauses"],
+        "target_length_seconds": "60-120",
+    }
+    user = "\n\n".join(
+        [
+            "Interview context (JSON):\n" + json.dumps(context, ensure_ascii=False),
+            f"Question:\n{answer.question}",
+            "Candidate's answer (transcript"
+            + (", truncated" if truncated else "")
+            + "):\n<<<\n"
+            + transcript
+            + "\n>>>",
+            "Measured delivery (facts, not to be re-estimated):\n"
+            + json.dumps(measured, ensure_ascii=False),
+        ]
+    )
+    return [ChatMessage(role="system", content=system), ChatMessage(role="user", content=user)]
+
+
+def merge_model_output(raw: Any, answer: AnswerInput, local: Feedback) -> Feedback:
+    """The model's judgement plus our measurements, quote-checked (`finalise`)."""
+    if not isinstance(raw, dict) or not isinstance(raw.get("dimensions"), dict):
+        raise ProviderError(
+            "the model returned feedback in an unexpected shape",
+            permanent=False,
+            provider="openai",
+            code="bad_output",
+        )
+    dimensions = dict(raw["dimensions"])
+    local_delivery = local["dimensions"]["delivery"]
+    dimensions["delivery"] = {
+        "score": local_delivery["score"],
+        "quotes": local_delivery["quotes"],
+        "note": local_delivery["note"],
+    }
+    merged = {**raw, "dimensions": dimensions}
+    return finalise(
+        merged,
+        transcript=answer.transcript,
+        delivery=local["delivery"],
+        engine="openai",
+        signals=local["signals"],
+    )
+
+
+async def stream_model_feedback(
+    answer: AnswerInput, model: LanguageModel
+) -> AsyncIterator[dict[str, Any]]:
+    """Events for the page: the measured delivery first (instant), then the model's verdict."""
+    local = local_coach(answer)
+    if local["delivery"]["words"] == 0:
+        yield {"type": "final", "feedback": dict(local)}
+        return
+    delivery = local["delivery"]
+    pace = f"{delivery['wpm']} words per minute, " if delivery["wpm"] is not None else ""
+    yield {
+        "type": "partial",
+        "stage": "delivery",
+        "text": f"Measured: {pace}{delivery['fillers']} filler words, "
+        f"{delivery['long_pauses']} long pauses. The coach is reading your answer…",
+        "delivery": dict(delivery),
+    }
+    raw = await model.complete_json(
+        build_messages(answer, local),
+        schema_name=SCHEMA_NAME,
+        schema=MODEL_SCHEMA,
+        max_tokens=MAX_TOKENS,
+    )
+    feedback = merge_model_output(raw, answer, local)
+    for name, dim in feedback["dimensions"].items():
+        yield {
+            "type": "partial",
+            "stage": "dimension",
+            "dimension": name,
+            "text": f"{DIMENSION_LABELS[name]}: {dim['score']}/5",
+            "score": dim["score"],
+            "supported": dim["supported"],
+        }
+    yield {"type": "final", "feedback": dict(feedback)}
