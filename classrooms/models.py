@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import secrets
+import uuid
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
+
+from config.lifecycle import LifecycleEvent
 
 
 class ProfessorProfile(models.Model):
@@ -24,6 +30,11 @@ class ProfessorProfile(models.Model):
         return self.display_name
 
     @property
+    def has_clone(self) -> bool:
+        """A personal avatar or voice is configured (needs consent to be used)."""
+        return bool(self.avatar_id or self.voice_id)
+
+    @property
     def has_consent(self) -> bool:
         return self.likeness_consent_at is not None
 
@@ -32,6 +43,7 @@ class Course(models.Model):
     professor = models.ForeignKey(
         ProfessorProfile, on_delete=models.CASCADE, related_name="courses"
     )
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     title = models.CharField(max_length=200)
     description = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -59,3 +71,214 @@ class RosterStudent(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def new_join_token() -> str:
+    """At least 256 bits of randomness: the student's only credential."""
+    return secrets.token_urlsafe(32)
+
+
+SHORT_CODE_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"  # no 0/o, 1/l/i: easy to read aloud
+
+
+def new_short_code(length: int = 10) -> str:
+    return "".join(secrets.choice(SHORT_CODE_ALPHABET) for _ in range(length))
+
+
+class CourseMaterial(models.Model):
+    """A text or Markdown document the tutors may quote from (stored, then chunked)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="materials")
+    title = models.CharField(max_length=200)
+    file = models.FileField(upload_to="course-material/%Y/%m/", blank=True)
+    content_type = models.CharField(max_length=64, default="text/plain")
+    size = models.PositiveIntegerField(default=0)
+    text = models.TextField(blank=True)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("title",)
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class MaterialChunk(models.Model):
+    """A passage of course material, small enough to put into a tutor's context."""
+
+    material = models.ForeignKey(CourseMaterial, on_delete=models.CASCADE, related_name="chunks")
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="chunks")
+    position = models.PositiveIntegerField()
+    heading = models.CharField(max_length=200, blank=True)
+    text = models.TextField()
+
+    class Meta:
+        ordering = ("material_id", "position")
+        indexes = [models.Index(fields=("course", "position"))]
+
+    def __str__(self) -> str:
+        return f"{self.material_id}#{self.position}"
+
+
+class ClassSession(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        STARTING = "starting", "Starting"
+        LIVE = "live", "Live"
+        ENDING = "ending", "Ending"
+        ENDED = "ended", "Ended"
+        FAILED = "failed", "Failed"
+
+    class MeetingProvider(models.TextChoices):
+        LOCAL = "local", "In-app rooms"
+        ZOOM = "zoom", "Zoom"
+
+    TRANSITIONS: dict[str, frozenset[str]] = {
+        Status.STARTING: frozenset({Status.DRAFT}),
+        Status.LIVE: frozenset({Status.STARTING}),
+        Status.ENDING: frozenset({Status.DRAFT, Status.STARTING, Status.LIVE, Status.FAILED}),
+        Status.ENDED: frozenset({Status.ENDING}),
+        Status.FAILED: frozenset({Status.DRAFT, Status.STARTING}),
+    }
+    OPEN_STATUSES = (Status.DRAFT, Status.STARTING, Status.LIVE)
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="sessions")
+    professor = models.ForeignKey(
+        ProfessorProfile, on_delete=models.PROTECT, related_name="class_sessions"
+    )
+    title = models.CharField(max_length=200, blank=True)
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    meeting_provider = models.CharField(
+        max_length=16, choices=MeetingProvider.choices, default=MeetingProvider.LOCAL
+    )
+    meeting_id = models.CharField(max_length=64, blank=True, db_index=True)
+    meeting_uuid = models.CharField(max_length=128, blank=True)
+    join_url = models.URLField(max_length=1000, blank=True)
+    start_url = models.URLField(max_length=2000, blank=True)
+    error = models.TextField(blank=True)
+    summary = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    live_at = models.DateTimeField(null=True, blank=True)
+    ending_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+
+    def __str__(self) -> str:
+        return self.title or f"{self.course} session"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def group(self) -> str:
+        return f"classsession.{self.public_id}"
+
+
+class ClassSessionEvent(LifecycleEvent):
+    session = models.ForeignKey(ClassSession, on_delete=models.CASCADE, related_name="events")
+
+    class Meta(LifecycleEvent.Meta):
+        pass
+
+
+class BreakoutRoom(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        DEPLOYING = "deploying", "Deploying tutor"
+        ACTIVE = "active", "Active"
+        COMPLETED = "completed", "Completed"
+        ERROR = "error", "Error"
+
+    TRANSITIONS: dict[str, frozenset[str]] = {
+        # error -> pending is the restart; active -> pending restarts a stuck avatar
+        Status.PENDING: frozenset({Status.ERROR, Status.ACTIVE}),
+        Status.DEPLOYING: frozenset({Status.PENDING}),
+        Status.ACTIVE: frozenset({Status.DEPLOYING}),
+        Status.ERROR: frozenset({Status.PENDING, Status.DEPLOYING, Status.ACTIVE}),
+        Status.COMPLETED: frozenset(
+            {Status.PENDING, Status.DEPLOYING, Status.ACTIVE, Status.ERROR}
+        ),
+    }
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    session = models.ForeignKey(ClassSession, on_delete=models.CASCADE, related_name="rooms")
+    position = models.PositiveIntegerField(default=0)
+    name = models.CharField(max_length=120)
+    students = models.ManyToManyField(RosterStudent, related_name="breakout_rooms")
+    meeting_room_id = models.CharField(max_length=128, blank=True, db_index=True)
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    error = models.TextField(blank=True)
+    progress = models.CharField(
+        max_length=120, blank=True, help_text="What the deployment is doing right now."
+    )
+    deploy_claimed_at = models.DateTimeField(null=True, blank=True)
+    avatar_session = models.ForeignKey(
+        "avatars.AvatarSession",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="breakout_rooms",
+    )
+    join_token = models.CharField(max_length=64, unique=True, default=new_join_token)
+    short_code = models.CharField(max_length=16, unique=True, default=new_short_code)
+    student_present = models.BooleanField(default=False)
+    student_seen_at = models.DateTimeField(null=True, blank=True)
+    professor_present = models.BooleanField(default=False)
+    last_activity_at = models.DateTimeField(null=True, blank=True)
+    help_requested_at = models.DateTimeField(null=True, blank=True)
+    whisper = models.TextField(
+        blank=True, help_text="Private instructions from the professor to this tutor."
+    )
+    student_seconds = models.FloatField(default=0)
+    tutor_seconds = models.FloatField(default=0)
+
+    class Meta:
+        ordering = ("session_id", "position")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def group(self) -> str:
+        return f"classroom.room.{self.public_id}"
+
+    @property
+    def help_requested(self) -> bool:
+        return self.help_requested_at is not None
+
+
+class BreakoutRoomEvent(LifecycleEvent):
+    room = models.ForeignKey(BreakoutRoom, on_delete=models.CASCADE, related_name="events")
+
+    class Meta(LifecycleEvent.Meta):
+        pass
+
+
+class RoomTranscriptLine(models.Model):
+    class Speaker(models.TextChoices):
+        STUDENT = "student", "Student"
+        TUTOR = "tutor", "Tutor"
+        PROFESSOR = "professor", "Professor"
+
+    room = models.ForeignKey(BreakoutRoom, on_delete=models.CASCADE, related_name="lines")
+    speaker = models.CharField(max_length=16, choices=Speaker.choices)
+    text = models.TextField()
+    source = models.CharField(max_length=16, blank=True, help_text="typed, voice, broadcast...")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ("created_at", "id")
+        indexes = [models.Index(fields=("room", "created_at"))]
+
+    def __str__(self) -> str:
+        return f"{self.speaker}: {self.text[:40]}"

@@ -1,12 +1,78 @@
-"""Classroom services (writes)."""
+"""Classroom services (writes): courses and material, class sessions, rooms, tutors.
+
+Sync functions write rows (call them from async code through `sync_to_async`); async functions
+orchestrate providers (meetings, avatars, tutors). The wanted state is always in the database
+first, so a crashed process can be resumed by `class_sessions_resume()`.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
+import math
+import secrets
+from collections.abc import Iterable
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+
+from asgiref.sync import sync_to_async
+from channels.layers import get_channel_layer
+from django.conf import settings
 from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from classrooms.models import Course, ProfessorProfile, RosterStudent
+from avatars.models import AvatarSession
+from avatars.providers.base import AvatarStartOptions, ProviderError
+from avatars.providers.registry import get_avatar_provider
+from avatars.services import (
+    avatar_session_create,
+    avatar_session_record_speech,
+    avatar_session_speak,
+    avatar_session_start,
+    avatar_session_stop,
+)
+from classrooms.meetings import get_meeting_provider
+from classrooms.meetings.base import RoomSpec
+from classrooms.models import (
+    BreakoutRoom,
+    BreakoutRoomEvent,
+    ClassSession,
+    ClassSessionEvent,
+    Course,
+    CourseMaterial,
+    MaterialChunk,
+    ProfessorProfile,
+    RoomTranscriptLine,
+    RosterStudent,
+)
+from classrooms.retrieval import chunk_text
+from classrooms.selectors import (
+    line_payload,
+    room_card,
+    room_with_relations,
+    session_card,
+    session_rooms,
+    tutor_context,
+)
+from classrooms.tutor import get_tutor_engine
+from config.lifecycle import InvalidTransition, transition
+from config.ratelimit import rate_limit_hit
+from config.realtime import broadcast_on_commit
+
+logger = logging.getLogger(__name__)
+
+WORDS_PER_SECOND = 2.5  # talk-time estimate from words (about 150 words a minute)
+MAX_LINE_CHARS = 2000
+MATERIAL_TYPES = {".txt": "text/plain", ".md": "text/markdown", ".markdown": "text/markdown"}
+
+
+# --- Professors and courses --------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -34,6 +100,13 @@ def professor_create(
     return profile
 
 
+def professor_consent_set(*, professor: ProfessorProfile, consent: bool) -> ProfessorProfile:
+    """Record (or withdraw) consent to use the professor's likeness and voice for a clone."""
+    professor.likeness_consent_at = timezone.now() if consent else None
+    professor.save(update_fields=["likeness_consent_at"])
+    return professor
+
+
 @transaction.atomic
 def course_create(*, professor: ProfessorProfile, title: str, description: str = "") -> Course:
     course, _ = Course.objects.get_or_create(
@@ -49,3 +122,804 @@ def roster_student_add(
         course=course, name=name, defaults={"email": email, "background": background}
     )
     return student
+
+
+def material_validate(*, filename: str, raw: bytes) -> tuple[str, str]:
+    """Return (content_type, text) or raise ValidationError with a sentence for the user."""
+    lower = filename.lower()
+    ext = next((e for e in MATERIAL_TYPES if lower.endswith(e)), "")
+    if not ext:
+        raise ValidationError("Upload a text (.txt) or Markdown (.md) file.")
+    if len(raw) > settings.CLASS_MATERIAL_MAX_BYTES:
+        raise ValidationError(
+            f"The file is too large (limit {settings.CLASS_MATERIAL_MAX_BYTES // 1000} kB)."
+        )
+    if b"\x00" in raw[:4096]:
+        raise ValidationError("That file is not plain text.")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValidationError("The file must be UTF-8 text.") from exc
+    if not text.strip():
+        raise ValidationError("The file is empty.")
+    return MATERIAL_TYPES[ext], text
+
+
+@transaction.atomic
+def course_material_add(
+    *, course: Course, filename: str, raw: bytes, title: str = ""
+) -> CourseMaterial:
+    content_type, text = material_validate(filename=filename, raw=raw)
+    material = CourseMaterial(
+        course=course,
+        title=(title or filename.rsplit("/", 1)[-1])[:200],
+        content_type=content_type,
+        size=len(raw),
+        text=text,
+    )
+    safe_name = f"{secrets.token_hex(8)}{'.md' if content_type == 'text/markdown' else '.txt'}"
+    material.file.save(safe_name, ContentFile(raw), save=False)
+    material.save()
+    MaterialChunk.objects.bulk_create(
+        MaterialChunk(material=material, course=course, position=i, heading=h, text=t)
+        for i, (h, t) in enumerate(chunk_text(text))
+    )
+    return material
+
+
+@transaction.atomic
+def course_material_delete(*, material: CourseMaterial) -> None:
+    if material.file:
+        material.file.delete(save=False)
+    material.delete()
+
+
+# --- Transitions and broadcasting ----------------------------------------------------------
+
+
+def class_session_transition(
+    *, session: ClassSession, to: str, reason: str = "", fields: dict | None = None
+) -> bool:
+    moved = transition(
+        session,
+        to,
+        transitions=ClassSession.TRANSITIONS,
+        event_model=ClassSessionEvent,
+        event_fk="session",
+        reason=reason,
+        fields=fields,
+    )
+    if moved:
+        _publish_session(session)
+    return moved
+
+
+def breakout_room_transition(
+    *, room: BreakoutRoom, to: str, reason: str = "", fields: dict | None = None
+) -> bool:
+    moved = transition(
+        room,
+        to,
+        transitions=BreakoutRoom.TRANSITIONS,
+        event_model=BreakoutRoomEvent,
+        event_fk="room",
+        reason=reason,
+        fields=fields,
+    )
+    if moved:
+        publish_room(room_id=room.pk)
+    return moved
+
+
+def publish_room(*, room_id: int) -> None:
+    """Send the room's fresh card to the monitor group and its own room group."""
+    room = room_with_relations(pk=room_id)
+    card = room_card(room)
+    broadcast_on_commit(room.session.group, {"type": "room.update", "room": card})
+    broadcast_on_commit(room.group, {"type": "room.update", "room": card})
+
+
+def _publish_session(session: ClassSession) -> None:
+    session.refresh_from_db()
+    broadcast_on_commit(session.group, {"type": "session.update", "session": session_card(session)})
+
+
+async def _room_send(room: BreakoutRoom, message: dict[str, Any]) -> None:
+    layer = get_channel_layer()
+    if layer is not None:
+        await layer.group_send(room.group, message)
+
+
+# --- Starting a session ------------------------------------------------------------------------
+
+
+def _groups(students: list[RosterStudent], size: int) -> list[list[RosterStudent]]:
+    size = max(1, size)
+    count = math.ceil(len(students) / size)
+    return [students[i * size : (i + 1) * size] for i in range(count)]
+
+
+def class_session_create(
+    *,
+    professor: ProfessorProfile,
+    course: Course,
+    student_ids: Iterable[int],
+    group_size: int = 1,
+    meeting_provider: str | None = None,
+    title: str = "",
+) -> ClassSession:
+    """Create the session and its rooms (one per student or per small group), then mark it
+    starting. Deployment happens in `class_session_launch` (async)."""
+    if course.professor_id != professor.pk:
+        raise ValidationError("You can only start sessions for your own courses.")
+    if professor.has_clone and not professor.has_consent:
+        raise ValidationError(
+            "Your avatar clone needs your recorded consent before tutors can use it."
+        )
+    provider = meeting_provider or settings.MEETING_PROVIDER
+    if provider not in ClassSession.MeetingProvider.values:
+        raise ValidationError(f"Unknown meeting provider {provider!r}.")
+    ids = list(dict.fromkeys(int(i) for i in student_ids))
+    students = list(RosterStudent.objects.filter(course=course, pk__in=ids).order_by("name"))
+    if not students or len(students) != len(ids):
+        raise ValidationError("Pick at least one student from this course's roster.")
+    groups = _groups(students, group_size)
+    if len(groups) > settings.CLASS_MAX_ROOMS:
+        raise ValidationError(f"A session can have at most {settings.CLASS_MAX_ROOMS} rooms.")
+    rate_limit_hit(user_id=professor.user_id, action="class_session_start")
+    now = timezone.now()
+    with transaction.atomic():
+        session = ClassSession.objects.create(
+            course=course,
+            professor=professor,
+            title=title or f"{course.title}: {now:%d %b %H:%M}",
+            meeting_provider=provider,
+        )
+        ClassSessionEvent.objects.create(session=session, to_status=session.status)
+        for position, group in enumerate(groups):
+            names = " & ".join(s.name.split()[0] for s in group)
+            room = BreakoutRoom.objects.create(
+                session=session, position=position, name=f"Room {position + 1}: {names}"
+            )
+            room.students.set(group)
+            BreakoutRoomEvent.objects.create(room=room, to_status=room.status)
+        class_session_transition(
+            session=session, to=ClassSession.Status.STARTING, fields={"started_at": now}
+        )
+    return session
+
+
+def _meeting_stored(session: ClassSession, info: Any) -> None:
+    ClassSession.objects.filter(pk=session.pk).update(
+        meeting_id=info.meeting_id,
+        meeting_uuid=info.uuid,
+        join_url=info.join_url,
+        start_url=info.start_url,
+    )
+    rooms = list(session.rooms.order_by("position"))
+    for room, meeting_room in zip(rooms, info.rooms, strict=False):
+        if meeting_room.room_id:
+            BreakoutRoom.objects.filter(pk=room.pk).update(meeting_room_id=meeting_room.room_id)
+
+
+def _room_specs(session: ClassSession) -> list[RoomSpec]:
+    return [
+        RoomSpec(name=room.name, emails=tuple(s.email for s in room.students.all() if s.email))
+        for room in session.rooms.prefetch_related("students").order_by("position")
+    ]
+
+
+def _meeting_host(session: ClassSession) -> str:
+    return settings.ZOOM_HOST_USER or session.professor.user.email or "me"
+
+
+_TASKS: dict[str, asyncio.Task] = {}
+
+
+def spawn(key: str, coro: Any) -> asyncio.Task | None:
+    """Run `coro` in the background on this process's loop, once per key. Work is always
+    resumable from the database, so losing a task with the process loses nothing."""
+    existing = _TASKS.get(key)
+    if existing is not None and not existing.done():
+        coro.close()
+        return existing
+    try:
+        task = asyncio.get_running_loop().create_task(coro)
+    except RuntimeError:
+        coro.close()
+        return None
+    _TASKS[key] = task
+    task.add_done_callback(lambda t: _TASKS.pop(key, None) if _TASKS.get(key) is t else None)
+    return task
+
+
+async def class_session_launch(*, session: ClassSession) -> ClassSession:
+    """Create the meeting (when not done yet), deploy a tutor into every room in parallel, and
+    put the session live. Partial failures leave the session live with red rooms."""
+    await session.arefresh_from_db()
+    if session.status != ClassSession.Status.STARTING:
+        return session
+    if not session.meeting_id:
+        provider = get_meeting_provider(session.meeting_provider)
+        specs = await sync_to_async(_room_specs)(session)
+        host = await sync_to_async(_meeting_host)(session)
+        try:
+            info = await provider.create_meeting(
+                topic=session.title,
+                host=host,
+                rooms=specs,
+                duration_minutes=max(30, settings.CLASS_SESSION_MAX_DURATION // 60),
+            )
+        except ProviderError as exc:
+            await sync_to_async(class_session_transition)(
+                session=session,
+                to=ClassSession.Status.FAILED,
+                reason=exc.message,
+                fields={"error": f"Could not create the meeting: {exc.user_message}"},
+            )
+            return session
+        await sync_to_async(_meeting_stored)(session, info)
+    await class_session_deploy(session=session)
+    return session
+
+
+async def class_session_deploy(*, session: ClassSession) -> dict[str, int]:
+    """Deploy every pending room at once; the avatars app bounds vendor concurrency."""
+    room_ids = await sync_to_async(_room_ids)(session, [BreakoutRoom.Status.PENDING])
+    await asyncio.gather(*(breakout_room_deploy(room_id=pk) for pk in room_ids))
+    await sync_to_async(_session_go_live)(session)
+    counts = await sync_to_async(_room_status_counts)(session)
+    return counts
+
+
+def _room_ids(session: ClassSession, statuses: list[str]) -> list[int]:
+    return list(
+        BreakoutRoom.objects.filter(session=session, status__in=statuses)
+        .order_by("position")
+        .values_list("pk", flat=True)
+    )
+
+
+def _room_status_counts(session: ClassSession) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for status in BreakoutRoom.objects.filter(session=session).values_list("status", flat=True):
+        counts[status] = counts.get(status, 0) + 1
+    return counts
+
+
+def _session_go_live(session: ClassSession) -> None:
+    session.refresh_from_db(fields=["status"])
+    if session.status == ClassSession.Status.STARTING:
+        with contextlib.suppress(InvalidTransition):
+            class_session_transition(
+                session=session, to=ClassSession.Status.LIVE, fields={"live_at": timezone.now()}
+            )
+
+
+def _room_claim(room_id: int) -> BreakoutRoom | None:
+    room = BreakoutRoom.objects.select_related("session").get(pk=room_id)
+    if room.status != BreakoutRoom.Status.PENDING or not room.session.is_open:
+        return None
+    try:
+        moved = breakout_room_transition(
+            room=room,
+            to=BreakoutRoom.Status.DEPLOYING,
+            fields={
+                "deploy_claimed_at": timezone.now(),
+                "progress": "Preparing the tutor",
+                "error": "",
+            },
+        )
+    except InvalidTransition:
+        return None
+    return room if moved else None
+
+
+def _room_avatar_create(room: BreakoutRoom) -> AvatarSession:
+    professor = room.session.professor
+    use_clone = professor.has_clone and professor.has_consent
+    avatar = avatar_session_create(
+        purpose=AvatarSession.Purpose.CLASSROOM,
+        subject=str(room.public_id),
+        options=AvatarStartOptions(
+            avatar_id=professor.avatar_id if use_clone else "",
+            voice_id=professor.voice_id if use_clone else "",
+        ),
+    )
+    BreakoutRoom.objects.filter(pk=room.pk).update(
+        avatar_session=avatar, progress="Starting the avatar"
+    )
+    room.avatar_session = avatar
+    publish_room(room_id=room.pk)
+    return avatar
+
+
+def _room_deployed(room: BreakoutRoom, avatar: AvatarSession) -> bool:
+    """deploying -> active (or error). False when the room was ended meanwhile."""
+    try:
+        if avatar.status == AvatarSession.Status.READY:
+            breakout_room_transition(
+                room=room, to=BreakoutRoom.Status.ACTIVE, fields={"progress": "", "error": ""}
+            )
+        else:
+            breakout_room_transition(
+                room=room,
+                to=BreakoutRoom.Status.ERROR,
+                reason=avatar.error,
+                fields={"progress": "", "error": avatar.error or "The avatar did not start."},
+            )
+    except InvalidTransition:
+        return False
+    return True
+
+
+def _room_failed(room: BreakoutRoom, message: str) -> None:
+    with contextlib.suppress(InvalidTransition):
+        breakout_room_transition(
+            room=room,
+            to=BreakoutRoom.Status.ERROR,
+            reason=message,
+            fields={"progress": "", "error": message},
+        )
+
+
+async def breakout_room_deploy(*, room_id: int) -> None:
+    """Claim a pending room and start its tutor's avatar. Never raises: failures land on the
+    room as a visible error the professor can restart."""
+    room = await sync_to_async(_room_claim)(room_id)
+    if room is None:
+        return
+    try:
+        avatar = await sync_to_async(_room_avatar_create)(room)
+        avatar = await avatar_session_start(session=avatar)
+        await avatar.arefresh_from_db()
+        if not await sync_to_async(_room_deployed)(room, avatar):
+            await avatar_session_stop(session=avatar, reason="room closed while deploying")
+    except ProviderError as exc:
+        await sync_to_async(_room_failed)(room, exc.user_message)
+    except Exception:
+        logger.exception("Deploying room %s failed", room_id)
+        await sync_to_async(_room_failed)(room, "Unexpected error while starting the tutor.")
+
+
+def _room_reset(room: BreakoutRoom) -> AvatarSession | None:
+    room.refresh_from_db()
+    if not room.session.is_open:
+        raise ValidationError("This session has ended.")
+    if room.status not in (BreakoutRoom.Status.ERROR, BreakoutRoom.Status.ACTIVE):
+        raise ValidationError("This room is already starting.")
+    old = room.avatar_session
+    breakout_room_transition(
+        room=room,
+        to=BreakoutRoom.Status.PENDING,
+        reason="restart requested",
+        fields={"error": "", "progress": "Restarting", "avatar_session": None},
+    )
+    return old
+
+
+async def breakout_room_restart(*, room: BreakoutRoom) -> None:
+    """Stop the room's avatar (if any) and deploy a fresh one."""
+    old = await sync_to_async(_room_reset)(room)
+    if old is not None and old.is_live:
+        await avatar_session_stop(session=old, reason="restarted by the professor")
+    await breakout_room_deploy(room_id=room.pk)
+
+
+# --- Ending, reaping, resuming --------------------------------------------------------------
+
+
+def _session_begin_end(session: ClassSession, reason: str) -> bool:
+    """Move to ending. False when already ended (nothing left to do)."""
+    session.refresh_from_db()
+    if session.status == ClassSession.Status.ENDED:
+        return False
+    if session.status != ClassSession.Status.ENDING:
+        class_session_transition(
+            session=session,
+            to=ClassSession.Status.ENDING,
+            reason=reason,
+            fields={"ending_at": timezone.now()},
+        )
+    return True
+
+
+def _live_avatars(session: ClassSession) -> list[AvatarSession]:
+    subjects = [str(p) for p in session.rooms.values_list("public_id", flat=True)]
+    return list(
+        AvatarSession.objects.filter(
+            purpose=AvatarSession.Purpose.CLASSROOM,
+            subject__in=subjects,
+            status__in=AvatarSession.LIVE_STATUSES,
+        )
+    )
+
+
+def _rooms_complete(session: ClassSession) -> None:
+    for room in session.rooms.exclude(status=BreakoutRoom.Status.COMPLETED):
+        with contextlib.suppress(InvalidTransition):
+            breakout_room_transition(
+                room=room,
+                to=BreakoutRoom.Status.COMPLETED,
+                reason="session ended",
+                fields={"professor_present": False, "progress": ""},
+            )
+
+
+def _summary(session: ClassSession, stopped: int, failures: list[str]) -> dict[str, Any]:
+    rooms = list(session.rooms.all())
+    subjects = [str(r.public_id) for r in rooms]
+    avatars = list(
+        AvatarSession.objects.filter(purpose=AvatarSession.Purpose.CLASSROOM, subject__in=subjects)
+    )
+    minutes = sum(a.minutes_billed for a in avatars)
+    cost = sum((a.estimated_cost for a in avatars), Decimal("0"))
+    return {
+        "rooms": len(rooms),
+        "rooms_with_errors": sum(1 for r in rooms if r.error),
+        "avatars_stopped": stopped,
+        "avatar_sessions": len(avatars),
+        "failures": failures,
+        "avatar_minutes": round(minutes, 2),
+        "estimated_cost": f"{cost:.2f}",
+        "lines": RoomTranscriptLine.objects.filter(room__session=session).count(),
+        "help_requests": sum(1 for r in rooms if r.help_requested_at),
+    }
+
+
+def _session_finish(session: ClassSession, summary: dict[str, Any]) -> None:
+    with contextlib.suppress(InvalidTransition):
+        class_session_transition(
+            session=session,
+            to=ClassSession.Status.ENDED,
+            fields={"ended_at": timezone.now(), "summary": summary},
+        )
+
+
+async def _stop_quietly(avatar: AvatarSession, reason: str) -> bool:
+    try:
+        await avatar_session_stop(session=avatar, reason=reason)
+    except Exception:
+        logger.exception("Stopping avatar %s failed", avatar.pk)
+        return False
+    await avatar.arefresh_from_db()
+    return "vendor stop failed" not in (await sync_to_async(_last_reason)(avatar))
+
+
+def _last_reason(avatar: AvatarSession) -> str:
+    event = avatar.events.order_by("-created_at", "-id").first()
+    return event.reason if event else ""
+
+
+async def class_session_end(
+    *, session: ClassSession, reason: str = "ended by the professor"
+) -> dict[str, Any]:
+    """Stop every avatar in parallel, complete the rooms, end the Zoom meeting, and store a
+    cleanup summary. Idempotent: ending an ended session returns its summary."""
+    if not await sync_to_async(_session_begin_end)(session, reason):
+        return session.summary
+    avatars = await sync_to_async(_live_avatars)(session)
+    results = await asyncio.gather(*(_stop_quietly(a, reason) for a in avatars))
+    failures = [
+        f"Avatar {a.public_id} may still be open"
+        for a, ok in zip(avatars, results, strict=True)
+        if not ok
+    ]
+    await sync_to_async(_rooms_complete)(session)
+    if session.meeting_provider != ClassSession.MeetingProvider.LOCAL and session.meeting_id:
+        try:
+            await get_meeting_provider(session.meeting_provider).end_meeting(
+                meeting_id=session.meeting_id
+            )
+        except ProviderError as exc:
+            failures.append(f"The meeting could not be ended: {exc.user_message}")
+    summary = await sync_to_async(_summary)(session, sum(results), failures)
+    await sync_to_async(_session_finish)(session, summary)
+    await session.arefresh_from_db()
+    return session.summary
+
+
+def _overdue_sessions() -> list[ClassSession]:
+    cutoff = timezone.now() - timedelta(seconds=settings.CLASS_SESSION_MAX_DURATION)
+    return list(
+        ClassSession.objects.filter(
+            Q(status__in=ClassSession.OPEN_STATUSES)
+            & (Q(started_at__lt=cutoff) | Q(started_at__isnull=True, created_at__lt=cutoff))
+        )
+    )
+
+
+def _orphan_avatars() -> list[AvatarSession]:
+    """Live classroom avatars whose room is not active (or no longer points at them)."""
+    live = AvatarSession.objects.filter(
+        purpose=AvatarSession.Purpose.CLASSROOM, status__in=AvatarSession.LIVE_STATUSES
+    )
+    keep = set(
+        BreakoutRoom.objects.filter(
+            status__in=[BreakoutRoom.Status.ACTIVE, BreakoutRoom.Status.DEPLOYING],
+            avatar_session__in=live,
+        ).values_list("avatar_session_id", flat=True)
+    )
+    return [a for a in live if a.pk not in keep and a.requested_at < _stale_cutoff()]
+
+
+def _stale_cutoff() -> Any:
+    return timezone.now() - timedelta(seconds=settings.CLASS_DEPLOY_STALE_SECONDS)
+
+
+async def class_sessions_reap() -> dict[str, int]:
+    """End sessions open past CLASS_SESSION_MAX_DURATION and stop avatars left open for rooms
+    that are not active. Safe to run from any process, as often as you like."""
+    sessions = await sync_to_async(_overdue_sessions)()
+    for session in sessions:
+        await class_session_end(session=session, reason="maximum session duration reached")
+    orphans = await sync_to_async(_orphan_avatars)()
+    await asyncio.gather(*(_stop_quietly(a, "room is not active") for a in orphans))
+    return {"sessions_ended": len(sessions), "avatars_stopped": len(orphans)}
+
+
+def _stuck_rooms_reset(session: ClassSession) -> int:
+    """Rooms left in deploying by a dead process go back to pending (their avatar is closed)."""
+    count = 0
+    stale = _stale_cutoff()
+    for room in session.rooms.filter(status=BreakoutRoom.Status.DEPLOYING).select_related(
+        "avatar_session"
+    ):
+        avatar = room.avatar_session
+        if avatar is not None and avatar.status == AvatarSession.Status.READY:
+            breakout_room_transition(
+                room=room, to=BreakoutRoom.Status.ACTIVE, fields={"progress": ""}
+            )
+            continue
+        if room.deploy_claimed_at and room.deploy_claimed_at > stale:
+            continue  # still being deployed by someone
+        breakout_room_transition(
+            room=room,
+            to=BreakoutRoom.Status.ERROR,
+            reason="deployment interrupted",
+            fields={"error": "Deployment was interrupted; retrying.", "progress": ""},
+        )
+        breakout_room_transition(
+            room=room,
+            to=BreakoutRoom.Status.PENDING,
+            reason="resume",
+            fields={"avatar_session": None},
+        )
+        count += 1
+    return count
+
+
+def _sessions_in(statuses: list[str]) -> list[ClassSession]:
+    return list(ClassSession.objects.filter(status__in=statuses))
+
+
+async def class_session_resume(*, session: ClassSession) -> None:
+    await session.arefresh_from_db()
+    if session.status == ClassSession.Status.ENDING:
+        await class_session_end(session=session, reason="resumed after a restart")
+        return
+    if session.status != ClassSession.Status.STARTING:
+        return
+    stuck = await sync_to_async(
+        lambda: [
+            r.avatar_session
+            for r in session.rooms.filter(status=BreakoutRoom.Status.DEPLOYING).select_related(
+                "avatar_session"
+            )
+        ]
+    )()
+    reset = await sync_to_async(_stuck_rooms_reset)(session)
+    if reset:
+        for avatar in stuck:
+            if (
+                avatar is not None
+                and avatar.is_live
+                and avatar.status != AvatarSession.Status.READY
+            ):
+                await _stop_quietly(avatar, "deployment interrupted")
+    await class_session_launch(session=session)
+
+
+async def class_sessions_resume() -> dict[str, int]:
+    """On process start (or the first monitor connection): finish what a dead process left.
+    Sessions stuck in starting get their remaining rooms deployed; those stuck in ending are
+    ended."""
+    sessions = await sync_to_async(_sessions_in)(
+        [ClassSession.Status.STARTING, ClassSession.Status.ENDING]
+    )
+    await asyncio.gather(*(class_session_resume(session=s) for s in sessions))
+    return {"sessions": len(sessions)}
+
+
+# --- In the room: transcript, tutor, presence ---------------------------------------------
+
+
+def room_line_add(
+    *, room: BreakoutRoom, speaker: str, text: str, source: str = ""
+) -> RoomTranscriptLine:
+    """Save a transcript line first, then tell everyone watching."""
+    text = " ".join(text.split())[:MAX_LINE_CHARS]
+    seconds = len(text.split()) / WORDS_PER_SECOND
+    now = timezone.now()
+    with transaction.atomic():
+        line = RoomTranscriptLine.objects.create(
+            room=room, speaker=speaker, text=text, source=source, created_at=now
+        )
+        updates: dict[str, Any] = {"last_activity_at": now}
+        from django.db.models import F
+
+        if speaker == RoomTranscriptLine.Speaker.STUDENT:
+            updates["student_seconds"] = F("student_seconds") + seconds
+        elif speaker == RoomTranscriptLine.Speaker.TUTOR:
+            updates["tutor_seconds"] = F("tutor_seconds") + seconds
+        BreakoutRoom.objects.filter(pk=room.pk).update(**updates)
+        payload = {"type": "room.line", "room_id": str(room.public_id), "line": line_payload(line)}
+        broadcast_on_commit(room.group, payload)
+        broadcast_on_commit(room.session.group, payload)
+    return line
+
+
+def room_presence_set(
+    *, room: BreakoutRoom, student: bool | None = None, professor: bool | None = None
+) -> None:
+    updates: dict[str, Any] = {}
+    if student is not None:
+        updates["student_present"] = student
+        if student:
+            updates["student_seen_at"] = timezone.now()
+    if professor is not None:
+        updates["professor_present"] = professor
+        if professor:
+            updates["help_requested_at"] = None  # the professor came: help arrived
+    if updates:
+        BreakoutRoom.objects.filter(pk=room.pk).update(**updates)
+        for key, value in updates.items():
+            setattr(room, key, value)
+        publish_room(room_id=room.pk)
+
+
+def room_help_set(*, room: BreakoutRoom, raised: bool) -> None:
+    at = timezone.now() if raised else None
+    qs = BreakoutRoom.objects.filter(pk=room.pk)
+    if raised:
+        qs = qs.filter(help_requested_at__isnull=True)
+    qs.update(help_requested_at=at)
+    publish_room(room_id=room.pk)
+
+
+def room_whisper_set(*, room: BreakoutRoom, text: str) -> None:
+    text = " ".join(text.split())[:500]
+    BreakoutRoom.objects.filter(pk=room.pk).update(whisper=text)
+    BreakoutRoomEvent.objects.create(
+        room=room,
+        from_status=room.status,
+        to_status=room.status,
+        reason="whisper",
+        data={"text": text},
+    )
+    publish_room(room_id=room.pk)
+
+
+def room_avatar_event(*, room: BreakoutRoom, event: str, seconds: float = 0.0) -> None:
+    if room.avatar_session_id:
+        avatar_session_record_speech(session=room.avatar_session, event=event, seconds=seconds)
+
+
+async def room_tutor_say(*, room: BreakoutRoom, text: str) -> None:
+    """Have the room's avatar speak `text` (the vendor speaks, or the browser for local)."""
+    avatar = room.avatar_session
+    task_id = ""
+    vendor_speaks = (
+        avatar is not None
+        and avatar.is_live
+        and bool(avatar.provider_session_id)
+        and get_avatar_provider(avatar.provider).server_side_speech
+    )
+    if vendor_speaks:
+        try:
+            task_id = await avatar_session_speak(session=avatar, text=text)
+        except ProviderError as exc:
+            logger.warning("Room %s avatar could not speak: %s", room.pk, exc)
+    await _room_send(room, {"type": "tutor.say", "text": text, "task_id": task_id})
+
+
+async def room_tutor_reply(*, room: BreakoutRoom, student_text: str) -> int:
+    """The tutor answers the student: each sentence is saved, captioned and spoken as soon as
+    it is complete. Silent while the professor is in the room. Returns sentences spoken."""
+    await room.arefresh_from_db(fields=["professor_present", "whisper", "status"])
+    if room.professor_present or room.status != BreakoutRoom.Status.ACTIVE:
+        return 0
+    ctx = await sync_to_async(tutor_context)(room=room, student_text=student_text)
+    engine = get_tutor_engine()
+    spoken = 0
+    try:
+        async for sentence in engine.reply(ctx, student_text):
+            await room.arefresh_from_db(fields=["professor_present"])
+            if room.professor_present:
+                break  # the professor just walked in: the tutor falls silent
+            await sync_to_async(room_line_add)(
+                room=room,
+                speaker=RoomTranscriptLine.Speaker.TUTOR,
+                text=sentence,
+                source=engine.name,
+            )
+            await room_tutor_say(room=room, text=sentence)
+            spoken += 1
+    except ProviderError as exc:
+        logger.warning("Tutor engine failed in room %s: %s", room.pk, exc)
+        fallback = "Sorry, I lost my train of thought. Could you say that again?"
+        await sync_to_async(room_line_add)(
+            room=room, speaker=RoomTranscriptLine.Speaker.TUTOR, text=fallback, source="fallback"
+        )
+        await room_tutor_say(room=room, text=fallback)
+        spoken += 1
+    return spoken
+
+
+async def room_greet(*, room: BreakoutRoom) -> bool:
+    """The tutor says hello the first time a student arrives in an active room."""
+    has_lines = await RoomTranscriptLine.objects.filter(room=room).aexists()
+    if has_lines or room.status != BreakoutRoom.Status.ACTIVE or room.professor_present:
+        return False
+    ctx = await sync_to_async(tutor_context)(room=room)
+    text = get_tutor_engine().greeting(ctx)
+    await sync_to_async(room_line_add)(
+        room=room, speaker=RoomTranscriptLine.Speaker.TUTOR, text=text, source="greeting"
+    )
+    await room_tutor_say(room=room, text=text)
+    return True
+
+
+async def room_professor_message(*, room: BreakoutRoom, text: str, source: str = "say") -> None:
+    """The professor's words, spoken by the room's tutor (say in one room, or broadcast)."""
+    await sync_to_async(room_line_add)(
+        room=room, speaker=RoomTranscriptLine.Speaker.PROFESSOR, text=text, source=source
+    )
+    await room_tutor_say(room=room, text=text)
+
+
+async def class_session_broadcast(*, session: ClassSession, text: str) -> int:
+    rooms = await sync_to_async(
+        lambda: [
+            r for r in session_rooms(session=session) if r.status == BreakoutRoom.Status.ACTIVE
+        ]
+    )()
+    for room in rooms:
+        room.session = session
+    await asyncio.gather(
+        *(room_professor_message(room=room, text=text, source="broadcast") for room in rooms)
+    )
+    return len(rooms)
+
+
+# --- Zoom webhooks ------------------------------------------------------------------------------
+
+
+def zoom_event_apply(*, event: dict[str, Any]) -> int:
+    """Apply a verified Zoom webhook: breakout-room joins and leaves update room presence.
+    Returns the number of rooms changed."""
+    name = event.get("event", "")
+    obj = (event.get("payload") or {}).get("object") or {}
+    participant = obj.get("participant") or {}
+    joined = name == "meeting.participant_joined_breakout_room"
+    left = name == "meeting.participant_left_breakout_room"
+    if not (joined or left):
+        return 0
+    meeting_id = str(obj.get("id", ""))
+    room_uuid = str(obj.get("breakout_room_uuid", ""))
+    email = str(participant.get("email", "")).lower()
+    rooms = BreakoutRoom.objects.filter(
+        session__meeting_id=meeting_id,
+        session__status__in=[ClassSession.Status.STARTING, ClassSession.Status.LIVE],
+    )
+    room = None
+    if room_uuid:
+        room = rooms.filter(meeting_room_id=room_uuid).first()
+    if room is None and email:
+        room = rooms.filter(students__email__iexact=email).first()
+        if room is not None and room_uuid and not room.meeting_room_id:
+            BreakoutRoom.objects.filter(pk=room.pk).update(meeting_room_id=room_uuid)
+    if room is None:
+        return 0
+    room_presence_set(room=room, student=joined)
+    return 1

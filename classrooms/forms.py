@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+
+from classrooms.models import ClassSession, Course, ProfessorProfile, RosterStudent
+
+
+class MaterialUploadForm(forms.Form):
+    file = forms.FileField(
+        label="Course material", help_text="A text (.txt) or Markdown (.md) file, up to 1 MB."
+    )
+    title = forms.CharField(max_length=200, required=False, help_text="Defaults to the file name.")
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.CLASS_MATERIAL_MAX_BYTES:
+            raise forms.ValidationError(
+                f"The file is too large (limit {settings.CLASS_MATERIAL_MAX_BYTES // 1000} kB)."
+            )
+        return upload
+
+
+class StudentForm(forms.ModelForm):
+    class Meta:
+        model = RosterStudent
+        fields = ("name", "email", "background")
+        widgets = {"background": forms.Textarea(attrs={"rows": 2})}
+
+
+def meeting_provider_choices() -> list[tuple[str, str]]:
+    choices = [(ClassSession.MeetingProvider.LOCAL, "In-app rooms (students open a link)")]
+    if settings.ZOOM_CLIENT_ID or settings.MEETING_PROVIDER == "zoom":
+        choices.append((ClassSession.MeetingProvider.ZOOM, "Zoom meeting with breakout rooms"))
+    return choices
+
+
+class SessionStartForm(forms.Form):
+    students = forms.ModelMultipleChoiceField(
+        queryset=RosterStudent.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Each room gets its own tutor.",
+    )
+    group_size = forms.TypedChoiceField(
+        label="Students per room",
+        choices=[(1, "1 (one room each)"), (2, "2"), (3, "3"), (4, "4")],
+        coerce=int,
+        initial=1,
+    )
+    meeting_provider = forms.ChoiceField(label="Where the rooms are", choices=())
+
+    def __init__(self, *args: Any, course: Course, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["students"].queryset = course.students.all()
+        self.fields["meeting_provider"].choices = meeting_provider_choices()
+        self.fields["meeting_provider"].initial = settings.MEETING_PROVIDER
+
+
+class ProfessorProfileForm(forms.ModelForm):
+    consent = forms.BooleanField(
+        required=False,
+        label="I consent to an avatar clone of my face and voice tutoring my students",
+        help_text="Without consent, tutors use a neutral stock avatar and voice.",
+    )
+
+    class Meta:
+        model = ProfessorProfile
+        fields = ("display_name", "teaching_style", "avatar_id", "voice_id")
+        widgets = {"teaching_style": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["consent"].initial = self.instance.has_consent

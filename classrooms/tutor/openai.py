@@ -1,0 +1,53 @@
+"""The language-model tutor: Socratic system prompt, guardrails, retrieved passages, streaming.
+
+Sentences are yielded as soon as each is complete so the avatar starts speaking the first one
+while the model is still writing the rest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import aclosing
+
+from avatars.providers.base import ChatMessage, LanguageModel
+from avatars.streaming import iter_sentences
+from classrooms.tutor import MAX_STUDENT_CHARS, TutorContext, greeting_text, system_prompt
+
+MAX_HISTORY_LINES = 12
+MAX_REPLY_SENTENCES = 4
+MAX_TOKENS = 220
+
+
+class OpenAITutor:
+    name = "openai"
+
+    def __init__(self, model: LanguageModel) -> None:
+        self.model = model
+
+    def greeting(self, ctx: TutorContext) -> str:
+        return greeting_text(ctx)
+
+    def messages(self, ctx: TutorContext, student_text: str) -> list[ChatMessage]:
+        messages = [ChatMessage(role="system", content=system_prompt(ctx))]
+        for speaker, text in ctx.history[-MAX_HISTORY_LINES:]:
+            role = "assistant" if speaker == "tutor" else "user"
+            prefix = "(Professor) " if speaker == "professor" else ""
+            messages.append(ChatMessage(role=role, content=prefix + text))
+        messages.append(ChatMessage(role="user", content=student_text[:MAX_STUDENT_CHARS]))
+        return messages
+
+    async def reply(self, ctx: TutorContext, student_text: str) -> AsyncIterator[str]:
+        stream = self.model.stream_text(
+            self.messages(ctx, student_text), max_tokens=MAX_TOKENS, temperature=0.5
+        )
+        count = 0
+        async with aclosing(iter_sentences(stream)) as sentences:
+            async for sentence in sentences:
+                # Guardrail: the spoken reply stays short and never reads out Markdown.
+                clean = sentence.replace("**", "").replace("#", "").strip(" -*")
+                if not clean:
+                    continue
+                yield clean
+                count += 1
+                if count >= MAX_REPLY_SENTENCES:
+                    break
