@@ -292,3 +292,84 @@ class AttemptEvent(LifecycleEvent):
 
     class Meta(LifecycleEvent.Meta):
         pass
+
+
+# --- Coaching: report share links and the story bank (issue 3) ----------------------------------
+
+
+def _share_token() -> str:
+    import secrets
+
+    return secrets.token_urlsafe(32)
+
+
+class ReportShare(models.Model):
+    """A read-only link to one interview's report for a coach. Unguessable, revocable."""
+
+    interview = models.ForeignKey(MockInterview, on_delete=models.CASCADE, related_name="shares")
+    token = models.CharField(max_length=64, unique=True, default=_share_token, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+
+    def __str__(self) -> str:
+        return f"Share of {self.interview_id} ({'revoked' if self.revoked_at else 'active'})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class Story(models.Model):
+    """A STAR story in the candidate's story bank, tagged by competency."""
+
+    OVERUSED_SESSIONS = 3
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="stories"
+    )
+    title = models.CharField(max_length=120)
+    competency = models.CharField(
+        max_length=32, choices=BankQuestion.Competency.choices, blank=True, db_index=True
+    )
+    situation = models.TextField(blank=True)
+    task = models.TextField(blank=True)
+    action = models.TextField(blank=True)
+    result = models.TextField(blank=True)
+    notes = models.TextField(blank=True)
+    source_attempt = models.ForeignKey(
+        Attempt, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ("competency", "-updated_at")
+        verbose_name_plural = "stories"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class StoryUse(models.Model):
+    """A story told in an interview session (one row per story and session)."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="uses")
+    interview = models.ForeignKey(
+        MockInterview, on_delete=models.CASCADE, related_name="story_uses"
+    )
+    attempt = models.ForeignKey(
+        Attempt, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=("story", "interview"), name="unique_story_use")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.story} in {self.interview_id}"
