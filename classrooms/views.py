@@ -218,6 +218,7 @@ def monitor(request: HttpRequest, session_id: Any) -> HttpResponse:
             "rooms": snapshot["rooms"],
             "figures": snapshot["figures"],
             "ice_servers": settings.WEBRTC_ICE_SERVERS,
+            "silent_minutes": settings.CLASS_ROOM_SILENT_MINUTES,
         },
     )
 

@@ -23,3 +23,9 @@ def make_session(professor: Any, course: Any):
         return class_session_create(professor=professor, course=course, student_ids=ids, **kwargs)
 
     return make
+
+
+@pytest.fixture
+def persona(request: Any) -> Any:
+    """Indirect parametrisation by persona fixture name (resolved before any event loop runs)."""
+    return request.getfixturevalue(request.param)

@@ -1,0 +1,245 @@
+// The student's breakout room: the tutor's avatar, captions, transcript, typing or talking,
+// "Ask my professor", and a live audio call when the professor drops in.
+import {createAvatar} from "./avatar.js";
+import {createLive} from "./live.js";
+import {createMic} from "./mic.js";
+import {createCall} from "./webrtc.js";
+
+const script = document.getElementById("room-script");
+const $ = (id) => document.getElementById(id);
+const iceServers = JSON.parse($("ice-servers").textContent || "[]");
+const transcript = $("transcript");
+const captions = $("captions");
+const stateBanner = $("room-state");
+const micButton = $("mic");
+const micStatus = $("mic-status");
+const helpButton = $("help");
+const sayForm = $("say-form");
+const sayText = $("say-text");
+
+let avatar = null;
+let liveAudio = false;
+let listening = false;
+let ended = false;
+let taskCounter = 0;
+const startedAt = new Map();
+
+const LABELS = {student: "You", tutor: "Tutor", professor: "Professor"};
+
+function setState(text) { stateBanner.textContent = text; }
+
+function addLine(line) {
+  const p = document.createElement("p");
+  p.className = `line ${line.speaker}`;
+  p.dataset.speaker = line.speaker;
+  const who = document.createElement("strong");
+  who.textContent = `${LABELS[line.speaker] || line.speaker}: `;
+  p.append(who, document.createTextNode(line.text));
+  transcript.append(p);
+  transcript.scrollTop = transcript.scrollHeight;
+}
+
+function showCaption(text, interim = false) {
+  captions.innerHTML = "";
+  const span = document.createElement("span");
+  if (interim) span.className = "interim";
+  span.textContent = text;
+  captions.append(span);
+}
+
+function mountAvatar(connection) {
+  if (avatar) avatar.destroy();
+  avatar = null;
+  const box = $("avatar");
+  if (!connection) { box.innerHTML = "<p>Your tutor is getting ready…</p>"; return; }
+  avatar = createAvatar({
+    container: box,
+    connection,
+    onEvent(event) {
+      if (event.type === "speak_started") startedAt.set(event.taskId, performance.now());
+      if (event.type === "speak_ended") {
+        const began = startedAt.get(event.taskId);
+        startedAt.delete(event.taskId);
+        const seconds = event.duration || (began ? (performance.now() - began) / 1000 : 0);
+        live.send({type: "avatar_event", event: "speak_ended", seconds: Math.round(seconds * 10) / 10});
+      } else {
+        live.send({type: "avatar_event", event: event.type});
+      }
+    },
+    onStatus(status) { box.dataset.avatarStatus = status; },
+  });
+}
+
+const call = createCall({
+  send: (msg) => live.send(msg),
+  iceServers,
+  audio: $("call-audio"),
+  onState(state) {
+    $("call-state").textContent = state;
+    $("call-line").hidden = state === "closed" || state === "idle";
+  },
+});
+
+function professorPresent(present) {
+  $("professor-banner").hidden = !present;
+  if (present) {
+    setState("Your professor is here: talk to them directly");
+    if (avatar) avatar.interrupt();
+  } else {
+    if (call.state !== "idle" && call.state !== "closed") call.close(false);
+    setState(avatar ? "Your tutor is listening" : "Your tutor is getting ready…");
+  }
+}
+
+function end() {
+  ended = true;
+  setState("This session has ended. Thank you!");
+  sayText.disabled = true;
+  micButton.disabled = true;
+  helpButton.disabled = true;
+  stopListening();
+  if (avatar) avatar.interrupt();
+  call.close(false);
+  live.close();
+}
+
+const live = createLive(script.dataset.ws, {
+  onMessage(msg) {
+    switch (msg.type) {
+      case "snapshot":
+        transcript.innerHTML = "";
+        msg.lines.forEach(addLine);
+        liveAudio = msg.live_audio;
+        mountAvatar(msg.avatar);
+        setState(msg.avatar ? "Your tutor is listening" : "Your tutor is getting ready…");
+        helpButton.setAttribute("aria-pressed", String(Boolean(msg.room.help)));
+        if (msg.room.professor_present) {
+          professorPresent(true);
+          live.send({type: "rtc", kind: "ready"});
+        }
+        break;
+      case "avatar":
+        mountAvatar(msg.connection);
+        setState("Your tutor is listening");
+        break;
+      case "line":
+        addLine(msg.line);
+        if (msg.line.speaker === "professor") showCaption(msg.line.text);
+        break;
+      case "tutor_say":
+        showCaption(msg.text);
+        if (avatar) avatar.speak(msg.text, msg.task_id || `t${++taskCounter}`);
+        break;
+      case "tutor_interrupt":
+        if (avatar) avatar.interrupt();
+        break;
+      case "interim":
+        showCaption(msg.text, true);
+        break;
+      case "room":
+        professorPresent(msg.room.professor_present);
+        helpButton.setAttribute("aria-pressed", String(Boolean(msg.room.help)));
+        helpButton.textContent = msg.room.help ? "✋ Help requested (cancel)" : "✋ Ask my professor";
+        break;
+      case "tutor_resumed":
+        setState("Your tutor is listening again");
+        break;
+      case "rtc":
+        call.handle(msg).catch((err) => console.error("call failed", err));
+        break;
+      case "help":
+        micStatus.textContent = msg.raised ? "Your professor has been notified." : "";
+        break;
+      case "audio_ready":
+        micStatus.textContent = "Listening…";
+        break;
+      case "ended":
+        end();
+        break;
+      case "error":
+        micStatus.textContent = msg.message;
+        break;
+      default:
+        break;
+    }
+  },
+  onStatus(status) {
+    if (status === "reconnecting") setState("Reconnecting…");
+  },
+  onFatal(code) {
+    if (code === 4404) setState("This room link is not valid.");
+  },
+});
+// 4410 (session ended) also arrives as a close without reconnect
+window.addEventListener("beforeunload", () => { if (!ended) call.close(); });
+
+sayForm.addEventListener("submit", (event) => {
+  event.preventDefault();
+  const text = sayText.value.trim();
+  if (!text || ended) return;
+  if (avatar) avatar.interrupt();
+  live.send({type: "say", text, source: "typed"});
+  sayText.value = "";
+});
+
+const mic = createMic({
+  onChunk(blob) { if (listening && liveAudio) live.sendBinary(blob); },
+  onStatus(status, detail) {
+    if (status === "denied") micStatus.textContent = "Microphone blocked: please type instead.";
+    if (status === "recognition-unavailable") {
+      micStatus.textContent = "Speech recognition is not available in this browser: please type.";
+      stopListening();
+    }
+  },
+});
+
+async function startListening() {
+  if (ended || listening) return;
+  if (!(await mic.open())) return;
+  if (avatar) avatar.interrupt();
+  listening = true;
+  micButton.setAttribute("aria-pressed", "true");
+  micButton.textContent = "⏹ Stop talking";
+  if (liveAudio) {
+    live.send({type: "audio_start"});
+    mic.startRecording();
+  } else {
+    const ok = mic.startRecognition((text, isFinal) => {
+      if (isFinal) {
+        if (text.trim()) live.send({type: "say", text: text.trim(), source: "voice"});
+      } else {
+        showCaption(text, true);
+        if (text.trim()) live.send({type: "interim", text: text.slice(0, 500)});
+      }
+    });
+    micStatus.textContent = ok ? "Listening…" : "Speech recognition is not available in this browser: please type.";
+    if (!ok) stopListening();
+  }
+}
+
+async function stopListening() {
+  if (!listening) return;
+  listening = false;
+  micButton.setAttribute("aria-pressed", "false");
+  micButton.textContent = "🎤 Talk";
+  if (liveAudio) {
+    await mic.stopRecording();
+    live.send({type: "audio_stop"});
+  } else {
+    mic.stopRecognition();
+  }
+  micStatus.textContent = "";
+}
+
+micButton.addEventListener("click", () => (listening ? stopListening() : startListening()));
+helpButton.addEventListener("click", () => {
+  const raised = helpButton.getAttribute("aria-pressed") !== "true";
+  live.send({type: "help", raised});
+});
+document.addEventListener("keydown", (event) => {
+  const typing = ["INPUT", "TEXTAREA", "SELECT", "BUTTON"].includes(document.activeElement?.tagName);
+  if (event.code === "Space" && !typing && !event.repeat) {
+    event.preventDefault();
+    if (listening) stopListening(); else startListening();
+  }
+});

@@ -1,0 +1,236 @@
+"""The monitor and room sockets: who may connect, live updates, bad messages, signaling."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from asgiref.sync import sync_to_async
+
+from classrooms import services
+from classrooms.models import BreakoutRoom, ClassSession
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+async def _live_session(make_session: Any, **kwargs: Any) -> ClassSession:
+    session = await sync_to_async(make_session)(**kwargs)
+    await services.class_session_launch(session=session)
+    return session
+
+
+async def _rooms(session: ClassSession) -> list[BreakoutRoom]:
+    return [r async for r in session.rooms.order_by("position")]
+
+
+async def _until(communicator: Any, kind: str, limit: int = 30) -> dict:
+    for _ in range(limit):
+        message = await communicator.receive_json_from(timeout=5)
+        if message["type"] == kind:
+            return message
+    raise AssertionError(f"no {kind} message")
+
+
+def _monitor(session: ClassSession) -> str:
+    return f"/ws/classrooms/{session.public_id}/monitor/"
+
+
+async def test_owner_gets_a_snapshot_and_live_room_updates(
+    ws_connect: Any, professor: Any, make_session: Any
+) -> None:
+    session = await sync_to_async(make_session)()
+    communicator, connected, _ = await ws_connect(_monitor(session), professor)
+    assert connected
+    snapshot = await _until(communicator, "snapshot")
+    assert [r["colour"] for r in snapshot["rooms"]] == ["yellow"] * 3
+    await services.class_session_launch(session=session)
+    greens = set()
+    for _ in range(60):
+        message = await communicator.receive_json_from(timeout=5)
+        if message["type"] == "room" and message["room"]["colour"] == "green":
+            greens.add(message["room"]["id"])
+        if len(greens) == 3:
+            break
+    assert len(greens) == 3
+    await communicator.disconnect()
+
+
+@pytest.mark.parametrize(
+    ("persona", "code"),
+    [("other_professor", 4403), ("candidate", 4403), ("anonymous", 4401)],
+    indirect=["persona"],
+)
+async def test_only_the_owner_may_watch(
+    ws_connect: Any, make_session: Any, persona: Any, code: int
+) -> None:
+    session = await sync_to_async(make_session)()
+    _communicator, connected, close_code = await ws_connect(_monitor(session), persona)
+    assert not connected
+    assert close_code == code
+
+
+async def test_bad_monitor_messages_get_errors_not_crashes(
+    ws_connect: Any, professor: Any, make_session: Any
+) -> None:
+    session = await _live_session(make_session)
+    communicator, _, _ = await ws_connect(_monitor(session), professor)
+    await _until(communicator, "snapshot")
+    for bad, code in [
+        ({"type": "nope"}, "unknown_type"),
+        ({"type": "say", "room": "not-a-uuid", "text": "hi"}, "bad_field"),
+        (
+            {"type": "say", "room": "00000000-0000-0000-0000-000000000000", "text": "hi"},
+            "unknown_room",
+        ),
+        ({"type": "broadcast"}, "bad_field"),
+        ({"type": "broadcast", "text": "x" * 600}, "too_long"),
+        ([1, 2], "bad_message"),
+    ]:
+        await communicator.send_json_to(bad)
+        error = await _until(communicator, "error")
+        assert error["code"] == code
+    await communicator.send_to(text_data="{not json")
+    assert (await _until(communicator, "error"))["code"] == "bad_json"
+    await communicator.send_json_to({"type": "ping"})
+    assert (await _until(communicator, "pong"))["type"] == "pong"
+    await communicator.disconnect()
+
+
+async def test_broadcast_reaches_every_room_and_whisper_is_not_spoken(
+    ws_connect: Any, professor: Any, make_session: Any
+) -> None:
+    session = await _live_session(make_session)
+    rooms = await _rooms(session)
+    student, connected, _ = await ws_connect(f"/ws/rooms/{rooms[0].join_token}/")
+    assert connected
+    await _until(student, "snapshot")
+    await _until(student, "tutor_say")  # the greeting
+    monitor, _, _ = await ws_connect(_monitor(session), professor)
+    await _until(monitor, "snapshot")
+    await monitor.send_json_to({"type": "broadcast", "text": "Five minutes left."})
+    ack = await _until(monitor, "ack")
+    assert ack["rooms"] == 3
+    said = await _until(student, "tutor_say")
+    assert said["text"] == "Five minutes left."
+    await monitor.send_json_to(
+        {"type": "whisper", "room": str(rooms[0].public_id), "text": "Focus on sampling bias"}
+    )
+    await _until(monitor, "ack")
+    room = await BreakoutRoom.objects.aget(pk=rooms[0].pk)
+    assert room.whisper == "Focus on sampling bias"
+    assert not await room.lines.filter(text__icontains="sampling bias").aexists()
+    await student.disconnect()
+    await monitor.disconnect()
+
+
+async def test_student_talks_and_tutor_answers(ws_connect: Any, make_session: Any) -> None:
+    session = await _live_session(make_session, students=1)
+    (room,) = await _rooms(session)
+    student, _, _ = await ws_connect(f"/ws/rooms/{room.join_token}/")
+    snapshot = await _until(student, "snapshot")
+    assert snapshot["role"] == "student"
+    assert snapshot["avatar"]["provider"] == "local"
+    await _until(student, "tutor_say")
+    await student.send_json_to(
+        {"type": "say", "text": "I think the mean is always in the interval"}
+    )
+    line = await _until(student, "line")
+    assert line["line"]["speaker"] == "student"
+    reply = await _until(student, "tutor_say")
+    assert reply["text"]
+    await student.send_json_to({"type": "help", "raised": True})
+    await _until(student, "help")
+    room = await BreakoutRoom.objects.aget(pk=room.pk)
+    assert room.help_requested
+    await student.send_json_to({"type": "audio_start"})
+    assert (await _until(student, "error"))["code"] == "no_live_audio"
+    await student.send_to(bytes_data=b"\x00" * 10)
+    assert (await _until(student, "error"))["code"] == "not_listening"
+    await student.disconnect()
+
+
+async def test_room_tokens_and_professor_role_are_checked(
+    ws_connect: Any, professor: Any, other_professor: Any, make_session: Any
+) -> None:
+    session = await _live_session(make_session)
+    rooms = await _rooms(session)
+    _, connected, code = await ws_connect("/ws/rooms/unknown-token/")
+    assert (connected, code) == (False, 4404)
+    path = f"/ws/rooms/{rooms[0].join_token}/?role=professor"
+    _, connected, code = await ws_connect(path, other_professor)
+    assert (connected, code) == (False, 4403)
+    _, connected, code = await ws_connect(path)
+    assert (connected, code) == (False, 4401)
+
+
+async def test_signaling_is_relayed_only_between_student_and_professor(
+    ws_connect: Any, professor: Any, make_session: Any
+) -> None:
+    session = await _live_session(make_session)
+    rooms = await _rooms(session)
+    student, _, _ = await ws_connect(f"/ws/rooms/{rooms[0].join_token}/")
+    await _until(student, "snapshot")
+    other_student, _, _ = await ws_connect(f"/ws/rooms/{rooms[1].join_token}/")
+    await _until(other_student, "snapshot")
+    prof, _, _ = await ws_connect(f"/ws/rooms/{rooms[0].join_token}/?role=professor", professor)
+    assert (await _until(prof, "snapshot"))["role"] == "professor"
+    for _ in range(10):
+        room_msg = await _until(student, "room")
+        if room_msg["room"]["professor_present"]:
+            break
+    assert room_msg["room"]["professor_present"] is True
+    offer = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n"
+    await prof.send_json_to({"type": "rtc", "kind": "offer", "sdp": offer})
+    relayed = await _until(student, "rtc")
+    assert relayed == {"type": "rtc", "kind": "offer", "sdp": offer}
+    await student.send_json_to({"type": "rtc", "kind": "offer", "sdp": offer})
+    assert (await _until(student, "error"))["code"] == "not_allowed"
+    await student.send_json_to(
+        {"type": "rtc", "kind": "ice", "candidate": {"candidate": "x" * 5000}}
+    )
+    assert (await _until(student, "error"))["code"] == "bad_field"
+    await student.send_json_to({"type": "rtc", "kind": "answer", "sdp": "v=0\r\n"})
+    assert (await _until(prof, "rtc"))["kind"] == "answer"
+    while not await other_student.receive_nothing(timeout=0.1):
+        message = json.loads((await other_student.receive_output())["text"])
+        assert message["type"] != "rtc"
+    # the tutor stays silent while the professor is in the room
+    await student.send_json_to({"type": "say", "text": "Hello professor"})
+    await _until(student, "line")
+    assert await student.receive_nothing(timeout=0.3)
+    await prof.disconnect()
+    assert (await _until(student, "rtc"))["kind"] == "hangup"
+    await student.disconnect()
+    await other_student.disconnect()
+
+
+async def test_restart_fixes_an_errored_room_and_end_closes_rooms(
+    ws_connect: Any, professor: Any, make_session: Any
+) -> None:
+    session = await _live_session(make_session)
+    rooms = await _rooms(session)
+    await sync_to_async(services._room_failed)(rooms[0], "Avatar refused")
+    monitor, _, _ = await ws_connect(_monitor(session), professor)
+    snap = await _until(monitor, "snapshot")
+    assert snap["rooms"][0]["colour"] == "red"
+    assert snap["rooms"][0]["error"] == "Avatar refused"
+    await monitor.send_json_to({"type": "restart", "room": str(rooms[0].public_id)})
+    for _ in range(30):
+        message = await _until(monitor, "room")
+        if (
+            message["room"]["id"] == str(rooms[0].public_id)
+            and message["room"]["colour"] == "green"
+        ):
+            break
+    else:
+        raise AssertionError("room did not turn green")
+    student, _, _ = await ws_connect(f"/ws/rooms/{rooms[1].join_token}/")
+    await _until(student, "snapshot")
+    await monitor.send_json_to({"type": "end"})
+    ended = await _until(monitor, "ended", limit=60)
+    assert ended["summary"]["rooms"] == 3
+    assert (await _until(student, "ended"))["type"] == "ended"
+    await monitor.disconnect()
+    _, connected, code = await ws_connect(f"/ws/rooms/{rooms[1].join_token}/")
+    assert (connected, code) == (False, 4410)
