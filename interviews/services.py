@@ -566,7 +566,7 @@ def attempt_record_feedback(*, attempt: Attempt, feedback: dict[str, Any]) -> At
     overall = feedback.get("overall")
     overall = float(overall) if isinstance(overall, int | float) else None
     with transaction.atomic():
-        attempt_transition(
+        moved = attempt_transition(
             attempt=attempt,
             to=A.SCORED,
             reason="feedback ready",
@@ -577,6 +577,9 @@ def attempt_record_feedback(*, attempt: Attempt, feedback: dict[str, Any]) -> At
                 "scored_at": timezone.now(),
             },
         )
+        if not moved:  # a duplicate result: the first one stands
+            attempt.refresh_from_db()
+            return attempt
         attempt_update_best(question=attempt.question)
         attempt.refresh_from_db()
         _interview_after_processing(attempt, reason="feedback ready")
