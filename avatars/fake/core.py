@@ -141,7 +141,8 @@ async def send_response(response: Response, send: Send, receive: Receive) -> Non
                 ],
             }
         )
-        await send({"type": "http.response.body", "body": b'{"partial', "more_body": False})
+        await send({"type": "http.response.body", "body": b'{"partial', "more_body": True})
+        _abort_connection(send)
         return
     headers = [(k.encode(), v.encode()) for k, v in response.headers]
     await send({"type": "http.response.start", "status": response.status, "headers": headers})
@@ -151,6 +152,19 @@ async def send_response(response: Response, send: Send, receive: Receive) -> Non
     async for chunk in response.stream:
         await send({"type": "http.response.body", "body": chunk, "more_body": True})
     await send({"type": "http.response.body", "body": b""})
+
+
+def _abort_connection(send: Send) -> None:
+    """Drop the TCP connection under daphne (its `send` is a partial bound to the protocol;
+    ASGI itself has no way to abort). Elsewhere the truncated body is the best we can do."""
+    protocol = (getattr(send, "args", None) or (None,))[0]
+    channel = getattr(protocol, "channel", None)
+    transport = getattr(protocol, "transport", None) or getattr(channel, "transport", None)
+    abort = getattr(transport, "abortConnection", None) or getattr(
+        transport, "loseConnection", None
+    )
+    if abort is not None:
+        abort()
 
 
 class _suppress_cancel:
