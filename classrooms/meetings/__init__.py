@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from functools import cache
-
 from django.conf import settings
 
 from classrooms.meetings.base import MeetingProvider
@@ -11,8 +9,9 @@ from classrooms.meetings.base import MeetingProvider
 PROVIDERS = ("local", "zoom")
 
 
-@cache
 def _provider(name: str) -> MeetingProvider:
+    """A fresh client per call: it is cheap, holds no connection, and always reflects the
+    current settings (its OAuth token lives in the shared cache)."""
     if name == "zoom":
         from classrooms.meetings.zoom import ZoomMeetingProvider
 
@@ -26,7 +25,3 @@ def _provider(name: str) -> MeetingProvider:
 
 def get_meeting_provider(name: str | None = None) -> MeetingProvider:
     return _provider(name or settings.MEETING_PROVIDER)
-
-
-def reset_meeting_providers() -> None:
-    _provider.cache_clear()
