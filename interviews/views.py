@@ -22,7 +22,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def new(request: HttpRequest) -> HttpResponse:
-    form = NewInterviewForm(request.POST or None)
+    # GET parameters prefill the form (the report's "practise again" links).
+    initial = {k: v for k, v in request.GET.items() if k in NewInterviewForm.base_fields}
+    if request.GET.getlist("competencies"):
+        initial["competencies"] = request.GET.getlist("competencies")
+    form = NewInterviewForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             interview = services.interview_create(owner=request.user, spec=form.spec())
@@ -55,7 +59,10 @@ def interview(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @login_required
 def report(request: HttpRequest, public_id: UUID) -> HttpResponse:
     obj = selectors.interview_with_questions(public_id=public_id, user=request.user)
-    return render(request, "interviews/report.html", {"interview": obj})
+    from interviews.views_coaching import report_context  # coaching: summary, plan, charts
+
+    context = {"interview": obj, **report_context(request, obj)}
+    return render(request, "interviews/report.html", context)
 
 
 @login_required

@@ -8,9 +8,12 @@ delivery score come from the local coach, and the model receives them as facts t
 
 from __future__ import annotations
 
+import inspect
 import json
 from collections.abc import AsyncIterator
 from typing import Any
+
+from django.conf import settings
 
 from avatars.providers.base import ChatMessage, LanguageModel, ProviderError
 from interviews.coaching.engine import AnswerInput
@@ -21,6 +24,7 @@ SCHEMA_NAME = "interview_feedback"
 MAX_TRANSCRIPT_CHARS = 12_000
 MAX_JOB_DESCRIPTION_CHARS = 3_000
 MAX_TOKENS = 1_600
+TEMPERATURE = 0.2
 
 RUBRIC = """Score each dimension from 1 to 5:
 - structure_star: 5 = situation, task, action and result all clear and in order; 3 = two or
@@ -132,6 +136,20 @@ def merge_model_output(raw: Any, answer: AnswerInput, local: Feedback) -> Feedba
     )
 
 
+def _model_options(model: LanguageModel) -> dict[str, Any]:
+    """The coach's own model (OPENAI_COACH_MODEL) and a low temperature, where supported."""
+    try:
+        accepted = inspect.signature(model.complete_json).parameters
+    except (TypeError, ValueError):
+        return {}
+    options: dict[str, Any] = {}
+    if "model" in accepted and getattr(settings, "OPENAI_COACH_MODEL", ""):
+        options["model"] = settings.OPENAI_COACH_MODEL
+    if "temperature" in accepted:
+        options["temperature"] = TEMPERATURE
+    return options
+
+
 async def stream_model_feedback(
     answer: AnswerInput, model: LanguageModel
 ) -> AsyncIterator[dict[str, Any]]:
@@ -154,6 +172,7 @@ async def stream_model_feedback(
         schema_name=SCHEMA_NAME,
         schema=MODEL_SCHEMA,
         max_tokens=MAX_TOKENS,
+        **_model_options(model),
     )
     feedback = merge_model_output(raw, answer, local)
     for name, dim in feedback["dimensions"].items():

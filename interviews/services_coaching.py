@@ -1,0 +1,165 @@
+"""Coaching writes: share links, the story bank and avatar preferences."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.http import Http404
+from django.utils import timezone
+
+from interviews.coaching.schema import clip
+from interviews.models import Attempt, CandidateProfile, MockInterview, ReportShare, Story, StoryUse
+
+QUALITY_ORDER = ("low", "medium", "high")
+SIMILAR_STORY = 0.5
+
+
+# --- Share links ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def share_create(*, interview: MockInterview) -> ReportShare:
+    """The interview's active share link, created when there is none (idempotent)."""
+    MockInterview.objects.select_for_update().filter(pk=interview.pk).first()
+    existing = ReportShare.objects.filter(interview=interview, revoked_at__isnull=True).first()
+    if existing is not None:
+        return existing
+    return ReportShare.objects.create(interview=interview)
+
+
+def share_revoke(*, interview: MockInterview) -> int:
+    """Revoke every active link of the interview; returns how many were revoked."""
+    return ReportShare.objects.filter(interview=interview, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+
+
+# --- Story bank -------------------------------------------------------------------------------
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"\w+", text.lower()) if len(w) > 3}
+
+
+def _similarity(a: str, b: str) -> float:
+    wa, wb = _words(a), _words(b)
+    if not wa or not wb:
+        return 0.0
+    return len(wa & wb) / min(len(wa), len(wb))
+
+
+def _story_text(story: Story) -> str:
+    return " ".join([story.situation, story.task, story.action, story.result])
+
+
+@dataclass(frozen=True)
+class StorySaved:
+    story: Story
+    created: bool
+
+
+@transaction.atomic
+def story_save_from_attempt(*, user: AbstractBaseUser, attempt_public_id: str) -> StorySaved:
+    """Save the STAR parts of one of the user's scored answers to the story bank.
+
+    When the user already has a story that this answer retells (most of its words in common),
+    the answer is recorded as another use of that story instead of a duplicate: that is how a
+    story becomes "over-used" (told in 3 or more sessions).
+    """
+    attempt = (
+        Attempt.objects.select_related("question__interview")
+        .filter(public_id=attempt_public_id, question__interview__owner_id=user.pk)
+        .first()
+    )
+    if attempt is None or not attempt.feedback:
+        raise Http404("No such answer.")
+    star = attempt.feedback.get("star") or {}
+    parts = {
+        part: clip(star.get(part) or "", 2000) for part in ("situation", "task", "action", "result")
+    }
+    text = " ".join(parts.values()) or attempt.transcript
+    interview = attempt.question.interview
+    existing = None
+    for story in Story.objects.filter(owner_id=user.pk).only(
+        "id", "situation", "task", "action", "result"
+    ):
+        if _similarity(text, _story_text(story)) >= SIMILAR_STORY:
+            existing = story
+            break
+    created = existing is None
+    if existing is None:
+        title_source = parts["situation"] or parts["action"] or attempt.question.text
+        existing = Story.objects.create(
+            owner=user,
+            title=clip(title_source, 110),
+            competency=attempt.question.competency or "",
+            source_attempt=attempt,
+            **parts,
+        )
+    try:
+        with transaction.atomic():
+            StoryUse.objects.get_or_create(
+                story=existing, interview=interview, defaults={"attempt": attempt}
+            )
+    except IntegrityError:
+        pass
+    return StorySaved(story=existing, created=created)
+
+
+def story_update(
+    *,
+    story: Story,
+    title: str,
+    competency: str,
+    situation: str,
+    task: str,
+    action: str,
+    result: str,
+    notes: str,
+) -> Story:
+    story.title = title
+    story.competency = competency
+    story.situation = situation
+    story.task = task
+    story.action = action
+    story.result = result
+    story.notes = notes
+    story.save()
+    return story
+
+
+def story_delete(*, story: Story) -> None:
+    story.delete()
+
+
+# --- Avatar preferences -----------------------------------------------------------------------
+
+
+def allowed_qualities(profile: CandidateProfile) -> list[str]:
+    cap = profile.max_quality if profile.max_quality in QUALITY_ORDER else "medium"
+    return list(QUALITY_ORDER[: QUALITY_ORDER.index(cap) + 1])
+
+
+def preferences_update(
+    *,
+    profile: CandidateProfile,
+    avatar_id: str,
+    voice_id: str,
+    quality: str,
+    speaking_rate: float,
+) -> CandidateProfile:
+    """Store the avatar preferences; quality is capped by the staff-set tier."""
+    allowed = allowed_qualities(profile)
+    if quality not in allowed:
+        quality = allowed[-1]
+    profile.mock_avatar_id = avatar_id[:128]
+    profile.mock_voice_id = voice_id[:128]
+    profile.mock_avatar_quality = quality
+    profile.speaking_rate = max(0.5, min(1.5, float(speaking_rate)))
+    profile.save(
+        update_fields=["mock_avatar_id", "mock_voice_id", "mock_avatar_quality", "speaking_rate"]
+    )
+    return profile

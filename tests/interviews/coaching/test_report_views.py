@@ -1,0 +1,255 @@
+"""The session report, its share link, the story bank and progress: what users see, and who may
+see it."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from interviews.models import ReportShare, Story, StoryUse
+from tests.interviews.coaching.helpers import make_finished_interview
+
+pytestmark = pytest.mark.django_db
+
+PLAN = [
+    ("technical_general", ["tech-middling", "tech-strong"]),  # retry improves
+    ("conflict", ["conflict-weak"]),
+    ("leadership", ["lead-strong"]),
+]
+
+
+@pytest.fixture
+def interview(candidate):
+    return make_finished_interview(candidate, PLAN)
+
+
+def report_url(interview) -> str:
+    return reverse("interviews:report", args=[interview.public_id])
+
+
+def test_report_shows_overall_deltas_plan_stories_and_charts(client_for, candidate, interview):
+    html = client_for(candidate).get(report_url(interview)).content.decode()
+    assert "Overall score" in html
+    # Before/after on the retried question: 2.8 -> 4.6.
+    assert "Attempts at this question" in html
+    assert 'class="delta-up">+1.8<' in html
+    # Practice plan aims at the weakest competency (conflict) with a prefilled practise link.
+    plan = html[html.index('id="plan-heading"') :]
+    assert plan.index("Conflict") < plan.index("</section>")
+    assert "competencies=conflict" in html
+    # Top STAR stories broken into parts, with quotes from the answers.
+    assert "Top STAR stories" in html
+    assert "<dt>Situation</dt>" in html
+    assert "Save to story bank" in html
+    # Delivery charts as accessible SVG with a data table.
+    assert html.count('role="img"') >= 3
+    assert "Words per minute per answer" in html
+    assert "Data table" in html
+    assert "Print / Save as PDF" in html
+
+
+def test_practise_again_link_prefills_the_new_interview_form(client_for, candidate, interview):
+    html = client_for(candidate).get(report_url(interview)).content.decode()
+    link = re.search(r'href="(/interviews/new/\?[^"]*competencies=conflict[^"]*)"', html)
+    assert link
+    form = client_for(candidate).get(link.group(1).replace("&amp;", "&")).content.decode()
+    assert re.search(r'value="conflict"[^>]*checked', form)
+    assert 'value="Backend engineer"' in form
+
+
+def test_report_is_owner_only(client_for, other_candidate, interview):
+    assert client_for(other_candidate).get(report_url(interview)).status_code == 404
+    response = client_for(None).get(report_url(interview))
+    assert response.status_code == 302
+    assert "/login" in response["Location"] or "login" in response["Location"]
+
+
+def test_report_query_count_does_not_grow_with_attempts(client_for, candidate):
+    small = make_finished_interview(candidate, [("conflict", ["conflict-weak"])])
+    large = make_finished_interview(
+        candidate,
+        [
+            ("conflict", ["conflict-weak", "conflict-middling", "conflict-strong"]),
+            ("failure", ["failure-weak", "failure-middling", "failure-strong"]),
+            ("teamwork", ["team-weak", "team-middling", "team-strong"]),
+            ("leadership", ["lead-weak", "lead-strong"]),
+        ],
+    )
+    client = client_for(candidate)
+    client.get(report_url(small))  # warm up session/auth caches
+    counts = []
+    for item in (small, large):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(report_url(item)).status_code == 200
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1]
+
+
+# --- Share links ------------------------------------------------------------------------------
+
+
+def test_share_link_lifecycle(client_for, candidate, other_candidate, interview):
+    owner = client_for(candidate)
+    # Another user cannot create a link for it.
+    share_url = reverse("interviews:share_create", args=[interview.public_id])
+    assert client_for(other_candidate).post(share_url).status_code == 404
+    assert not ReportShare.objects.exists()
+
+    owner.post(share_url)
+    owner.post(share_url)  # idempotent: still one active link
+    share = ReportShare.objects.get()
+    assert len(share.token) >= 40
+    html = owner.get(report_url(interview)).content.decode()
+    assert share.token in html
+
+    shared_url = reverse("interviews:shared", args=[share.token])
+    for visitor in (client_for(None), client_for(other_candidate)):
+        response = visitor.get(shared_url)
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "Top STAR stories" in page
+        assert candidate.username not in page
+        assert (candidate.email or "@@") not in page
+        assert "Save to story bank" not in page
+        assert "Revoke" not in page
+
+    # Revoked: the link is dead for everyone.
+    owner.post(reverse("interviews:share_revoke", args=[interview.public_id]))
+    assert client_for(None).get(shared_url).status_code == 404
+    # A new link is a new token.
+    owner.post(share_url)
+    assert ReportShare.objects.filter(revoked_at__isnull=True).get().token != share.token
+
+
+def test_other_user_cannot_revoke(client_for, candidate, other_candidate, interview):
+    client_for(candidate).post(reverse("interviews:share_create", args=[interview.public_id]))
+    revoke = reverse("interviews:share_revoke", args=[interview.public_id])
+    assert client_for(other_candidate).post(revoke).status_code == 404
+    assert ReportShare.objects.filter(revoked_at__isnull=True).count() == 1
+
+
+def test_unknown_share_token_is_404(client_for):
+    assert client_for(None).get(reverse("interviews:shared", args=["x" * 43])).status_code == 404
+
+
+# --- Story bank -------------------------------------------------------------------------------
+
+
+def best_attempt(interview, order: int):
+    return interview.questions.get(order=order).attempts.get(is_best=True)
+
+
+def test_save_story_from_report_then_edit_and_delete(client_for, candidate, interview):
+    client = client_for(candidate)
+    attempt = best_attempt(interview, 3)
+    response = client.post(
+        reverse("interviews:story_save"),
+        {"attempt": str(attempt.public_id), "next": report_url(interview)},
+    )
+    assert response.status_code == 302
+    story = Story.objects.get()
+    assert story.owner == candidate
+    assert story.competency == "leadership"
+    assert story.situation.startswith("Last year at a logistics startup")
+    assert "35%" in story.result
+    assert "In your" in client.get(report_url(interview)).content.decode()
+
+    page = client.get(reverse("interviews:stories")).content.decode()
+    assert story.title in page
+    assert "Used in 1 session" in page
+
+    edit = reverse("interviews:story_edit", args=[story.public_id])
+    assert client.get(edit).status_code == 200
+    client.post(
+        edit,
+        {
+            "title": "Warehouse rescue",
+            "competency": "leadership",
+            "situation": "s",
+            "task": "t",
+            "action": "a",
+            "result": "r",
+            "notes": "",
+        },
+    )
+    story.refresh_from_db()
+    assert story.title == "Warehouse rescue"
+
+    client.post(reverse("interviews:story_delete", args=[story.public_id]))
+    assert not Story.objects.exists()
+
+
+def test_story_bank_is_private(client_for, candidate, other_candidate, interview):
+    attempt = best_attempt(interview, 3)
+    # Another user cannot save someone else's answer...
+    response = client_for(other_candidate).post(
+        reverse("interviews:story_save"), {"attempt": str(attempt.public_id)}
+    )
+    assert response.status_code == 404
+    client_for(candidate).post(
+        reverse("interviews:story_save"), {"attempt": str(attempt.public_id)}
+    )
+    story = Story.objects.get()
+    other = client_for(other_candidate)
+    # ...nor see, edit or delete the owner's stories.
+    assert story.title not in other.get(reverse("interviews:stories")).content.decode()
+    assert other.get(reverse("interviews:story_edit", args=[story.public_id])).status_code == 404
+    assert other.post(reverse("interviews:story_delete", args=[story.public_id])).status_code == 404
+    assert Story.objects.exists()
+    anonymous = client_for(None)
+    assert anonymous.get(reverse("interviews:stories")).status_code == 302
+    assert anonymous.post(reverse("interviews:story_save"), {}).status_code == 302
+
+
+def test_a_story_retold_in_three_sessions_is_flagged_over_used(client_for, candidate):
+    client = client_for(candidate)
+    for days_ago in (3, 2, 1):
+        interview = make_finished_interview(
+            candidate, [("leadership", ["lead-strong"])], days_ago=days_ago
+        )
+        client.post(
+            reverse("interviews:story_save"),
+            {"attempt": str(best_attempt(interview, 1).public_id)},
+        )
+    assert Story.objects.count() == 1  # the same story, not three copies
+    assert StoryUse.objects.count() == 3
+    page = client.get(reverse("interviews:stories")).content.decode()
+    assert "Used in 3 sessions" in page
+    assert "Over-used" in page
+
+
+# --- Progress on the dashboard ----------------------------------------------------------------
+
+
+def test_dashboard_shows_progress_across_sessions(client_for, candidate):
+    client = client_for(candidate)
+    html = client.get(reverse("interviews:dashboard")).content.decode()
+    assert "Your progress" in html
+    assert "No data yet" in html
+
+    make_finished_interview(candidate, [("conflict", ["conflict-weak"])], days_ago=10)
+    make_finished_interview(candidate, [("conflict", ["conflict-middling"])], days_ago=5)
+    make_finished_interview(candidate, [("conflict", ["conflict-strong"])], days_ago=1)
+    html = client.get(reverse("interviews:dashboard")).content.decode()
+    assert "Best answers of your last 3 sessions" in html
+    assert "Scores across sessions" in html
+    assert re.search(r"Overall: from 1\.4 to 4\.8", html)
+
+
+def test_progress_query_count_is_constant(client_for, candidate):
+    client = client_for(candidate)
+    make_finished_interview(candidate, [("conflict", ["conflict-weak"])])
+    client.get(reverse("interviews:dashboard"))
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("interviews:dashboard"))
+    for days_ago in range(1, 6):
+        make_finished_interview(
+            candidate, [("conflict", ["conflict-weak", "conflict-strong"])], days_ago=days_ago
+        )
+    with CaptureQueriesContext(connection) as many:
+        client.get(reverse("interviews:dashboard"))
+    assert len(many.captured_queries) == len(one.captured_queries)
