@@ -57,6 +57,13 @@ class AvatarSession(models.Model):
     ready_at = models.DateTimeField(null=True, blank=True)
     first_speech_at = models.DateTimeField(null=True, blank=True)
     last_heartbeat_at = models.DateTimeField(null=True, blank=True)
+    queued_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the start joined the per-provider queue."
+    )
+    last_activity_at = models.DateTimeField(
+        null=True, blank=True, help_text="Last speech sent or reported (idle timeout)."
+    )
+    keepalive_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
     seconds_spoken = models.FloatField(default=0)
     estimated_cost = models.DecimalField(max_digits=10, decimal_places=4, default=Decimal("0"))
@@ -78,6 +85,21 @@ class AvatarSession(models.Model):
             return 0.0
         end = self.ended_at or timezone.now()
         return max(0.0, (end - self.ready_at).total_seconds() / 60)
+
+
+class AvatarProviderGate(models.Model):
+    """One row per provider, locked while a start decides whether a slot is free.
+
+    PostgreSQL: `SELECT ... FOR UPDATE` on this row serialises the decision across processes.
+    SQLite has no row locks, but its write transactions are IMMEDIATE (settings), so the write
+    to this row inside the same transaction serialises them just the same.
+    """
+
+    provider = models.CharField(max_length=32, unique=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.provider
 
 
 class AvatarSessionEvent(LifecycleEvent):

@@ -7,6 +7,7 @@ the vendor assigns it, before anything else can fail.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from decimal import Decimal
 from typing import Any
@@ -19,7 +20,7 @@ from django.utils import timezone
 from avatars.models import AvatarSession, AvatarSessionEvent
 from avatars.providers.base import AvatarStartOptions, ProviderError
 from avatars.providers.registry import get_avatar_provider
-from config.lifecycle import transition
+from config.lifecycle import InvalidTransition, transition
 
 logger = logging.getLogger(__name__)
 
@@ -84,9 +85,35 @@ def _cost(session: AvatarSession, ended_at: Any) -> Decimal:
 
 
 async def avatar_session_start(*, session: AvatarSession) -> AvatarSession:
-    """Start the vendor session. Repeated calls on a starting/ready session are no-ops."""
-    moved = await sync_to_async(avatar_session_transition)(session=session, to="starting")
-    if not moved:
+    """Start the vendor session. Repeated calls on a queued/starting/ready session are no-ops.
+
+    The start waits its turn in the provider's queue (at most AVATAR_MAX_CONCURRENT starts in
+    flight per provider, across processes), then calls the vendor with jittered backoff for
+    retryable errors. A vendor session created by a failed attempt is stopped before the next
+    attempt; its id is saved the moment the vendor assigns it.
+    """
+    from avatars.resilience import (
+        StartQueueTimeout,
+        backoff_delay,
+        start_queue_join,
+        start_queue_wait,
+    )
+
+    joined = await sync_to_async(start_queue_join)(session=session)
+    if not joined:
+        await session.arefresh_from_db()
+        return session
+    try:
+        acquired = await start_queue_wait(session=session)
+    except StartQueueTimeout:
+        await sync_to_async(_fail_quietly)(
+            session,
+            "start queue timeout",
+            {"code": "queue_timeout"},
+            "All avatar slots stayed busy; please try again in a minute.",
+        )
+        return session
+    if not acquired:  # stopped while waiting
         await session.arefresh_from_db()
         return session
     provider = get_avatar_provider(session.provider)
@@ -94,36 +121,83 @@ async def avatar_session_start(*, session: AvatarSession) -> AvatarSession:
     async def on_created(provider_session_id: str) -> None:
         await sync_to_async(_save_provider_id)(session, provider_session_id)
 
+    attempt = 0
+    while True:
+        try:
+            connection = await provider.start(_options(session), on_created=on_created)
+            break
+        except ProviderError as exc:
+            if session.provider_session_id:
+                await _stop_vendor_quietly(session, "start failed")
+                await sync_to_async(_save_provider_id)(session, "")
+            if exc.permanent or attempt >= settings.PROVIDER_MAX_RETRIES:
+                await sync_to_async(_fail_quietly)(
+                    session,
+                    exc.message,
+                    {"code": exc.code, "status": exc.status, "permanent": exc.permanent},
+                    exc.user_message,
+                )
+                return session
+            await sync_to_async(_record_event)(
+                session, "retry", {"code": exc.code, "attempt": attempt + 1}
+            )
+            await asyncio.sleep(backoff_delay(attempt, exc))
+            attempt += 1
+            await sync_to_async(avatar_session_heartbeat)(session=session)
+    now = timezone.now()
     try:
-        connection = await provider.start(_options(session), on_created=on_created)
-    except ProviderError as exc:
         await sync_to_async(avatar_session_transition)(
             session=session,
-            to="failed",
-            reason=exc.message,
-            data={"code": exc.code, "status": exc.status, "permanent": exc.permanent},
-            fields={"error": exc.user_message, "ended_at": timezone.now()},
+            to="ready",
+            fields={
+                "provider_session_id": connection.session_id,
+                "connection": connection.for_browser(),
+                "ready_at": now,
+                "last_heartbeat_at": now,
+                "last_activity_at": now,
+                "keepalive_at": now,
+            },
         )
-        if session.provider_session_id:
-            await _stop_vendor_quietly(session)
-        return session
-    now = timezone.now()
-    await sync_to_async(avatar_session_transition)(
-        session=session,
-        to="ready",
-        fields={
-            "provider_session_id": connection.session_id,
-            "connection": connection.for_browser(),
-            "ready_at": now,
-            "last_heartbeat_at": now,
-        },
-    )
+    except InvalidTransition:
+        # Stopped while the vendor was starting: the vendor session must not outlive the row.
+        session.provider_session_id = connection.session_id
+        await _stop_vendor_quietly(session, "stopped while starting")
+        await session.arefresh_from_db()
     return session
 
 
-async def _stop_vendor_quietly(session: AvatarSession, reason: str = "") -> bool:
+def _fail_quietly(
+    session: AvatarSession, reason: str, data: dict[str, Any], user_message: str
+) -> None:
     try:
-        await get_avatar_provider(session.provider).stop(session.provider_session_id, reason)
+        avatar_session_transition(
+            session=session,
+            to="failed",
+            reason=reason,
+            data=data,
+            fields={"error": user_message, "ended_at": timezone.now()},
+        )
+    except InvalidTransition:
+        session.refresh_from_db()
+
+
+def _record_event(session: AvatarSession, reason: str, data: dict[str, Any]) -> None:
+    AvatarSessionEvent.objects.create(
+        session=session,
+        from_status=session.status,
+        to_status=session.status,
+        reason=reason,
+        data=data,
+    )
+
+
+async def _stop_vendor_quietly(session: AvatarSession, reason: str = "") -> bool:
+    from avatars.resilience import with_retries
+
+    provider = get_avatar_provider(session.provider)
+    session_id = session.provider_session_id
+    try:
+        await with_retries(lambda: provider.stop(session_id, reason), max_retries=2)
     except ProviderError as exc:
         logger.warning("Stopping %s failed: %s", session.provider_session_id, exc)
         return False
@@ -131,11 +205,25 @@ async def _stop_vendor_quietly(session: AvatarSession, reason: str = "") -> bool
 
 
 async def avatar_session_speak(*, session: AvatarSession, text: str) -> str:
-    return await get_avatar_provider(session.provider).speak(session.provider_session_id, text)
+    """Have the avatar say `text` (retrying retryable errors); returns the task id."""
+    from avatars.resilience import with_retries
+
+    provider = get_avatar_provider(session.provider)
+    task_id = await with_retries(lambda: provider.speak(session.provider_session_id, text))
+    await sync_to_async(_touch_activity)(session)
+    return task_id
 
 
 async def avatar_session_interrupt(*, session: AvatarSession) -> None:
-    await get_avatar_provider(session.provider).interrupt(session.provider_session_id)
+    from avatars.resilience import with_retries
+
+    provider = get_avatar_provider(session.provider)
+    await with_retries(lambda: provider.interrupt(session.provider_session_id), max_retries=1)
+
+
+def _touch_activity(session: AvatarSession) -> None:
+    now = timezone.now()
+    AvatarSession.objects.filter(pk=session.pk).update(last_activity_at=now, last_heartbeat_at=now)
 
 
 def avatar_session_record_speech(
@@ -144,6 +232,8 @@ def avatar_session_record_speech(
     """Browser-reported speech events: the first one stamps first_speech_at; ends add time."""
     now = timezone.now()
     qs = AvatarSession.objects.filter(pk=session.pk)
+    if event in ("speak_started", "speak_ended"):
+        qs.update(last_activity_at=now)
     if event == "speak_started":
         qs.filter(first_speech_at__isnull=True).update(first_speech_at=now)
     elif event == "speak_ended" and 0 < seconds < 600:
@@ -162,15 +252,25 @@ async def avatar_session_stop(*, session: AvatarSession, reason: str = "") -> Av
     await session.arefresh_from_db()
     if not session.is_live:
         return session
-    await sync_to_async(avatar_session_transition)(session=session, to="stopping", reason=reason)
+    try:
+        await sync_to_async(avatar_session_transition)(
+            session=session, to="stopping", reason=reason
+        )
+    except InvalidTransition:  # another process ended it meanwhile
+        await session.arefresh_from_db()
+        return session
+    await session.arefresh_from_db()  # the freshest provider session id
     stopped = True
     if session.provider_session_id:
         stopped = await _stop_vendor_quietly(session, reason)
     now = timezone.now()
-    await sync_to_async(avatar_session_transition)(
-        session=session,
-        to="ended",
-        reason=reason if stopped else f"{reason} (vendor stop failed; the reaper will retry)",
-        fields={"ended_at": now, "estimated_cost": _cost(session, now)},
-    )
+    try:
+        await sync_to_async(avatar_session_transition)(
+            session=session,
+            to="ended",
+            reason=reason if stopped else f"{reason} (vendor stop failed; the reaper will retry)",
+            fields={"ended_at": now, "estimated_cost": _cost(session, now)},
+        )
+    except InvalidTransition:
+        await session.arefresh_from_db()
     return session

@@ -196,6 +196,13 @@ AVATAR_IDLE_TIMEOUT = env.int("AVATAR_IDLE_TIMEOUT", default=300)
 AVATAR_MAX_DURATION = env.int("AVATAR_MAX_DURATION", default=3600)
 AVATAR_HEARTBEAT_TIMEOUT = env.int("AVATAR_HEARTBEAT_TIMEOUT", default=120)
 AVATAR_REAPER_INTERVAL = env.int("AVATAR_REAPER_INTERVAL", default=60)
+# Seconds between vendor keep-alives for sessions in use; longest wait for a start slot.
+AVATAR_KEEPALIVE_INTERVAL = env.int("AVATAR_KEEPALIVE_INTERVAL", default=60)
+AVATAR_START_QUEUE_TIMEOUT = env.int("AVATAR_START_QUEUE_TIMEOUT", default=180)
+# Reaper and keep-alive loops start lazily in every server process (safe to run several).
+AVATAR_BACKGROUND_LOOPS = env.bool("AVATAR_BACKGROUND_LOOPS", default=True)
+# LiveAvatar sandbox sessions (free, about one minute long) for development.
+LIVEAVATAR_SANDBOX = env.bool("LIVEAVATAR_SANDBOX", default=False)
 # The LiveKit browser client is loaded only when a HeyGen provider is selected.
 LIVEKIT_CLIENT_URL = env.str(
     "LIVEKIT_CLIENT_URL",

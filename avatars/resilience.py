@@ -1,0 +1,176 @@
+"""Retries with jittered exponential backoff, and the per-provider cap on avatar starts.
+
+`with_retries(call)` retries retryable `ProviderError`s (429, 5xx, timeouts, dropped
+connections, vendor concurrency caps) up to PROVIDER_MAX_RETRIES times, sleeping
+`uniform(0, min(cap, base * 2**attempt))` ("full jitter"), or the vendor's Retry-After when it
+sent one. Permanent errors (401, unknown avatar, bad parameters) are raised at once.
+
+The start cap: at most AVATAR_MAX_CONCURRENT starts per provider are in flight (status
+`starting`) at any moment, counted in the database so every server process sees the same
+number. Waiting starts queue in FIFO order of `queued_at`: whenever slots are free, the oldest
+live waiters are admitted (moved to `starting`) together, so starts happen in arrival order. The decision runs in one
+transaction holding the provider's `AvatarProviderGate` row (see its docstring for SQLite).
+Waiters poll with short sleeps and refresh their heartbeat, so a waiter whose process died is
+skipped after AVATAR_HEARTBEAT_TIMEOUT (and ended by the reaper).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from typing import TypeVar
+
+from asgiref.sync import sync_to_async
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from avatars.models import AvatarProviderGate, AvatarSession
+from avatars.providers.base import ProviderError
+from config.lifecycle import InvalidTransition
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+BACKOFF_BASE = 0.5
+BACKOFF_CAP = 8.0
+RETRY_AFTER_CAP = 30.0
+QUEUE_POLL = (0.05, 0.25)  # seconds between queue checks (uniform)
+
+
+def backoff_delay(attempt: int, error: ProviderError | None = None) -> float:
+    """Seconds to wait before retry number `attempt` (0-based)."""
+    if error is not None and error.retry_after is not None:
+        return min(RETRY_AFTER_CAP, max(0.0, error.retry_after))
+    return random.uniform(0, min(BACKOFF_CAP, BACKOFF_BASE * 2**attempt))  # noqa: S311
+
+
+async def with_retries(
+    call: Callable[[], Awaitable[T]],
+    *,
+    max_retries: int | None = None,
+    on_retry: Callable[[int, ProviderError, float], Awaitable[None]] | None = None,
+) -> T:
+    retries = settings.PROVIDER_MAX_RETRIES if max_retries is None else max_retries
+    attempt = 0
+    while True:
+        try:
+            return await call()
+        except ProviderError as exc:
+            if exc.permanent or attempt >= retries:
+                raise
+            delay = backoff_delay(attempt, exc)
+            logger.info(
+                "%s call failed (%s, %s); retry %d in %.2f s",
+                exc.provider,
+                exc.code,
+                exc.message,
+                attempt + 1,
+                delay,
+            )
+            if on_retry is not None:
+                await on_retry(attempt, exc, delay)
+            await asyncio.sleep(delay)
+            attempt += 1
+
+
+# --- The start queue ----------------------------------------------------------------------
+
+
+class StartQueueTimeout(Exception):
+    pass
+
+
+def _fresh_since() -> datetime:
+    return timezone.now() - timedelta(seconds=settings.AVATAR_HEARTBEAT_TIMEOUT)
+
+
+def start_queue_join(*, session: AvatarSession) -> bool:
+    """Put a requested session in its provider's queue. False if it is not startable (already
+    queued by another call, starting, ready or over): repeated starts are no-ops."""
+    now = timezone.now()
+    joined = AvatarSession.objects.filter(
+        pk=session.pk, status=AvatarSession.Status.REQUESTED, queued_at__isnull=True
+    ).update(queued_at=now, last_heartbeat_at=now)
+    if joined:
+        session.queued_at = session.last_heartbeat_at = now
+    return bool(joined)
+
+
+def start_queue_try_acquire(*, session: AvatarSession, cap: int | None = None) -> bool | None:
+    """Admit waiting starts, oldest first, into the free slots; report whether ours is in.
+
+    True: our session is `starting` (admitted now or by another waiter). False: keep waiting.
+    None: the session left the queue (stopped meanwhile). Admitting in batches, always from the
+    head of the queue, makes the order of starts exactly the order of arrival."""
+    from avatars.services import avatar_session_transition
+
+    cap = max(1, cap or settings.AVATAR_MAX_CONCURRENT)
+    now = timezone.now()
+    fresh = _fresh_since()
+    with transaction.atomic():
+        AvatarProviderGate.objects.get_or_create(provider=session.provider)
+        # The write makes SQLite take its write lock now; on PostgreSQL the row lock queues
+        # concurrent deciders behind us until commit.
+        AvatarProviderGate.objects.select_for_update().filter(provider=session.provider).update(
+            updated_at=now
+        )
+        status = (
+            AvatarSession.objects.filter(pk=session.pk).values_list("status", flat=True).first()
+        )
+        if status == AvatarSession.Status.STARTING:
+            session.status = status
+            return True
+        if status != AvatarSession.Status.REQUESTED:
+            return None
+        AvatarSession.objects.filter(pk=session.pk).update(last_heartbeat_at=now)
+        same = AvatarSession.objects.filter(provider=session.provider)
+        in_flight = same.filter(
+            status=AvatarSession.Status.STARTING, last_heartbeat_at__gte=fresh
+        ).count()
+        free = cap - in_flight
+        if free <= 0:
+            return False
+        waiting = list(
+            same.filter(
+                status=AvatarSession.Status.REQUESTED,
+                queued_at__isnull=False,
+                last_heartbeat_at__gte=fresh,
+            ).order_by("queued_at", "pk")[:free]
+        )
+        admitted = False
+        for waiter in waiting:
+            try:
+                avatar_session_transition(
+                    session=waiter,
+                    to=AvatarSession.Status.STARTING,
+                    data={"waited_s": round((now - waiter.queued_at).total_seconds(), 3)},
+                    fields={"last_heartbeat_at": now},
+                )
+            except InvalidTransition:
+                continue
+            if waiter.pk == session.pk:
+                admitted = True
+                session.status = waiter.status
+    return admitted
+
+
+async def start_queue_wait(*, session: AvatarSession, max_wait: float | None = None) -> bool:
+    """Wait for a start slot. True when the session is `starting`; False when it left the
+    queue (stopped meanwhile). Raises StartQueueTimeout after `max_wait` seconds."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + (
+        max_wait if max_wait is not None else settings.AVATAR_START_QUEUE_TIMEOUT
+    )
+    while True:
+        acquired = await sync_to_async(start_queue_try_acquire)(session=session)
+        if acquired is None:
+            return False
+        if acquired:
+            return True
+        if loop.time() >= deadline:
+            raise StartQueueTimeout()
+        await asyncio.sleep(random.uniform(*QUEUE_POLL))  # noqa: S311
