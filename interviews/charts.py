@@ -7,6 +7,7 @@ points: no data renders an explicit "No data yet" chart, one point renders a dot
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import count
@@ -39,8 +40,17 @@ def _scale(values: list[float], y_min: float | None, y_max: float | None) -> tup
     if hi <= lo:
         hi = lo + 1
     if y_max is None:
-        hi = hi * 1.1
+        hi = _nice_ceiling(hi * 1.05)
     return lo, hi
+
+
+def _nice_ceiling(value: float) -> float:
+    """The smallest of 1, 2, 2.5, 4, 5, 8 or 10 x 10^k not below `value` (even axis ticks)."""
+    magnitude = 10 ** math.floor(math.log10(value)) if value > 0 else 1
+    for step in (1, 2, 2.5, 4, 5, 8, 10):
+        if step * magnitude >= value:
+            return step * magnitude
+    return 10 * magnitude
 
 
 def _table(labels: Sequence[str], series: Sequence[Series], unit: str, caption: str) -> str:
