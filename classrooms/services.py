@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import logging
 import math
 import secrets
@@ -324,7 +325,9 @@ def spawn(key: str, coro: Any) -> asyncio.Task | None:
         coro.close()
         return existing
     try:
-        task = asyncio.get_running_loop().create_task(coro)
+        # A clean context: the caller may be an async view run by asgiref inside a sync
+        # middleware thread, whose thread-sensitive executor dies with the request.
+        task = asyncio.get_running_loop().create_task(coro, context=contextvars.Context())
     except RuntimeError:
         coro.close()
         return None

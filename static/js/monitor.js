@@ -169,7 +169,7 @@ function showSession(session) {
   pill.textContent = session.status_label;
   sessionOpen = ["draft", "starting", "live"].includes(session.status);
   $("end-session").disabled = !sessionOpen;
-  $("broadcast-form").hidden = !sessionOpen;
+  $("broadcast-form-box").hidden = !sessionOpen;
   if (session.summary && Object.keys(session.summary).length) showSummary(session.summary);
   if (!sessionOpen && activeCall) leaveRoom();
 }

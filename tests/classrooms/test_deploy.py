@@ -36,7 +36,9 @@ async def test_thirty_rooms_three_fail_and_restart_fixes_one(
     await session.arefresh_from_db()
     assert session.status == ClassSession.Status.LIVE  # partial failure keeps the session live
     assert counts == {"active": 27, "error": 3}
-    errored = [r async for r in session.rooms.filter(status="error").select_related("avatar_session")]
+    errored = [
+        r async for r in session.rooms.filter(status="error").select_related("avatar_session")
+    ]
     assert all("refused" in r.error for r in errored)
     assert all(r.avatar_session.status == AvatarSession.Status.FAILED for r in errored)
     open_vendor = fake_providers.state()["open_sessions"]["heygen"]
