@@ -1,5 +1,7 @@
 """Test settings: fast hashing, in-memory email, explicit hosts for WebSocket origin checks."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -19,13 +21,12 @@ STORAGES = {
 AVATAR_BACKGROUND_LOOPS = env.bool("AVATAR_BACKGROUND_LOOPS", default=False)
 
 # Browser tests run the app in a forked daphne process, which must share the test database:
-# an SQLite test database therefore lives in a file, not in memory.
+# an SQLite test database therefore lives in a file, not in memory (one per test run, so
+# concurrent runs on one machine never share it).
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}  # noqa: F405
 CHANNEL_LAYERS["default"].setdefault("CONFIG", {})  # noqa: F405
 if REDIS_URL:  # noqa: F405
     # A private prefix per test run: parallel runs on one Redis never see each other's groups.
-    import os as _os
-
-    CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"mbtest{_os.getpid()}"  # noqa: F405
-    CACHES["default"]["KEY_PREFIX"] = f"mbtest{_os.getpid()}"  # noqa: F405
+    CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"mbtest{os.getpid()}"  # noqa: F405
+    CACHES["default"]["KEY_PREFIX"] = f"mbtest{os.getpid()}"  # noqa: F405
