@@ -1,6 +1,22 @@
-from django.contrib import admin
+from __future__ import annotations
 
-from classrooms.models import Course, ProfessorProfile, RosterStudent
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+
+from classrooms import services
+from classrooms.models import (
+    BreakoutRoom,
+    ClassSession,
+    ClassSessionEvent,
+    Course,
+    CourseMaterial,
+    ProfessorProfile,
+    RosterStudent,
+)
 
 
 @admin.register(ProfessorProfile)
@@ -8,6 +24,7 @@ class ProfessorProfileAdmin(admin.ModelAdmin):
     list_display = ("display_name", "user", "avatar_id", "voice_id", "likeness_consent_at")
     search_fields = ("display_name", "user__username", "user__email")
     list_filter = ("likeness_consent_at",)
+    list_select_related = ("user",)
 
 
 class RosterStudentInline(admin.TabularInline):
@@ -15,12 +32,24 @@ class RosterStudentInline(admin.TabularInline):
     extra = 0
 
 
+class CourseMaterialInline(admin.TabularInline):
+    model = CourseMaterial
+    extra = 0
+    fields = ("title", "content_type", "size", "uploaded_at")
+    readonly_fields = ("title", "content_type", "size", "uploaded_at")
+    can_delete = True
+    show_change_link = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # uploads go through the course page (validated and chunked)
+
+
 @admin.register(Course)
 class CourseAdmin(admin.ModelAdmin):
     list_display = ("title", "professor", "created_at")
     search_fields = ("title", "professor__display_name")
     list_select_related = ("professor",)
-    inlines = (RosterStudentInline,)
+    inlines = (RosterStudentInline, CourseMaterialInline)
 
 
 @admin.register(RosterStudent)
@@ -29,3 +58,108 @@ class RosterStudentAdmin(admin.ModelAdmin):
     search_fields = ("name", "email")
     list_filter = ("course",)
     list_select_related = ("course",)
+
+
+class BreakoutRoomInline(admin.TabularInline):
+    model = BreakoutRoom
+    extra = 0
+    can_delete = False
+    fields = (
+        "name",
+        "status",
+        "error",
+        "avatar_session",
+        "student_present",
+        "professor_present",
+        "help_requested_at",
+        "last_activity_at",
+    )
+    readonly_fields = fields
+    show_change_link = True
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class ClassSessionEventInline(admin.TabularInline):
+    model = ClassSessionEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ("from_status", "to_status", "reason", "data", "created_at")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(ClassSession)
+class ClassSessionAdmin(admin.ModelAdmin):
+    list_display = ("title", "course", "professor", "status", "meeting_provider", "started_at")
+    list_filter = ("status", "meeting_provider")
+    search_fields = ("title", "course__title", "professor__display_name", "meeting_id")
+    list_select_related = ("course", "professor")
+    readonly_fields = (
+        "public_id",
+        "status",
+        "meeting_id",
+        "meeting_uuid",
+        "join_url",
+        "start_url",
+        "summary",
+        "started_at",
+        "live_at",
+        "ended_at",
+    )
+    inlines = (BreakoutRoomInline, ClassSessionEventInline)
+    actions = ("end_sessions", "export_transcripts")
+
+    @admin.action(description="End the selected sessions (stop every avatar)")
+    def end_sessions(self, request: HttpRequest, queryset: QuerySet[ClassSession]) -> None:
+        ended = 0
+        for session in queryset:
+            async_to_sync(services.class_session_end)(session=session, reason="ended by staff")
+            ended += 1
+        self.message_user(request, f"Ended {ended} session(s).", messages.SUCCESS)
+
+    @admin.action(description="Export transcripts to CSV")
+    def export_transcripts(
+        self, request: HttpRequest, queryset: QuerySet[ClassSession]
+    ) -> HttpResponse:
+        from classrooms.views import write_transcript_csv
+
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="class-transcripts.csv"'
+        write_transcript_csv(response, list(queryset.values_list("pk", flat=True)))
+        return response
+
+
+@admin.register(BreakoutRoom)
+class BreakoutRoomAdmin(admin.ModelAdmin):
+    list_display = ("name", "session", "status", "error", "avatar_session", "last_activity_at")
+    list_filter = ("status",)
+    search_fields = ("name", "session__title")
+    list_select_related = ("session", "avatar_session")
+    exclude = ("join_token",)  # the student's credential is never shown
+    readonly_fields = (
+        "public_id",
+        "session",
+        "status",
+        "error",
+        "avatar_session",
+        "short_code",
+        "meeting_room_id",
+        "student_seconds",
+        "tutor_seconds",
+    )
+    actions = ("restart_avatars",)
+
+    @admin.action(description="Restart the avatar of the selected rooms")
+    def restart_avatars(self, request: HttpRequest, queryset: QuerySet[BreakoutRoom]) -> None:
+        done, refused = 0, 0
+        for room in queryset.select_related("session"):
+            try:
+                async_to_sync(services.breakout_room_restart)(room=room)
+                done += 1
+            except Exception as exc:  # a ValidationError names the reason
+                refused += 1
+                self.message_user(request, f"{room}: {exc}", messages.WARNING)
+        self.message_user(request, f"Restarted {done} room avatar(s).", messages.SUCCESS)

@@ -1,0 +1,20 @@
+from asgiref.sync import async_to_sync
+from django.core.management.base import BaseCommand
+
+from classrooms.services import class_sessions_reap
+
+
+class Command(BaseCommand):
+    help = (
+        "End class sessions open past CLASS_SESSION_MAX_DURATION and stop avatars left open "
+        "for rooms that are not active. Safe to run from cron as often as you like."
+    )
+
+    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+        result = async_to_sync(class_sessions_reap)()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Ended {result['sessions_ended']} session(s); "
+                f"stopped {result['avatars_stopped']} orphaned avatar(s)."
+            )
+        )
