@@ -116,7 +116,9 @@ if REDIS_URL:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [REDIS_URL],
+                # redis-py 8 defaults to a 5 s socket timeout, the same as channels_redis's
+                # 5 s BZPOPMIN: an idle consumer's read then times out and the consumer dies.
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 30}],
                 "prefix": env.str("CHANNEL_LAYER_PREFIX", default="mockingbird"),
                 "group_expiry": 3600,
                 "capacity": 1000,
