@@ -1,20 +1,30 @@
-from django.contrib import admin
+from asgiref.sync import async_to_sync
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
 
-from avatars.models import AvatarSession, AvatarSessionEvent
+from avatars.models import AvatarProviderGate, AvatarSession, AvatarSessionEvent
+from avatars.services import avatar_session_stop
 
 
 class AvatarSessionEventInline(admin.TabularInline):
     model = AvatarSessionEvent
     extra = 0
     can_delete = False
+    ordering = ("created_at", "id")
     readonly_fields = ("created_at", "from_status", "to_status", "reason", "data")
+    fields = readonly_fields
 
     def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
         return False
 
 
 @admin.register(AvatarSession)
 class AvatarSessionAdmin(admin.ModelAdmin):
+    change_list_template = "admin/avatars/avatarsession/change_list.html"
     list_display = (
         "public_id",
         "provider",
@@ -27,7 +37,53 @@ class AvatarSessionAdmin(admin.ModelAdmin):
         "seconds_spoken",
         "estimated_cost",
     )
-    list_filter = ("provider", "status", "purpose")
-    search_fields = ("public_id", "provider_session_id", "subject")
-    readonly_fields = ("public_id", "connection")
+    list_filter = ("provider", "status", "purpose", "requested_at")
+    search_fields = ("public_id", "provider_session_id", "subject", "avatar_id", "error")
+    date_hierarchy = "requested_at"
+    readonly_fields = (
+        "public_id",
+        "purpose",
+        "subject",
+        "provider",
+        "provider_session_id",
+        "status",
+        "connection",
+        "error",
+        "requested_at",
+        "queued_at",
+        "ready_at",
+        "first_speech_at",
+        "last_activity_at",
+        "last_heartbeat_at",
+        "keepalive_at",
+        "ended_at",
+        "seconds_spoken",
+        "estimated_cost",
+    )
     inlines = (AvatarSessionEventInline,)
+    actions = ("stop_now",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.action(description="Stop now (ends the vendor session too)")
+    def stop_now(self, request: HttpRequest, queryset: QuerySet[AvatarSession]) -> None:
+        stopped = 0
+        for session in queryset.filter(status__in=AvatarSession.LIVE_STATUSES):
+            async_to_sync(avatar_session_stop)(
+                session=session, reason=f"stopped by {request.user} in the admin"
+            )
+            stopped += 1
+        self.message_user(request, f"Stopped {stopped} live session(s).", level=messages.SUCCESS)
+
+
+@admin.register(AvatarProviderGate)
+class AvatarProviderGateAdmin(admin.ModelAdmin):
+    list_display = ("provider", "updated_at")
+    readonly_fields = ("provider", "updated_at")
+
+
+# Link the staff provider health page from the admin index (unless a project template already
+# customises the index).
+if admin.site.index_template is None:
+    admin.site.index_template = "avatars/admin_index.html"
