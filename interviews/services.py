@@ -283,6 +283,8 @@ def interview_create(*, owner: AbstractBaseUser, spec: InterviewSpec) -> MockInt
     curated bank. The model call happens before the write transaction.
     """
     rate_limit_hit(user_id=owner.pk, action="interview_start")
+    if not BankQuestion.objects.exists():  # a fresh install: the curated bank is built in
+        question_bank_seed()
     count = max(1, min(int(spec.question_count), 10))
     want_generated = (count + 1) // 2 if spec.job_description.strip() else 0
     bank = bank_questions_pick(
