@@ -74,7 +74,7 @@ def test_database_and_redis_urls_switch_backends() -> None:
     assert values["DATABASES"]["default"]["NAME"] == "mb"
     layer = values["CHANNEL_LAYERS"]["default"]
     assert layer["BACKEND"] == "channels_redis.core.RedisChannelLayer"
-    assert layer["CONFIG"]["hosts"] == ["redis://127.0.0.1:6379/3"]
+    assert layer["CONFIG"]["hosts"][0]["address"] == "redis://127.0.0.1:6379/3"
     assert values["CACHES"]["default"]["BACKEND"].endswith("RedisCache")
 
 
