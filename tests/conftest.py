@@ -193,6 +193,17 @@ def live_server_url(transactional_db: Any, settings: Any) -> Iterator[str]:
     from django.db import connections
 
     def get_application() -> Any:
+        # Runs in the forked server process. asgiref's thread-sensitive executor and the
+        # cached channel layers were inherited from this (test) process: the executor's thread
+        # did not survive the fork (work queued on it would never run) and the layers belong to
+        # another event loop. Start fresh ones.
+        from concurrent.futures import ThreadPoolExecutor
+
+        from asgiref.sync import SyncToAsync
+        from channels.layers import channel_layers
+
+        SyncToAsync.single_thread_executor = ThreadPoolExecutor(max_workers=1)
+        channel_layers.backends.clear()
         from config.asgi import application
 
         return application
