@@ -206,13 +206,16 @@ class MonitorConsumer(_Base):
         self._resume_if_needed()
 
     def _resume_if_needed(self) -> None:
+        """The first monitor connection in a process resumes whatever a dead process left;
+        a session still starting or ending is (re)driven here too (deduplicated per process,
+        and every step is claimed in the database, so racing another process is safe)."""
         global _resumed_once
         if not _resumed_once:
             _resumed_once = True
             services.spawn("classrooms:resume", services.class_sessions_resume())
-        elif self.session.status in (ClassSession.Status.STARTING, ClassSession.Status.ENDING):
+        if self.session.status in (ClassSession.Status.STARTING, ClassSession.Status.ENDING):
             services.spawn(
-                f"classrooms:resume:{self.session.pk}",
+                f"classrooms:launch:{self.session.pk}",
                 services.class_session_resume(session=self.session),
             )
 

@@ -290,6 +290,32 @@ def class_session_create(
     return session
 
 
+MEETING_CREATING = "creating"
+
+
+def _meeting_claim(session: ClassSession) -> bool:
+    """Only one process creates the meeting: claim it with a conditional update (a claim left
+    by a dead process is taken over once it is stale)."""
+    stale = timezone.now() - timedelta(seconds=settings.CLASS_DEPLOY_STALE_SECONDS)
+    claimed = ClassSession.objects.filter(pk=session.pk, meeting_id="").update(
+        meeting_id=MEETING_CREATING
+    ) or ClassSession.objects.filter(
+        pk=session.pk, meeting_id=MEETING_CREATING, started_at__lt=stale
+    ).update(meeting_id=MEETING_CREATING, started_at=timezone.now())
+    return bool(claimed)
+
+
+def _meeting_failed(session: ClassSession, exc: ProviderError) -> None:
+    ClassSession.objects.filter(pk=session.pk, meeting_id=MEETING_CREATING).update(meeting_id="")
+    with contextlib.suppress(InvalidTransition):
+        class_session_transition(
+            session=session,
+            to=ClassSession.Status.FAILED,
+            reason=exc.message,
+            fields={"error": f"Could not create the meeting: {exc.user_message}"},
+        )
+
+
 def _meeting_stored(session: ClassSession, info: Any) -> None:
     ClassSession.objects.filter(pk=session.pk).update(
         meeting_id=info.meeting_id,
@@ -320,17 +346,18 @@ _TASKS: dict[str, asyncio.Task] = {}
 def spawn(key: str, coro: Any) -> asyncio.Task | None:
     """Run `coro` in the background on this process's loop, once per key. Work is always
     resumable from the database, so losing a task with the process loses nothing."""
-    existing = _TASKS.get(key)
-    if existing is not None and not existing.done():
-        coro.close()
-        return existing
     try:
-        # A clean context: the caller may be an async view run by asgiref inside a sync
-        # middleware thread, whose thread-sensitive executor dies with the request.
-        task = asyncio.get_running_loop().create_task(coro, context=contextvars.Context())
+        loop = asyncio.get_running_loop()
     except RuntimeError:
         coro.close()
         return None
+    existing = _TASKS.get(key)
+    if existing is not None and not existing.done() and existing.get_loop() is loop:
+        coro.close()
+        return existing
+    # A clean context: the caller may be an async view run by asgiref inside a sync
+    # middleware thread, whose thread-sensitive executor dies with the request.
+    task = loop.create_task(coro, context=contextvars.Context())
     _TASKS[key] = task
     task.add_done_callback(lambda t: _TASKS.pop(key, None) if _TASKS.get(key) is t else None)
     return task
@@ -342,7 +369,7 @@ async def class_session_launch(*, session: ClassSession) -> ClassSession:
     await session.arefresh_from_db()
     if session.status != ClassSession.Status.STARTING:
         return session
-    if not session.meeting_id:
+    if await sync_to_async(_meeting_claim)(session):
         provider = get_meeting_provider(session.meeting_provider)
         specs = await sync_to_async(_room_specs)(session)
         host = await sync_to_async(_meeting_host)(session)
@@ -354,12 +381,7 @@ async def class_session_launch(*, session: ClassSession) -> ClassSession:
                 duration_minutes=max(30, settings.CLASS_SESSION_MAX_DURATION // 60),
             )
         except ProviderError as exc:
-            await sync_to_async(class_session_transition)(
-                session=session,
-                to=ClassSession.Status.FAILED,
-                reason=exc.message,
-                fields={"error": f"Could not create the meeting: {exc.user_message}"},
-            )
+            await sync_to_async(_meeting_failed)(session, exc)
             return session
         await sync_to_async(_meeting_stored)(session, info)
     await class_session_deploy(session=session)
@@ -609,7 +631,9 @@ async def class_session_end(
         if not ok
     ]
     await sync_to_async(_rooms_complete)(session)
-    if session.meeting_provider != ClassSession.MeetingProvider.LOCAL and session.meeting_id:
+    await session.arefresh_from_db(fields=["meeting_id"])
+    meeting_created = session.meeting_id not in ("", MEETING_CREATING)
+    if session.meeting_provider != ClassSession.MeetingProvider.LOCAL and meeting_created:
         try:
             await get_meeting_provider(session.meeting_provider).end_meeting(
                 meeting_id=session.meeting_id

@@ -265,7 +265,10 @@ def write_transcript_csv(out: Any, session_ids: list[int]) -> None:
 def session_zoom_signature(request: HttpRequest, session_id: Any) -> JsonResponse:
     """A Meeting SDK JWT for a bot or web client joining this session's Zoom meeting."""
     session = _owned_session(request, session_id)
-    if session.meeting_provider != ClassSession.MeetingProvider.ZOOM or not session.meeting_id:
+    if (
+        session.meeting_provider != ClassSession.MeetingProvider.ZOOM
+        or not session.meeting_id.isdigit()
+    ):
         return JsonResponse({"error": "This session has no Zoom meeting."}, status=400)
     role = 1 if request.POST.get("role") == "1" else 0
     try:
