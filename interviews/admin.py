@@ -1,6 +1,15 @@
 from django.contrib import admin
 
-from interviews.models import BankQuestion, CandidateProfile
+from interviews.models import (
+    Attempt,
+    AttemptEvent,
+    BankQuestion,
+    CandidateProfile,
+    FollowUp,
+    InterviewEvent,
+    InterviewQuestion,
+    MockInterview,
+)
 
 
 @admin.register(CandidateProfile)
@@ -16,3 +25,55 @@ class BankQuestionAdmin(admin.ModelAdmin):
     list_display = ("text", "competency", "interview_type", "is_active")
     list_filter = ("competency", "interview_type", "is_active")
     search_fields = ("text",)
+
+
+class InterviewQuestionInline(admin.TabularInline):
+    model = InterviewQuestion
+    extra = 0
+    fields = ("order", "text", "competency", "source")
+    readonly_fields = fields
+    can_delete = False
+
+
+class InterviewEventInline(admin.TabularInline):
+    model = InterviewEvent
+    extra = 0
+    fields = ("created_at", "from_status", "to_status", "reason")
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(MockInterview)
+class MockInterviewAdmin(admin.ModelAdmin):
+    list_display = ("target_role", "owner", "status", "question_count", "created_at")
+    list_filter = ("status", "interview_type", "persona")
+    search_fields = ("target_role", "company", "owner__username", "public_id")
+    list_select_related = ("owner",)
+    readonly_fields = ("public_id", "status", "current_attempt", "current_follow_up")
+    raw_id_fields = ("owner", "avatar_session")
+    inlines = (InterviewQuestionInline, InterviewEventInline)
+
+
+class AttemptEventInline(admin.TabularInline):
+    model = AttemptEvent
+    extra = 0
+    fields = ("created_at", "from_status", "to_status", "reason")
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(Attempt)
+class AttemptAdmin(admin.ModelAdmin):
+    list_display = ("question", "kind", "number", "status", "overall", "is_best", "created_at")
+    list_filter = ("status", "kind", "is_best")
+    search_fields = ("public_id", "question__interview__public_id")
+    list_select_related = ("question",)
+    readonly_fields = ("public_id", "status")
+    raw_id_fields = ("question", "follow_up")
+    inlines = (AttemptEventInline,)
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(admin.ModelAdmin):
+    list_display = ("text", "question", "created_at")
+    raw_id_fields = ("question", "prompted_by")

@@ -143,3 +143,14 @@ def test_report_lists_questions_best_attempts_and_feedback(candidate, client_for
     services.interview_complete(interview=other)
     many, _ = queries(client, reverse("interviews:report", args=[other.public_id]))
     assert many == few
+
+
+def test_staff_can_inspect_interviews_in_the_admin(staff, candidate, client_for, bank) -> None:
+    interview = create_interview(candidate, count=1)
+    answered(interview, 3.0)
+    client = client_for(staff)
+    for name in ("mockinterview", "attempt", "followup"):
+        assert client.get(reverse(f"admin:interviews_{name}_changelist")).status_code == 200
+    page = client.get(reverse("admin:interviews_mockinterview_change", args=[interview.pk]))
+    assert page.status_code == 200
+    assert b"asking" in page.content  # the event log
