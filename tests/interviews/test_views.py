@@ -148,6 +148,8 @@ def test_report_lists_questions_best_attempts_and_feedback(candidate, client_for
 def test_staff_can_inspect_interviews_in_the_admin(staff, candidate, client_for, bank) -> None:
     interview = create_interview(candidate, count=1)
     answered(interview, 3.0)
+    staff.is_superuser = True  # model permissions; plain staff see no models
+    staff.save()
     client = client_for(staff)
     for name in ("mockinterview", "attempt", "followup"):
         assert client.get(reverse(f"admin:interviews_{name}_changelist")).status_code == 200
