@@ -109,6 +109,8 @@ def start_queue_try_acquire(*, session: AvatarSession, cap: int | None = None) -
     from avatars.services import avatar_session_transition
 
     cap = max(1, cap or settings.AVATAR_MAX_CONCURRENT)
+    if session.provider == "local":
+        cap = 1_000_000  # the browser renders local avatars: no vendor slot to protect
     now = timezone.now()
     fresh = _fresh_since()
     with transaction.atomic():
