@@ -83,7 +83,7 @@ function renderRoom(card) {
     el("p", {}, el("span", {class: `pill status-${card.status}`}, card.status_label),
       card.progress ? el("span", {class: "muted progress", "aria-live": "polite"}, ` ${card.progress}…`) : null,
       silent ? el("span", {class: "pill warn", "data-silent": "1"}, ` silent for ${silentFor} min`) : null),
-    card.error ? el("p", {class: "error", role: "alert"}, card.error) : null,
+    card.error ? el("p", {class: "error", role: "alert"}, card.error) : "",
     el("p", {class: "muted"}, card.students.join(", ")),
   );
   const actions = el("p", {class: "row"},
@@ -108,7 +108,7 @@ function renderRoom(card) {
       talkBar(card.talk),
       el("p", {class: "muted"}, `Last activity: ${card.last_activity_at ? `${minutesSince(card.last_activity_at)} min ago` : "none yet"}`),
       el("p", {class: "muted"}, "Student link: ", el("a", {href: card.short_link, target: "_blank", rel: "noopener"}, location.origin + card.short_link)),
-      card.whisper ? el("p", {class: "muted"}, `Whisper: ${card.whisper}`) : null,
+      card.whisper ? el("p", {class: "muted"}, `Whisper: ${card.whisper}`) : "",
     );
     renderLines(details, card.id);
     if (sessionOpen) {
