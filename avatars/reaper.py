@@ -27,6 +27,7 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from avatars.models import AvatarSession
 from avatars.providers.base import ProviderError
@@ -160,14 +161,28 @@ async def keepalive_once() -> int:
 _loops: dict[int, asyncio.Task[None]] = {}
 
 
+async def _run_hooks(setting: str) -> None:
+    """Run the other apps' recovery/reaping coroutines named in `setting` (dotted paths), so
+    this app never imports them. One failing hook does not stop the others."""
+    for path in getattr(settings, setting, ()):
+        try:
+            await import_string(path)()
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            logger.exception("background hook %s failed; continuing", path)
+
+
 async def _run_forever() -> None:
     keepalive_every = max(5, min(settings.AVATAR_KEEPALIVE_INTERVAL // 2, 30))
     next_reap = 0.0
     loop = asyncio.get_running_loop()
+    await _run_hooks("BACKGROUND_STARTUP_HOOKS")
     while True:
         try:
             if loop.time() >= next_reap:
                 await reap_once()
+                await _run_hooks("BACKGROUND_PERIODIC_HOOKS")
                 next_reap = loop.time() + settings.AVATAR_REAPER_INTERVAL
             else:
                 await keepalive_once()

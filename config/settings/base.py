@@ -198,6 +198,10 @@ AVATAR_IDLE_TIMEOUT = env.int("AVATAR_IDLE_TIMEOUT", default=300)
 AVATAR_MAX_DURATION = env.int("AVATAR_MAX_DURATION", default=3600)
 AVATAR_HEARTBEAT_TIMEOUT = env.int("AVATAR_HEARTBEAT_TIMEOUT", default=120)
 AVATAR_REAPER_INTERVAL = env.int("AVATAR_REAPER_INTERVAL", default=60)
+# Coroutines the avatar background loop runs once when it starts in a process (crash recovery)
+# and on every reaper cycle (overdue sessions), so nothing relies on a single process or cron.
+BACKGROUND_STARTUP_HOOKS = ["classrooms.services.class_sessions_resume"]
+BACKGROUND_PERIODIC_HOOKS = ["classrooms.services.class_sessions_reap"]
 # Seconds between vendor keep-alives for sessions in use; longest wait for a start slot.
 AVATAR_KEEPALIVE_INTERVAL = env.int("AVATAR_KEEPALIVE_INTERVAL", default=60)
 AVATAR_START_QUEUE_TIMEOUT = env.int("AVATAR_START_QUEUE_TIMEOUT", default=180)
