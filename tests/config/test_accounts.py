@@ -95,7 +95,7 @@ def test_professor_pages_refuse_candidates(client_for, candidate) -> None:
 def test_seed_demo_is_idempotent() -> None:
     from django.core.management import call_command
 
-    from classrooms.models import Course, RosterStudent
+    from classrooms.models import Course, CourseMaterial, RosterStudent
     from interviews.models import BankQuestion
 
     call_command("seed_demo", verbosity=0)
@@ -103,6 +103,8 @@ def test_seed_demo_is_idempotent() -> None:
     assert User.objects.filter(username__in=["candidate", "professor", "admin"]).count() == 3
     assert Course.objects.count() == 1
     assert RosterStudent.objects.count() == 5
+    # The demo course has material, so the local tutor has passages to teach from.
+    assert CourseMaterial.objects.get().chunks.count() >= 4
     assert BankQuestion.objects.count() >= 40
     competencies = set(BankQuestion.objects.values_list("competency", flat=True))
     assert competencies == {c.value for c in BankQuestion.Competency}

@@ -1,10 +1,18 @@
 """Demo data for the embedded default. Idempotent: run it as often as you like."""
 
+from pathlib import Path
+
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from classrooms.services import course_create, professor_create, roster_student_add
+from classrooms.models import CourseMaterial
+from classrooms.services import (
+    course_create,
+    course_material_add,
+    professor_create,
+    roster_student_add,
+)
 from interviews.services import candidate_profile_ensure, question_bank_seed
 
 DEMO_PASSWORD = "mockingbird-demo"  # noqa: S105  (a documented demo login, not a secret)
@@ -20,6 +28,8 @@ COURSE_DESCRIPTION = (
     "Introductory statistics: sampling, distributions, confidence intervals and hypothesis "
     "testing, with an emphasis on reasoning about uncertainty."
 )
+MATERIAL_PATH = Path(__file__).resolve().parents[2] / "demo" / "stat101-week3.md"
+MATERIAL_TITLE = "Week 3: Sampling and the sampling distribution"
 TEACHING_STYLE = (
     "Warm and Socratic. Starts from a concrete example, asks one question at a time, "
     "and lets students reach the idea themselves before naming it."
@@ -54,6 +64,13 @@ class Command(BaseCommand):
         )
         for name, email, background in STUDENTS:
             roster_student_add(course=course, name=name, email=email, background=background)
+        if not CourseMaterial.objects.filter(course=course, title=MATERIAL_TITLE).exists():
+            course_material_add(
+                course=course,
+                filename="stat101-week3.md",
+                raw=MATERIAL_PATH.read_bytes(),
+                title=MATERIAL_TITLE,
+            )
         admin, was_created = User.objects.get_or_create(
             username="admin", defaults={"email": "admin@example.com", "is_staff": True}
         )
