@@ -43,8 +43,11 @@ It speaks scripted utterances (knob `deepgram.live` `utterances`: a list of stri
 - `{"type": "CloseStream"}`: a final for pending words, `Metadata`, close 1000;
 - `{"type": "KeepAlive"}` resets the idle timer; no audio or KeepAlive for `idle_close` seconds
   (default 10) closes the socket with 1011 (Deepgram's NET-0001).
-Word timings are synthetic (0.35 s per word). A refused handshake is HTTP 403 (daphne cannot send
-the 401 the real service sends).
+Word timings are synthetic (0.35 s per word). Faults on the live socket (`fail`): "401"/"reject"
+refuse the handshake with HTTP 401, "429"/"concurrency_limit" with 429, "500"/"503" with that
+status, "timeout" never answers the handshake; mid-stream, after `fail_after_frames` audio frames
+(default 0): "drop" closes with 1011, "reset" drops the TCP connection without a close frame,
+"malformed" sends one unreadable frame.
 
 Knobs (POST /_control/knobs, JSON)
 ----------------------------------
@@ -64,7 +67,8 @@ Vendor-specific: heygen `idle_timeout`, `session_duration_limit`, `connect_delay
 (prerecorded, list consumed one per request), `utterances`, `words_per_chunk`, `final_every`,
 `finalize_completes`, `idle_close`; openai `replies` and `json_replies` (lists consumed in order,
 the last repeats; default JSON is a minimal value satisfying the schema), `ttft` and
-`tokens_per_second` for streams, `finish_reason`, `stream_error` (an error event mid-stream);
+`tokens_per_second` for streams, `finish_reason`, `stream_error` (an error event mid-stream),
+`stream_reset` (the connection drops after half of a streamed reply);
 zoom `token_ttl`.
 
 Control API

@@ -150,14 +150,53 @@ async def send_response(response: Response, send: Send, receive: Receive) -> Non
         await send({"type": "http.response.body", "body": response.body})
         return
     async for chunk in response.stream:
+        if chunk is ABORT:  # a scripted drop in the middle of a stream
+            _abort_connection(send)
+            return
         await send({"type": "http.response.body", "body": chunk, "more_body": True})
     await send({"type": "http.response.body", "body": b""})
+
+
+#: Yielded by a response stream to drop the connection at that point (after earlier chunks).
+ABORT: Any = object()
+
+
+def _protocol_of(send: Send) -> Any:
+    """daphne's protocol object behind an ASGI `send` (a partial bound to it), or None."""
+    return (getattr(send, "args", None) or (None,))[0]
+
+
+async def deny_websocket(send: Send, status: int, reason: str) -> None:
+    """Refuse a WebSocket handshake with an HTTP status (the vendors answer 401/429/5xx).
+    ASGI's plain close can only produce daphne's 403; this reaches into daphne's protocol,
+    and falls back to the plain close elsewhere."""
+    protocol = _protocol_of(send)
+    deferred = getattr(protocol, "handshake_deferred", None)
+    if deferred is None:
+        await send({"type": "websocket.close"})
+        return
+    from autobahn.websocket.types import ConnectionDeny
+
+    deferred.errback(ConnectionDeny(code=status, reason=reason))
+    del protocol.handshake_deferred
+    protocol.server.protocol_disconnected(protocol)
+
+
+def abort_websocket(send: Send) -> None:
+    """Drop a WebSocket's TCP connection without a close frame (a reset mid-stream)."""
+    protocol = _protocol_of(send)
+    transport = getattr(protocol, "transport", None)
+    abort = getattr(transport, "abortConnection", None) or getattr(
+        transport, "loseConnection", None
+    )
+    if abort is not None:
+        abort()
 
 
 def _abort_connection(send: Send) -> None:
     """Drop the TCP connection under daphne (its `send` is a partial bound to the protocol;
     ASGI itself has no way to abort). Elsewhere the truncated body is the best we can do."""
-    protocol = (getattr(send, "args", None) or (None,))[0]
+    protocol = _protocol_of(send)
     channel = getattr(protocol, "channel", None)
     transport = getattr(protocol, "transport", None) or getattr(channel, "transport", None)
     abort = getattr(transport, "abortConnection", None) or getattr(

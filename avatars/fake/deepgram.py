@@ -26,7 +26,9 @@ from avatars.fake.core import (
     Scope,
     Send,
     Vendor,
+    abort_websocket,
     check_key,
+    deny_websocket,
     headers_of,
     json_response,
     new_id,
@@ -311,6 +313,15 @@ class LiveScript:
         return out
 
 
+#: Handshake refusals with the vendor's HTTP status (the concurrency cap is Deepgram's 429).
+HANDSHAKE_FAILURES = {
+    "429": (429, "Too Many Requests"),
+    "concurrency_limit": (429, "Too Many Requests"),
+    "500": (500, "Internal Server Error"),
+    "503": (503, "Service Unavailable"),
+}
+
+
 def _live_auth(scope: Scope) -> tuple[bool, str | None]:
     """(authorised, subprotocol to echo). Header `Authorization: Token|Bearer ...` or
     `Sec-WebSocket-Protocol: token, KEY` / `bearer, JWT`."""
@@ -345,9 +356,18 @@ async def live_socket(scope: Scope, receive: Receive, send: Send, path: str) -> 
     authorised, subprotocol = _live_auth(scope)
     failure = STORE.take_failure("deepgram", "live")
     if path != "/v1/listen" or not authorised or failure in ("401", "403", "reject"):
-        # Daphne can only refuse a handshake with HTTP 403 (the real service answers 401).
-        STORE.statuses["deepgram.live:403"] += 1
-        await send({"type": "websocket.close"})
+        STORE.statuses["deepgram.live:401"] += 1
+        await deny_websocket(send, 401, "Unauthorized")
+        return
+    if failure in HANDSHAKE_FAILURES:
+        status, reason = HANDSHAKE_FAILURES[failure]
+        STORE.statuses[f"deepgram.live:{status}"] += 1
+        await deny_websocket(send, status, reason)
+        return
+    if failure == "timeout":  # never answer the handshake; the client gives up
+        STORE.statuses["deepgram.live:timeout"] += 1
+        while (await receive())["type"] != "websocket.disconnect":
+            pass
         return
     if not (query.get("model") or [""])[-1]:
         await send({"type": "websocket.close"})
@@ -361,6 +381,9 @@ async def live_socket(scope: Scope, receive: Receive, send: Send, path: str) -> 
         utterances = scripted if isinstance(scripted, list) else [scripted]
     script = LiveScript(list(utterances), query)
     idle_close = float(STORE.knob("deepgram", "live", "idle_close", 10))
+    # Mid-stream failures ("drop", "reset", "malformed") strike after this many audio frames.
+    fail_after = int(STORE.knob("deepgram", "live", "fail_after_frames", 0) or 0)
+    frames = 0
 
     async def emit(messages: list[dict]) -> None:
         for item in messages:
@@ -378,9 +401,17 @@ async def live_socket(scope: Scope, receive: Receive, send: Send, path: str) -> 
             if kind == "websocket.disconnect":
                 return
             if message.get("bytes") is not None:
-                if failure == "drop":
+                frames += 1
+                if failure == "drop" and frames > fail_after:
                     await send({"type": "websocket.close", "code": 1011})
                     return
+                if failure == "reset" and frames > fail_after:
+                    abort_websocket(send)  # no close frame: the TCP connection just dies
+                    return
+                if failure == "malformed" and frames > fail_after:
+                    await send({"type": "websocket.send", "text": '{"type": "Results", "chan'})
+                    failure = ""
+                    continue
                 if message["bytes"]:
                     await emit(script.on_audio(len(message["bytes"])))
                 continue

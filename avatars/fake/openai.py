@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from avatars.fake.core import (
+    ABORT,
     STORE,
     Request,
     Response,
@@ -162,6 +163,7 @@ async def _stream(
     include_usage: bool,
     finish: str,
     fail_midway: bool,
+    reset_midway: bool = False,
 ) -> AsyncIterator[bytes]:
     ttft = float(STORE.knob("openai", "chat", "ttft", 0) or 0)
     tps = float(STORE.knob("openai", "chat", "tokens_per_second", 0) or 0)
@@ -170,6 +172,9 @@ async def _stream(
     yield _chunk(completion_id, model, {"role": "assistant", "content": ""}, None)
     tokens = tokens_of(content)
     for i, token in enumerate(tokens):
+        if reset_midway and i == len(tokens) // 2:
+            yield ABORT  # the connection drops after half of the reply was sent
+            return
         if fail_midway and i == len(tokens) // 2:
             error_event = {
                 "error": {
@@ -271,6 +276,7 @@ async def chat_completions(request: Request) -> Response:
                 include_usage=bool(options.get("include_usage")),
                 finish=finish,
                 fail_midway=bool(STORE.knob("openai", "chat", "stream_error")),
+                reset_midway=bool(STORE.knob("openai", "chat", "stream_reset")),
             ),
         )
     tokens = len(tokens_of(content))
