@@ -79,9 +79,12 @@ def new_join_token() -> str:
 
 
 SHORT_CODE_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"  # no 0/o, 1/l/i: easy to read aloud
+# The short link opens the room just like the join token, so it needs as much randomness:
+# 26 symbols of 31 are 128.8 bits (10 were 49.6 bits, guessable online).
+SHORT_CODE_LENGTH = 26
 
 
-def new_short_code(length: int = 10) -> str:
+def new_short_code(length: int = SHORT_CODE_LENGTH) -> str:
     return "".join(secrets.choice(SHORT_CODE_ALPHABET) for _ in range(length))
 
 
@@ -230,7 +233,7 @@ class BreakoutRoom(models.Model):
         related_name="breakout_rooms",
     )
     join_token = models.CharField(max_length=64, unique=True, default=new_join_token)
-    short_code = models.CharField(max_length=16, unique=True, default=new_short_code)
+    short_code = models.CharField(max_length=32, unique=True, default=new_short_code)
     student_present = models.BooleanField(default=False)
     student_seen_at = models.DateTimeField(null=True, blank=True)
     professor_present = models.BooleanField(default=False)

@@ -95,7 +95,7 @@ def room_by_token(*, token: str) -> BreakoutRoom | None:
 
 
 def room_by_short_code(*, code: str) -> BreakoutRoom | None:
-    if not code or len(code) > 16:
+    if not code or len(code) > 32:
         return None
     return BreakoutRoom.objects.filter(short_code=code.lower()).only("join_token").first()
 
