@@ -306,6 +306,16 @@ def admin_object(w: World, label: str) -> str:
     return str(obj.pk)
 
 
+def add_admin_objects(world: World) -> None:
+    """One object per admin model the world lacks, so every admin page has something to show."""
+    Group.objects.create(name="support")
+    avatar_session_create(purpose="interview", subject="matrix")
+    AvatarProviderGate.objects.get_or_create(provider="local")
+    FollowUp.objects.create(
+        question=world.attempt.question, prompted_by=world.attempt, text="What was the result?"
+    )
+
+
 def admin_rows() -> dict[str, list[Case]]:
     rows: dict[str, list[Case]] = {
         "admin:index": [get(const("/admin/"), STAFF_ONLY)],
@@ -473,13 +483,7 @@ def csrf_client(world: World, persona: str) -> tuple[Client, str]:
 @pytest.mark.django_db
 def test_http_matrix(secret_settings: dict[str, str], record: Any) -> None:
     world = build_world()
-    # One object per admin model, so every admin page has something to show.
-    Group.objects.create(name="support")
-    avatar_session_create(purpose="interview", subject="matrix")
-    AvatarProviderGate.objects.get_or_create(provider="local")
-    FollowUp.objects.create(
-        question=world.attempt.question, prompted_by=world.attempt, text="What was the result?"
-    )
+    add_admin_objects(world)
     failures: list[str] = []
     baseline = fingerprint()
     seen: dict[str, set[str]] = {p: set() for p in PERSONAS}
