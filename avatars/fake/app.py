@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import time
+from collections import deque
 from typing import Any
 
 from avatars.fake.core import (
@@ -24,6 +26,12 @@ from avatars.fake.heygen import heygen
 from avatars.fake.liveavatar import liveavatar
 from avatars.fake.openai import openai
 from avatars.fake.zoom import zoom
+
+#: Emit log for benchmarks (knob `deepgram.live` `emit_log: true`): one entry per transcript
+#: result sent on a live socket, stamped the moment the fake hands it to the server:
+#: {"t": unix time, "tag": first word of the latest audio frame, "last": last word of the
+#: result, "final": is_final}. Read with GET /_control/emits; cleared by /_control/reset.
+EMITS: deque[dict[str, Any]] = deque(maxlen=200_000)
 
 VENDOR_APPS: dict[str, Vendor] = {
     "heygen": heygen,
@@ -52,9 +60,12 @@ async def _control(method: str, path: str, body: bytes) -> Response:
         return json_response({"knobs": STORE.knobs})
     if path == "/reset" and method == "POST":
         STORE.reset()
+        EMITS.clear()
         return json_response({"reset": True})
     if path == "/state" and method == "GET":
         return json_response(STORE.snapshot())
+    if path == "/emits" and method == "GET":
+        return json_response({"emits": list(EMITS)})
     return json_response({"error": "unknown control endpoint"}, status=404)
 
 
@@ -67,6 +78,34 @@ def _loggable(body: bytes) -> Any:
         return {"bytes": len(body)}
     text = json.dumps(value)
     return value if len(text) <= 4000 else {"truncated": text[:4000]}
+
+
+def _stamped(receive: Receive, send: Send) -> tuple[Receive, Send]:
+    """Wrap a live socket so every transcript result it sends is logged in EMITS with the tag
+    of the audio frame that produced it (benchmarks match results to the captions they cause)."""
+    tag = ""
+
+    async def tagged_receive() -> dict[str, Any]:
+        nonlocal tag
+        message = await receive()
+        data = message.get("bytes")
+        if data:
+            tag = data[:64].split(b"\0", 1)[0].split(b" ", 1)[0].decode("ascii", "replace")
+        return message
+
+    async def stamped_send(message: dict[str, Any]) -> None:
+        text = message.get("text") if message.get("type") == "websocket.send" else None
+        if text and text.startswith('{"type": "Results"'):
+            result = json.loads(text)
+            words = result["channel"]["alternatives"][0]["words"]
+            if words:
+                last = words[-1].get("punctuated_word") or words[-1]["word"]
+                EMITS.append(
+                    {"t": time.time(), "tag": tag, "last": last, "final": result["is_final"]}
+                )
+        await send(message)
+
+    return tagged_receive, stamped_send
 
 
 async def application(scope: Scope, receive: Receive, send: Send) -> None:
@@ -85,6 +124,8 @@ async def application(scope: Scope, receive: Receive, send: Send) -> None:
             await receive()
             await send({"type": "websocket.close"})
             return
+        if prefix == "deepgram" and STORE.knob("deepgram", "live", "emit_log"):
+            receive, send = _stamped(receive, send)
         await vendor.websocket(scope, receive, send, rest)
         return
     if scope["type"] != "http":
@@ -101,6 +142,7 @@ async def application(scope: Scope, receive: Receive, send: Send) -> None:
     route, params, path_known = vendor.match(method, rest)
     query = parse_query(scope.get("query_string", b""))
     entry: dict[str, Any] = {
+        "at": time.time(),  # arrival (unix time; benchmarks time vendor calls with it)
         "vendor": vendor.name,
         "endpoint": route.endpoint if route else "",
         "method": method,

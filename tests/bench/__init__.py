@@ -1,0 +1,1 @@
+"""Benchmarks (`make bench` = `python -m tests.bench`); see docs/benchmarks.md."""
