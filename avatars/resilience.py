@@ -1,6 +1,7 @@
 """Retries with jittered exponential backoff, and the per-provider cap on avatar starts.
 
-`with_retries(call)` retries retryable `ProviderError`s (429, 5xx, timeouts, dropped
+`with_retries(call)` (and `stream_with_retries(open_stream)` for a stream that fails before its
+first item) retries retryable `ProviderError`s (429, 5xx, timeouts, dropped
 connections, vendor concurrency caps) up to PROVIDER_MAX_RETRIES times, sleeping
 `uniform(0, min(cap, base * 2**attempt))` ("full jitter"), or the vendor's Retry-After when it
 sent one. Permanent errors (401, unknown avatar, bad parameters) are raised at once.
@@ -19,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import datetime, timedelta
 from typing import TypeVar
 
@@ -75,6 +76,41 @@ async def with_retries(
                 await on_retry(attempt, exc, delay)
             await asyncio.sleep(delay)
             attempt += 1
+
+
+async def stream_with_retries(
+    open_stream: Callable[[], AsyncIterator[T]], *, max_retries: int | None = None
+) -> AsyncIterator[T]:
+    """Items of `open_stream()`, reopening it after a retryable `ProviderError` raised before
+    its first item (same backoff and Retry-After as `with_retries`). Once an item went out,
+    an error propagates: the caller has already used the partial output."""
+    retries = settings.PROVIDER_MAX_RETRIES if max_retries is None else max_retries
+    attempt = 0
+    while True:
+        started = False
+        stream = open_stream()
+        try:
+            async for item in stream:
+                started = True
+                yield item
+            return
+        except ProviderError as exc:
+            if started or exc.permanent or attempt >= retries:
+                raise
+            delay = backoff_delay(attempt, exc)
+            logger.info(
+                "%s stream failed before its first item (%s); retry %d in %.2f s",
+                exc.provider,
+                exc.code,
+                attempt + 1,
+                delay,
+            )
+        finally:
+            aclose = getattr(stream, "aclose", None)
+            if aclose is not None:
+                await aclose()
+        await asyncio.sleep(delay)
+        attempt += 1
 
 
 # --- The start queue ----------------------------------------------------------------------

@@ -117,8 +117,10 @@ class OpenAILanguageModel:
                 temperature=temperature,
                 stream=True,
             )
+            chunks = 0
             try:
                 async for chunk in stream:
+                    chunks += 1
                     if not chunk.choices:
                         continue
                     delta = chunk.choices[0].delta.content
@@ -126,6 +128,12 @@ class OpenAILanguageModel:
                         yield delta
             finally:
                 await stream.close()  # also when the caller stops early
+            if chunks == 0:
+                # Not a single event (a body that is not server-sent events): unreadable, not
+                # an empty reply, so callers retry or fall back instead of staying silent.
+                raise ProviderError(
+                    "the stream carried no events", permanent=False, provider=NAME, code="malformed"
+                )
         except openai_sdk.OpenAIError as exc:
             raise map_openai_error(exc) from exc
         except ValueError as exc:  # unreadable stream payload
