@@ -94,9 +94,9 @@ async def avatar_session_start(*, session: AvatarSession) -> AvatarSession:
     """
     from avatars.resilience import (
         StartQueueTimeout,
-        backoff_delay,
         start_queue_join,
         start_queue_wait,
+        start_slot_released,
     )
 
     joined = await sync_to_async(start_queue_join)(session=session)
@@ -116,6 +116,16 @@ async def avatar_session_start(*, session: AvatarSession) -> AvatarSession:
     if not acquired:  # stopped while waiting
         await session.arefresh_from_db()
         return session
+    try:
+        return await _start_at_vendor(session)
+    finally:
+        start_slot_released(provider=session.provider)  # the next local waiter goes now
+
+
+async def _start_at_vendor(session: AvatarSession) -> AvatarSession:
+    """The admitted start: call the vendor (retrying), then mark the session ready."""
+    from avatars.resilience import backoff_delay
+
     provider = get_avatar_provider(session.provider)
 
     async def on_created(provider_session_id: str) -> None:

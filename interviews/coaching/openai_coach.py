@@ -16,6 +16,7 @@ from typing import Any
 from django.conf import settings
 
 from avatars.providers.base import ChatMessage, LanguageModel, ProviderError
+from avatars.resilience import with_retries
 from interviews.coaching.engine import AnswerInput
 from interviews.coaching.local import local_coach
 from interviews.coaching.schema import DIMENSION_LABELS, MODEL_SCHEMA, Feedback, clip, finalise
@@ -167,12 +168,18 @@ async def stream_model_feedback(
         f"{delivery['long_pauses']} long pauses. The coach is reading your answer…",
         "delivery": dict(delivery),
     }
-    raw = await model.complete_json(
-        build_messages(answer, local),
-        schema_name=SCHEMA_NAME,
-        schema=MODEL_SCHEMA,
-        max_tokens=MAX_TOKENS,
-        **_model_options(model),
+    messages = build_messages(answer, local)
+    options = _model_options(model)
+    # A 429, a 5xx or a dropped connection is retried (backoff, Retry-After) before the
+    # candidate is told the feedback failed.
+    raw = await with_retries(
+        lambda: model.complete_json(
+            messages,
+            schema_name=SCHEMA_NAME,
+            schema=MODEL_SCHEMA,
+            max_tokens=MAX_TOKENS,
+            **options,
+        )
     )
     feedback = merge_model_output(raw, answer, local)
     for name, dim in feedback["dimensions"].items():
