@@ -859,6 +859,7 @@ async def room_tutor_reply(*, room: BreakoutRoom, student_text: str) -> int:
     ctx = await sync_to_async(tutor_context)(room=room, student_text=student_text)
     engine = get_tutor_engine()
     spoken = 0
+    failed = False
     try:
         async for sentence in engine.reply(ctx, student_text):
             await room.arefresh_from_db(fields=["professor_present"])
@@ -874,6 +875,12 @@ async def room_tutor_reply(*, room: BreakoutRoom, student_text: str) -> int:
             spoken += 1
     except ProviderError as exc:
         logger.warning("Tutor engine failed in room %s: %s", room.pk, exc)
+        failed = True
+    if not failed and spoken == 0 and not room.professor_present:
+        # An empty or unreadable answer must not leave the student waiting in silence.
+        logger.warning("Tutor engine returned nothing in room %s", room.pk)
+        failed = True
+    if failed:
         fallback = "Sorry, I lost my train of thought. Could you say that again?"
         await sync_to_async(room_line_add)(
             room=room, speaker=RoomTranscriptLine.Speaker.TUTOR, text=fallback, source="fallback"

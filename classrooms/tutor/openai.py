@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from contextlib import aclosing
 
 from avatars.providers.base import ChatMessage, LanguageModel
+from avatars.resilience import stream_with_retries
 from avatars.streaming import iter_sentences
 from classrooms.tutor import MAX_STUDENT_CHARS, TutorContext, greeting_text, system_prompt
 
@@ -37,8 +38,10 @@ class OpenAITutor:
         return messages
 
     async def reply(self, ctx: TutorContext, student_text: str) -> AsyncIterator[str]:
-        stream = self.model.stream_text(
-            self.messages(ctx, student_text), max_tokens=MAX_TOKENS, temperature=0.5
+        messages = self.messages(ctx, student_text)
+        # A 429/5xx/dropped connection before the first word is retried, not apologised for.
+        stream = stream_with_retries(
+            lambda: self.model.stream_text(messages, max_tokens=MAX_TOKENS, temperature=0.5)
         )
         count = 0
         async with aclosing(iter_sentences(stream)) as sentences:
