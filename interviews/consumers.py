@@ -29,6 +29,7 @@ from avatars.providers.base import (
     ProviderError,
 )
 from avatars.providers.registry import get_avatar_provider, get_language_model, get_transcriber
+from avatars.resilience import stream_with_retries
 from avatars.services import (
     avatar_session_create,
     avatar_session_record_speech,
@@ -886,7 +887,10 @@ class InterviewConsumer(AsyncWebsocketConsumer):
             if model is not None:
                 try:
                     async with asyncio.timeout(settings.PROVIDER_TIMEOUT * 2):
-                        deltas = model.stream_text(follow_up_messages(ctx), max_tokens=120)
+                        messages = follow_up_messages(ctx)
+                        deltas = stream_with_retries(
+                            lambda: model.stream_text(messages, max_tokens=120)
+                        )
                         async for sentence in iter_sentences(deltas):
                             sentence = sentence.strip()
                             if sentence:
