@@ -59,9 +59,10 @@ create_meeting, get_meeting, update_meeting, end_meeting, delete_meeting.
 Every endpoint: `latency` (s), `fail` ("401", "429", "500", any status, "timeout" = never answer,
 "reset" = drop the connection mid-response, "malformed" = broken JSON, "concurrency_limit",
 HeyGen also "avatar_not_found", "bad_state"; Deepgram live "reject"/"drop"), `fail_times` (fail
-only the next N requests), `fail_rate` (0..1), `retry_after` (s), `api_key` (the only key
-accepted; default any non-empty key), `concurrency` (HeyGen/LiveAvatar: open sessions before the
-concurrency-limit error; others: requests in flight).
+only the next N requests), `fail_after` (let N requests through first), `fail_rate` (0..1),
+`retry_after` (s), `api_key` (the only key accepted; default any non-empty key), `concurrency`
+(HeyGen/LiveAvatar: open sessions before the concurrency-limit error; others: requests in
+flight).
 Vendor-specific: heygen `idle_timeout`, `session_duration_limit`, `connect_delay`, `avatars`
 (extra valid ids); liveavatar `idle_timeout`, `success_code`, `avatars`; deepgram `transcript`
 (prerecorded, list consumed one per request), `utterances`, `words_per_chunk`, `final_every`,

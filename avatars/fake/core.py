@@ -27,6 +27,7 @@ GENERIC_KNOBS = (
     "latency",  # seconds to wait before answering
     "fail",  # scripted failure: "401", "429", "500", "timeout", "reset", "malformed", or a vendor name
     "fail_times",  # inject `fail` for this many requests, then answer normally (default: always)
+    "fail_after",  # let this many requests through before `fail` starts (default 0)
     "fail_rate",  # probability 0..1 that a request fails with `fail` (or "500")
     "retry_after",  # seconds announced in Retry-After on 429/503 (default 1)
     "concurrency",  # cap: requests in flight (or open sessions for session vendors)
@@ -249,6 +250,7 @@ class Store:
     def reset(self) -> None:
         self.knobs: dict[str, dict[str, Any]] = {}
         self.fail_counts: dict[str, int] = {}
+        self.pass_counts: dict[str, int] = {}
         self.sessions: dict[str, dict[str, FakeSession]] = {v: {} for v in VENDORS}
         self.tokens: dict[str, dict[str, Any]] = {}  # one-time/short-lived tokens
         self.in_flight: Counter[str] = Counter()
@@ -277,6 +279,7 @@ class Store:
                     current[name] = value
                 if name == "fail":
                     self.fail_counts.pop(key, None)
+                    self.pass_counts.pop(key, None)
 
     def knob(self, vendor: str, endpoint: str, name: str, default: Any = None) -> Any:
         for key in (f"{vendor}.{endpoint}", vendor):
@@ -301,6 +304,13 @@ class Store:
             return str(fail or "500")
         if not fail:
             return ""
+        after = self.knob(vendor, endpoint, "fail_after")
+        if after:
+            scope = self.knob_scope(vendor, endpoint, "fail") or vendor
+            passed = self.pass_counts.get(scope, 0)
+            if passed < int(after):
+                self.pass_counts[scope] = passed + 1
+                return ""
         times = self.knob(vendor, endpoint, "fail_times")
         if times is not None:
             scope = self.knob_scope(vendor, endpoint, "fail") or vendor

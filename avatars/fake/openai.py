@@ -173,6 +173,7 @@ async def _stream(
     tokens = tokens_of(content)
     for i, token in enumerate(tokens):
         if reset_midway and i == len(tokens) // 2:
+            await asyncio.sleep(0.05)  # what was sent reaches the client before the drop
             yield ABORT  # the connection drops after half of the reply was sent
             return
         if fail_midway and i == len(tokens) // 2:
