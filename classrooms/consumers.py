@@ -38,6 +38,7 @@ from classrooms.selectors import (
     room_with_relations,
     session_snapshot,
 )
+from config.wsinput import clean_text, sane_number
 
 logger = logging.getLogger(__name__)
 db = database_sync_to_async
@@ -101,6 +102,10 @@ def validate(content: Any, schema: Schema) -> dict[str, Any]:
             continue
         if (isinstance(value, bool) and bool not in types) or not isinstance(value, types):
             raise BadMessage("bad_field", f"{kind}: '{name}' has the wrong type.")
+        if isinstance(value, str):  # no NUL, control characters or lone surrogates downstream
+            content[name] = value = clean_text(value)
+        elif not isinstance(value, bool | dict) and not sane_number(value):
+            raise BadMessage("bad_field", f"{kind}: '{name}' is not a sensible number.")
         if name == "text":
             if not value.strip():
                 raise BadMessage("bad_field", f"{kind}: 'text' is empty.")
@@ -532,7 +537,7 @@ class RoomConsumer(_Base):
                 raise BadMessage("bad_field", "rtc: a valid 'sdp' is required.")
             if (kind == "offer") != (self.role == "professor"):
                 raise BadMessage("not_allowed", "rtc: the professor offers, the student answers.")
-            data["sdp"] = sdp
+            data["sdp"] = clean_text(sdp)
         elif kind == "ice":
             candidate = message.get("candidate")
             if not isinstance(candidate, dict):
@@ -547,7 +552,11 @@ class RoomConsumer(_Base):
                 or not (index is None or (isinstance(index, int) and 0 <= index < 64))
             ):
                 raise BadMessage("bad_field", "rtc: malformed ICE candidate.")
-            data["candidate"] = {"candidate": text, "sdpMid": mid, "sdpMLineIndex": index}
+            data["candidate"] = {
+                "candidate": clean_text(text),
+                "sdpMid": clean_text(mid) if mid else mid,
+                "sdpMLineIndex": index,
+            }
         await self.channel_layer.group_send(
             self.room.group, {"type": "rtc.relay", "from": self.role, "data": data}
         )

@@ -40,6 +40,7 @@ from avatars.services import (
 from avatars.streaming import iter_sentences
 from config.lifecycle import InvalidTransition
 from config.ratelimit import RateLimited, rate_limit_hit
+from config.wsinput import clean_text, sane_number
 from interviews import services
 from interviews.coaching import generate_feedback
 from interviews.models import Attempt, CandidateProfile, MockInterview
@@ -137,6 +138,10 @@ def parse_message(text: str) -> dict[str, Any]:
             raise BadMessage("bad_field", f"{kind}: '{name}' has the wrong type.")
         if not isinstance(value, types):
             raise BadMessage("bad_field", f"{kind}: '{name}' has the wrong type.")
+        if isinstance(value, str):  # no NUL, control characters or lone surrogates downstream
+            data[name] = value = clean_text(value)
+        elif not isinstance(value, bool) and not sane_number(value):
+            raise BadMessage("bad_field", f"{kind}: '{name}' is not a sensible number.")
         if name == "task_id" and not 0 < len(value) <= MAX_TASK_ID_CHARS:
             raise BadMessage("bad_field", f"{kind}: 'task_id' is empty or too long.")
     return data
