@@ -40,10 +40,13 @@ def _reporting() -> bool:
 
 @pytest.fixture
 def record(request: pytest.FixtureRequest) -> Callable[..., bool]:
-    """`record(area, case, persona, expected, actual)` -> passed; keeps one results-table row."""
+    """`record(area, case, persona, expected, actual)` -> passed; keeps one results-table row.
+    `passed` defaults to expected == actual (as text)."""
 
-    def add(area: str, case: str, persona: str, expected: Any, actual: Any) -> bool:
-        passed = str(expected) == str(actual)
+    def add(
+        area: str, case: str, persona: str, expected: Any, actual: Any, passed: bool | None = None
+    ) -> bool:
+        passed = str(expected) == str(actual) if passed is None else passed
         _RECORDED_BY.add(request.node.nodeid)
         _ROWS.append(
             {
