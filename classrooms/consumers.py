@@ -212,13 +212,18 @@ class MonitorConsumer(_Base):
 
     def _resume_if_needed(self) -> None:
         """The first monitor connection in a process resumes whatever a dead process left;
-        a session still starting or ending is (re)driven here too (deduplicated per process,
-        and every step is claimed in the database, so racing another process is safe)."""
+        a session still starting, live or ending is (re)driven here too (deduplicated per
+        process, and every step is claimed in the database, so racing another process is
+        safe; a live session with no stuck room costs two queries)."""
         global _resumed_once
         if not _resumed_once:
             _resumed_once = True
             services.spawn("classrooms:resume", services.class_sessions_resume())
-        if self.session.status in (ClassSession.Status.STARTING, ClassSession.Status.ENDING):
+        if self.session.status in (
+            ClassSession.Status.STARTING,
+            ClassSession.Status.LIVE,  # rooms another process left deploying are retried
+            ClassSession.Status.ENDING,
+        ):
             services.spawn(
                 f"classrooms:launch:{self.session.pk}",
                 services.class_session_resume(session=self.session),

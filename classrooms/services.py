@@ -716,16 +716,32 @@ def _stuck_rooms_reset(session: ClassSession) -> int:
     return count
 
 
-def _sessions_in(statuses: list[str]) -> list[ClassSession]:
-    return list(ClassSession.objects.filter(status__in=statuses))
+def _sessions_to_resume() -> list[ClassSession]:
+    """Sessions starting or ending, and live sessions with rooms still waiting for a tutor
+    (a live session's room can be left deploying by a dead process: a restart, or a start
+    that another launch of the same session had already put live)."""
+    waiting = [BreakoutRoom.Status.PENDING, BreakoutRoom.Status.DEPLOYING]
+    return list(
+        ClassSession.objects.filter(
+            Q(status__in=[ClassSession.Status.STARTING, ClassSession.Status.ENDING])
+            | Q(status=ClassSession.Status.LIVE, rooms__status__in=waiting)
+        ).distinct()
+    )
+
+
+def _has_pending_rooms(session: ClassSession) -> bool:
+    return session.rooms.filter(status=BreakoutRoom.Status.PENDING).exists()
 
 
 async def class_session_resume(*, session: ClassSession) -> None:
+    """Finish what a dead process left of this session: end it if it was ending; otherwise
+    rooms left deploying (past CLASS_DEPLOY_STALE_SECONDS) go back to pending, their
+    half-started avatars are stopped, and pending rooms are deployed. Safe to repeat."""
     await session.arefresh_from_db()
     if session.status == ClassSession.Status.ENDING:
         await class_session_end(session=session, reason="resumed after a restart")
         return
-    if session.status != ClassSession.Status.STARTING:
+    if session.status not in (ClassSession.Status.STARTING, ClassSession.Status.LIVE):
         return
     stuck = await sync_to_async(
         lambda: [
@@ -744,16 +760,17 @@ async def class_session_resume(*, session: ClassSession) -> None:
                 and avatar.status != AvatarSession.Status.READY
             ):
                 await _stop_quietly(avatar, "deployment interrupted")
-    await class_session_launch(session=session)
+    if session.status == ClassSession.Status.STARTING:
+        await class_session_launch(session=session)
+    elif await sync_to_async(_has_pending_rooms)(session):
+        await class_session_deploy(session=session)
 
 
 async def class_sessions_resume() -> dict[str, int]:
     """On process start (or the first monitor connection): finish what a dead process left.
-    Sessions stuck in starting get their remaining rooms deployed; those stuck in ending are
-    ended."""
-    sessions = await sync_to_async(_sessions_in)(
-        [ClassSession.Status.STARTING, ClassSession.Status.ENDING]
-    )
+    Sessions stuck in starting, and live sessions with rooms left deploying, get their
+    remaining rooms deployed; those stuck in ending are ended."""
+    sessions = await sync_to_async(_sessions_to_resume)()
     await asyncio.gather(*(class_session_resume(session=s) for s in sessions))
     return {"sessions": len(sessions)}
 
@@ -933,8 +950,11 @@ def zoom_event_apply(*, event: dict[str, Any]) -> int:
     """Apply a verified Zoom webhook: breakout-room joins and leaves update room presence.
     Returns the number of rooms changed."""
     name = event.get("event", "")
-    obj = (event.get("payload") or {}).get("object") or {}
-    participant = obj.get("participant") or {}
+    payload = event.get("payload")
+    obj = payload.get("object") if isinstance(payload, dict) else None
+    obj = obj if isinstance(obj, dict) else {}  # a signed body can still have any shape
+    participant = obj.get("participant")
+    participant = participant if isinstance(participant, dict) else {}
     joined = name == "meeting.participant_joined_breakout_room"
     left = name == "meeting.participant_left_breakout_room"
     if not (joined or left):
