@@ -70,7 +70,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @professor_required
 def profile(request: HttpRequest) -> HttpResponse:
     professor = request.user.professor_profile
-    form = ProfessorProfileForm(request.POST or None, instance=professor)
+    form = ProfessorProfileForm(
+        request.POST if request.method == "POST" else None, instance=professor
+    )
     if request.method == "POST" and form.is_valid():
         form.save()
         if form.cleaned_data["consent"] != professor.has_consent:

@@ -26,7 +26,7 @@ def new(request: HttpRequest) -> HttpResponse:
     initial = {k: v for k, v in request.GET.items() if k in NewInterviewForm.base_fields}
     if request.GET.getlist("competencies"):
         initial["competencies"] = request.GET.getlist("competencies")
-    form = NewInterviewForm(request.POST or None, initial=initial)
+    form = NewInterviewForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             interview = services.interview_create(owner=request.user, spec=form.spec())

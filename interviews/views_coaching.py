@@ -174,7 +174,7 @@ def story_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
         field: getattr(story, field)
         for field in ("title", "competency", "situation", "task", "action", "result", "notes")
     }
-    form = StoryForm(request.POST or None, initial=initial)
+    form = StoryForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         services_coaching.story_update(story=story, **form.cleaned_data)
         messages.success(request, "Story updated.")
@@ -265,7 +265,11 @@ def account_settings(request: HttpRequest) -> HttpResponse:
         "speaking_rate": profile.speaking_rate,
     }
     form = PreferencesForm(
-        request.POST or None, initial=initial, avatars=avatars, voices=voices, qualities=qualities
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        avatars=avatars,
+        voices=voices,
+        qualities=qualities,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
