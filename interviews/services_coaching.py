@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -69,9 +70,13 @@ def story_save_from_attempt(*, user: AbstractBaseUser, attempt_public_id: str) -
     the answer is recorded as another use of that story instead of a duplicate: that is how a
     story becomes "over-used" (told in 3 or more sessions).
     """
+    try:  # the id comes from a form post: anything that is not a UUID is simply unknown
+        attempt_uuid = uuid.UUID(str(attempt_public_id))
+    except ValueError:
+        raise Http404("No such answer.") from None
     attempt = (
         Attempt.objects.select_related("question__interview")
-        .filter(public_id=attempt_public_id, question__interview__owner_id=user.pk)
+        .filter(public_id=attempt_uuid, question__interview__owner_id=user.pk)
         .first()
     )
     if attempt is None or not attempt.feedback:
