@@ -37,8 +37,27 @@ def meeting_provider_choices() -> list[tuple[str, str]]:
     return choices
 
 
+class RosterChoiceField(forms.ModelMultipleChoiceField):
+    """Refuses ids outside the database's integer range as invalid choices (Django passes them
+    to the query, where SQLite raises OverflowError and PostgreSQL a DataError: a 500)."""
+
+    def _check_values(self, value: Any) -> Any:
+        for pk in value:
+            try:
+                valid = -(2**63) <= int(str(pk)) < 2**63
+            except (TypeError, ValueError):
+                valid = True  # not a number: Django's own check reports it
+            if not valid:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": str(pk)[:40]},
+                )
+        return super()._check_values(value)
+
+
 class SessionStartForm(forms.Form):
-    students = forms.ModelMultipleChoiceField(
+    students = RosterChoiceField(
         queryset=RosterStudent.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         help_text="Each room gets its own tutor.",

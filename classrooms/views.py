@@ -316,7 +316,8 @@ def zoom_webhook(request: HttpRequest) -> HttpResponse:
     if not isinstance(event, dict):
         return JsonResponse({"error": "bad event"}, status=400)
     if event.get("event") == "endpoint.url_validation":
-        plain = str((event.get("payload") or {}).get("plainToken", ""))
+        payload = event.get("payload")
+        plain = str(payload.get("plainToken", "")) if isinstance(payload, dict) else ""
         if not plain or len(plain) > 256:
             return JsonResponse({"error": "missing plainToken"}, status=400)
         return JsonResponse(url_validation_response(plain, settings.ZOOM_WEBHOOK_SECRET))
