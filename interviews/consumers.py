@@ -578,10 +578,13 @@ class InterviewConsumer(AsyncWebsocketConsumer):
                     "audio_unsupported", "Live audio is not used here; captions come from the page."
                 )
             return
-        interview = await self.interview()
-        if interview.status != S.LISTENING:
-            raise BadMessage("out_of_state", "Audio arrived while not listening.")
         if self.live is None:
+            # The state is read once per answer, when the transcriber opens: every way out of
+            # listening on this socket closes the stream. A query per 250 ms chunk kept the
+            # database thread busy and delayed captions (benchmarks, scenario 3).
+            interview = await self.interview()
+            if interview.status != S.LISTENING:
+                raise BadMessage("out_of_state", "Audio arrived while not listening.")
             try:
                 self.live = await asyncio.wait_for(
                     transcriber.open_live(), timeout=settings.PROVIDER_TIMEOUT
