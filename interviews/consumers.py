@@ -32,6 +32,7 @@ from avatars.providers.registry import get_avatar_provider, get_language_model, 
 from avatars.resilience import stream_with_retries
 from avatars.services import (
     avatar_session_create,
+    avatar_session_heartbeat,
     avatar_session_record_speech,
     avatar_session_speak,
     avatar_session_start,
@@ -333,6 +334,7 @@ class InterviewConsumer(AsyncWebsocketConsumer):
         await self.send_state()
         if not interview.is_finished:
             self.avatar_task = self.track(self.ensure_avatar(), "avatar")
+            self.track(self.keep_heartbeat(), "heartbeat")
 
     async def disconnect(self, code: int) -> None:
         if not getattr(self, "accepted", False):
@@ -761,6 +763,16 @@ class InterviewConsumer(AsyncWebsocketConsumer):
             logger.info("Interrupting the avatar failed")
 
     # --- the avatar session --------------------------------------------------------------
+
+    async def keep_heartbeat(self) -> None:
+        """While the page is connected the avatar is in use, even when nobody speaks (a long
+        answer, reading feedback): keep its heartbeat fresh so the reaper leaves it alone.
+        Once the page is gone the heartbeat stops and the reaper ends the vendor session."""
+        while True:
+            await asyncio.sleep(max(0.2, settings.AVATAR_HEARTBEAT_TIMEOUT / 3))
+            session = self.avatar
+            if session is not None and session.status == AvatarSession.Status.READY:
+                await db(avatar_session_heartbeat)(session=session)
 
     async def send_connection(self) -> None:
         session = self.avatar
