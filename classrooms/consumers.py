@@ -358,6 +358,7 @@ class RoomConsumer(_Base):
         await self.send_snapshot()
         if self.role == "student":
             self.track(services.room_greet(room=room), "greet")
+            self.track(self._keep_heartbeat(), "heartbeat")
 
     async def disconnect(self, code: int) -> None:
         self.cancel_tasks()
@@ -378,6 +379,13 @@ class RoomConsumer(_Base):
                 await db(services.room_presence_set)(room=room, student=False)
         except Exception:
             logger.exception("Presence update failed for room %s", room.pk)
+
+    async def _keep_heartbeat(self) -> None:
+        """A student is in the room: its tutor's avatar is in use even while nobody speaks, so
+        its heartbeat stays fresh (the reaper ends it only after the student left)."""
+        while True:
+            await asyncio.sleep(max(0.2, settings.AVATAR_HEARTBEAT_TIMEOUT / 3))
+            await db(services.room_avatar_heartbeat)(room_id=self.room.pk)
 
     async def send_snapshot(self) -> None:
         room = await db(room_with_relations)(pk=self.room.pk)

@@ -844,6 +844,17 @@ def room_whisper_set(*, room: BreakoutRoom, text: str) -> None:
     publish_room(room_id=room.pk)
 
 
+def room_avatar_heartbeat(*, room_id: int) -> None:
+    """The room's ready avatar is in use (a student is connected): refresh its heartbeat."""
+    avatar_id = (
+        BreakoutRoom.objects.filter(pk=room_id).values_list("avatar_session_id", flat=True).first()
+    )
+    if avatar_id:
+        AvatarSession.objects.filter(pk=avatar_id, status=AvatarSession.Status.READY).update(
+            last_heartbeat_at=timezone.now()
+        )
+
+
 def room_avatar_event(*, room: BreakoutRoom, event: str, seconds: float = 0.0) -> None:
     if room.avatar_session_id:
         avatar_session_record_speech(session=room.avatar_session, event=event, seconds=seconds)
