@@ -38,6 +38,7 @@ from classrooms.selectors import (
     room_with_relations,
     session_snapshot,
 )
+from config.ratelimit import RateLimited, rate_limit_hit
 from config.wsinput import clean_text, sane_number
 
 logger = logging.getLogger(__name__)
@@ -472,6 +473,11 @@ class RoomConsumer(_Base):
             return
         if self.room.professor_present:
             return  # the professor is talking with the student; the tutor stays quiet
+        try:  # the link needs no account: the room is what a flood of messages is counted by
+            await db(rate_limit_hit)(user_id=f"room-{self.room.public_id}", action="tutor_reply")
+        except RateLimited as exc:
+            await self.error("rate_limited", f"{exc} Your message is saved for your professor.")
+            return
         self.cancel_reply()
         await self.channel_layer.group_send(self.room.group, {"type": "tutor.interrupt"})
         self.track(services.room_tutor_reply(room=self.room, student_text=text), "reply")

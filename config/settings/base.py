@@ -258,6 +258,8 @@ RATE_LIMITS = {
     "class_session_start": env.str("RATE_LIMIT_CLASS_SESSION_START", default="10/3600"),
     "question_generate": env.str("RATE_LIMIT_QUESTION_GENERATE", default="20/3600"),
     "feedback_request": env.str("RATE_LIMIT_FEEDBACK_REQUEST", default="120/3600"),
+    # Tutor replies per breakout room (students join by link, without an account).
+    "tutor_reply": env.str("RATE_LIMIT_TUTOR_REPLY", default="240/3600"),
 }
 
 LOGGING = {
