@@ -224,3 +224,74 @@ def _seed() -> None:
     from interviews.services import question_bank_seed
 
     question_bank_seed()
+
+
+async def _tutor_lines(room_pk: int) -> int:
+    from classrooms.models import RoomTranscriptLine
+
+    return await RoomTranscriptLine.objects.filter(room_id=room_pk, speaker="tutor").acount()
+
+
+async def _said(comm: Any, text: str) -> list[dict[str, Any]]:
+    """Send a student line once the room is quiet; return the frames up to the tutor's first
+    sentence or an error."""
+    while not await comm.receive_nothing(timeout=1.0):  # the previous reply has finished
+        await comm.receive_output()
+    await comm.send_json_to({"type": "say", "text": text})
+    frames = []
+    for _ in range(40):
+        frame = await comm.receive_json_from(timeout=10)
+        frames.append(frame)
+        if frame["type"] in ("tutor_say", "error"):
+            break
+    return frames
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_tutor_replies_are_limited_per_room(
+    settings: Any, ws_connect: Any, record: Any
+) -> None:
+    """A student link needs no account: a flood of messages must not run up the model and
+    avatar bill. The words are still saved; the tutor stops answering; other rooms carry on."""
+    from classrooms import services as class_services
+    from classrooms.models import RoomTranscriptLine
+    from tests.security.conftest import build_world
+
+    limit(settings, "tutor_reply", "2/3600")
+    world = await sync_to_async(build_world)()
+    await class_services.class_session_launch(session=world.session)
+    comm, connected, _ = await ws_connect(f"/ws/rooms/{world.room1.join_token}/")
+    assert connected
+    for n in range(2):
+        assert (await _said(comm, f"Question {n} about intervals?"))[-1]["type"] == "tutor_say"
+    await comm.receive_nothing(timeout=1.0)
+    tutor_before = await _tutor_lines(world.room1.pk)
+    refused = (await _said(comm, "A third question?"))[-1]
+    shown = refused["type"] == "error" and refused["code"] == "rate_limited"
+    record(
+        "abuse limits",
+        "3rd tutor reply in a room (limit 2)",
+        "student_right_token",
+        "error frame with message",
+        "error frame with message" if shown else refused,
+    )
+    assert shown, refused
+    assert LIMIT_MESSAGE in refused["message"]
+    await comm.receive_nothing(timeout=0.5)
+    assert await _tutor_lines(world.room1.pk) == tutor_before
+    assert await RoomTranscriptLine.objects.filter(
+        room_id=world.room1.pk, text="A third question?"
+    ).aexists()
+    await comm.disconnect()
+
+    other, connected, _ = await ws_connect(f"/ws/rooms/{world.room2.join_token}/")
+    reply = (await _said(other, "Is sampling random?"))[-1]
+    record(
+        "abuse limits",
+        "tutor reply in another room",
+        "student_other_token",
+        "tutor_say",
+        reply["type"],
+    )
+    assert reply["type"] == "tutor_say"
+    await other.disconnect()
