@@ -5,10 +5,24 @@
 //   });
 //   live.send({type: "hello"}); live.sendBinary(blob); live.close();
 //
-// Status: "connecting" | "open" | "reconnecting" | "closed". Close codes 4401/4403/4404 (not
-// signed in, not yours, unknown) are final: no reconnect, onFatal(code) is called instead.
+// Status: "connecting" | "open" | "reconnecting" | "closed". Close codes 4401/4403/4404/4410 (not
+// signed in, not yours, unknown, ended) are final: no reconnect, onFatal(code) is called instead.
+// A server refuses a socket before the handshake, which a browser only sees as code 1006; so when
+// a connection fails without ever opening, the page itself is asked whether we may still see it
+// (login redirect, 403, 404 or 410 mean the same as those codes) before reconnecting.
 
-const FATAL = new Set([4401, 4403, 4404]);
+const FATAL = new Set([4401, 4403, 4404, 4410]);
+
+async function accessCode() {
+  try {
+    const res = await fetch(window.location.href, {redirect: "manual", credentials: "same-origin", cache: "no-store"});
+    if (res.type === "opaqueredirect") return 4401;
+    if (res.status === 403) return 4403;
+    if (res.status === 404) return 4404;
+    if (res.status === 410) return 4410;
+  } catch { /* offline: keep retrying */ }
+  return 0;
+}
 
 export function wsUrl(path) {
   const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
@@ -36,7 +50,9 @@ export function createLive(path, handlers = {}) {
     status(attempt === 0 ? "connecting" : "reconnecting", {attempt});
     socket = new WebSocket(wsUrl(path));
     socket.binaryType = "arraybuffer";
+    let opened = false;
     socket.addEventListener("open", () => {
+      opened = true;
       attempt = 0;
       status("open");
       onOpen();
@@ -47,10 +63,12 @@ export function createLive(path, handlers = {}) {
       try { msg = JSON.parse(event.data); } catch { return; }
       try { onMessage(msg); } catch (err) { console.error("message handler failed", err); }
     });
-    socket.addEventListener("close", (event) => {
+    socket.addEventListener("close", async (event) => {
       socket = null;
       if (stopped) { status("closed"); return; }
-      if (FATAL.has(event.code)) { stopped = true; status("closed", {code: event.code}); onFatal(event.code); return; }
+      const code = FATAL.has(event.code) ? event.code : (opened ? 0 : await accessCode());
+      if (FATAL.has(code)) { stopped = true; status("closed", {code}); onFatal(code); return; }
+      if (stopped) return;
       const delay = backoffDelay(attempt++);
       status("reconnecting", {attempt, delay});
       timer = setTimeout(connect, delay);

@@ -168,6 +168,7 @@ const live = createLive(script.dataset.ws, {
   },
   onFatal(code) {
     if (code === 4404) setState("This room link is not valid.");
+    else if (code === 4410) setState("This session has ended. Thank you for taking part.");
   },
 });
 // 4410 (session ended) also arrives as a close without reconnect
