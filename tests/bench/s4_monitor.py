@@ -20,6 +20,7 @@ from tests.bench.env import daphnes, redis_extra, session_cookie, ws_connect
 
 NAME = "4. Monitor fan-out"
 RATE = 20.0
+ENDED: list[str] = []  # monitors whose socket ended early, and why
 
 
 def _session(rooms: int) -> Any:
@@ -63,8 +64,10 @@ async def _monitor(base: str, path: str, cookie: str, got: list[tuple[float, str
                 if message.get("type") == "line":
                     word = message["line"]["text"].split()[1]
                     got.append((now, message["room"], int(word[1:])))
-        except Exception:
+        except Exception as exc:  # reported: a monitor that stops reading loses updates
+            ENDED.append(repr(exc)[:120])
             return
+        ENDED.append(f"closed by the server ({ws.close_code})")
 
     first = json.loads(await ws.recv())
     if first.get("type") != "snapshot":
@@ -80,6 +83,7 @@ def run(ctx: Context) -> None:
     monitors = 2 if ctx.smoke else 5
     seconds = 1.5 if ctx.smoke else 15.0
     count = int(RATE * seconds)
+    ENDED.clear()
     session = _session(rooms_count)
     cookie = session_cookie(session.professor.user)
     rooms = list(session.rooms.select_related("session").order_by("position"))
@@ -124,6 +128,7 @@ def run(ctx: Context) -> None:
             await asyncio.to_thread(thread.join)
             await asyncio.sleep(1.5)  # the last deliveries
             for ws, task in opened:
+                task.cancel()
                 await ws.close()
                 task.cancel()
 
@@ -142,6 +147,7 @@ def run(ctx: Context) -> None:
             seen[room] = seq
         lost += count - len(ids)
     note = f"{rooms_count} rooms, {monitors} monitors, {RATE:.0f} updates/s for {seconds:g} s"
+    per_monitor = ", ".join(str(len({seq for _, _, seq in got})) for got in received)
     ctx.add(
         Figure(
             NAME,
@@ -158,7 +164,8 @@ def run(ctx: Context) -> None:
             [float(lost + reordered)],
             unit="count",
             target="0",
-            note=f"{lost} lost, {reordered} reordered of {count * monitors}",
+            note=f"{lost} lost, {reordered} reordered of {count * monitors}; received per monitor "
+            f"{per_monitor}" + (f"; ended early: {'; '.join(ENDED)}" if ENDED else ""),
         ).check(lost == 0 and reordered == 0)
     )
     one = len(
