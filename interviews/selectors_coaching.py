@@ -214,13 +214,16 @@ def session_report(interview: MockInterview) -> SessionReport:
 
     improvement_counter: Counter[str] = Counter()
     strength_counter: Counter[str] = Counter()
+    wording: dict[str, str] = {}  # theme -> the first advice as the candidate saw it
     for _, best in bests:
         for item in (best.feedback or {}).get("improvements", [])[:3]:
             improvement_counter[_theme(item)] += 1
+            wording.setdefault(_theme(item), _unquoted(item))
         for item in (best.feedback or {}).get("strengths", [])[:3]:
             strength_counter[_theme(item)] += 1
-    strengths = strengths_dims + [t for t, _ in strength_counter.most_common(3)]
-    weaknesses = weakness_dims + [t for t, _ in improvement_counter.most_common(3)]
+            wording.setdefault(_theme(item), _unquoted(item))
+    strengths = strengths_dims + [wording[t] for t, _ in strength_counter.most_common(3)]
+    weaknesses = weakness_dims + [wording[t] for t, _ in improvement_counter.most_common(3)]
 
     stories: list[Story_] = []
     for question, best in bests:
@@ -301,12 +304,16 @@ _QUOTED = re.compile(r"[:(]\s*[“\"].*$")
 _NUMBERS = re.compile(r"\d+(\.\d+)?")
 
 
-def _theme(text: str) -> str:
-    """The reusable part of a piece of advice (drop the quoted example and the numbers), so the
-    same advice across questions is counted once."""
+def _unquoted(text: str) -> str:
+    """Advice without its quoted example, as shown in the session summary."""
     stripped = _QUOTED.sub("", text).strip()
-    stripped = _NUMBERS.sub("N", stripped)
     return stripped.rstrip(".:;, ") + "." if stripped else text
+
+
+def _theme(text: str) -> str:
+    """The reusable part of a piece of advice (no quoted example, numbers ignored), so the same
+    advice across questions is counted once; only used as a grouping key, never shown."""
+    return _NUMBERS.sub("N", _unquoted(text))
 
 
 # --- Share links ------------------------------------------------------------------------------

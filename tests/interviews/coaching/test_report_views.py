@@ -253,3 +253,17 @@ def test_progress_query_count_is_constant(client_for, candidate):
     with CaptureQueriesContext(connection) as many:
         client.get(reverse("interviews:dashboard"))
     assert len(many.captured_queries) == len(one.captured_queries)
+
+
+def test_session_summary_shows_advice_as_written_not_templated(client_for, candidate):
+    """Advice grouped across questions keeps its real numbers (no 'N s' placeholders)."""
+    from interviews.models import Attempt
+
+    interview = make_finished_interview(candidate, [("conflict", ["conflict-weak"])])
+    attempt = Attempt.objects.get(question__interview=interview)
+    attempt.feedback["improvements"] = ["Too short (35 s): aim for 60-120 s."]
+    attempt.save(update_fields=["feedback"])
+    html = client_for(candidate).get(report_url(interview)).content.decode()
+    summary = html[: html.index("Questions and attempts")]
+    assert "Too short (35 s): aim for 60-120 s." in summary
+    assert not re.search(r"\bN s\b|\bN-N\b", summary)
