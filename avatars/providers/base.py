@@ -42,7 +42,8 @@ class ProviderError(Exception):
     def user_message(self) -> str:
         """A sentence safe to show a user (no keys, no vendor internals)."""
         if self.code == "concurrency_limit":
-            return "All avatar slots are busy right now; we will keep trying."
+            # Also the final word when retries ran out: promise nothing automatic.
+            return "All avatar slots at the vendor are busy right now; try again in a minute."
         if self.permanent:
             return (
                 f"The {self.provider or 'provider'} service refused the request ({self.message})."
