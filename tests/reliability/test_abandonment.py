@@ -23,7 +23,7 @@ from tests.interviews.conftest import create_interview
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-HEARTBEAT = 1  # seconds (AVATAR_HEARTBEAT_TIMEOUT)
+HEARTBEAT = 2  # seconds (AVATAR_HEARTBEAT_TIMEOUT; the page refreshes it every 2/3 s)
 
 
 async def test_quiet_candidate_keeps_the_avatar_and_a_closed_page_is_reaped(
@@ -48,7 +48,7 @@ async def test_quiet_candidate_keeps_the_avatar_and_a_closed_page_is_reaped(
     await d.send({"type": "answer.text", "text": "First I measured where the time went."})
     await d.until("caption", lambda m: m["final"])
 
-    await asyncio.sleep(HEARTBEAT * 2.5)  # the candidate thinks; nobody speaks
+    await asyncio.sleep(HEARTBEAT * 1.75)  # the candidate thinks; nobody speaks
     report = await reap_once()
     avatar = await AvatarSession.objects.aget(purpose="interview")
     assert report.ended == {}
@@ -56,7 +56,7 @@ async def test_quiet_candidate_keeps_the_avatar_and_a_closed_page_is_reaped(
     assert fake_providers.state()["open_sessions"]["heygen"] == 1
 
     await d.close()  # the tab closes: no goodbye, no interview.end
-    await asyncio.sleep(HEARTBEAT * 1.5)
+    await asyncio.sleep(HEARTBEAT * 1.3)
     report = await reap_once()
     await avatar.arefresh_from_db()
     assert report.ended == {str(avatar.public_id): "heartbeat stopped (reaped)"}
@@ -74,8 +74,8 @@ async def test_quiet_candidate_keeps_the_avatar_and_a_closed_page_is_reaped(
     await d2.close()
     vendor_open = fake_providers.state()["open_sessions"]["heygen"]
     row.actual = (
-        f"kept after {HEARTBEAT * 2.5:g} s of silence; reaped "
-        f"{HEARTBEAT * 1.5:g} s after the tab closed; resumed with a new avatar and the "
+        f"kept after {HEARTBEAT * 1.75:g} s of silence; reaped "
+        f"{HEARTBEAT * 1.3:g} s after the tab closed; resumed with a new avatar and the "
         f"answer; vendor open after end {vendor_open}"
     )
     assert vendor_open == 0
@@ -107,17 +107,17 @@ async def test_reading_student_keeps_the_tutor_and_an_empty_room_is_reaped(
     student, connected, code = await ws_connect(f"/ws/rooms/{room.join_token}/")
     assert connected, code
 
-    await asyncio.sleep(HEARTBEAT * 2.5)  # the student reads the material
+    await asyncio.sleep(HEARTBEAT * 1.75)  # the student reads the material
     report = await reap_once()
     assert report.ended == {}
     assert fake_providers.state()["open_sessions"]["heygen"] == 1
 
     await student.disconnect()
-    await asyncio.sleep(HEARTBEAT * 1.5)
+    await asyncio.sleep(HEARTBEAT * 1.3)
     report = await reap_once()
     vendor_open = fake_providers.state()["open_sessions"]["heygen"]
     row.actual = (
-        f"kept after {HEARTBEAT * 2.5:g} s of silence; {len(report.ended)} reaped after the "
+        f"kept after {HEARTBEAT * 1.75:g} s of silence; {len(report.ended)} reaped after the "
         f"student left; vendor open {vendor_open}"
     )
     assert len(report.ended) == 1

@@ -128,6 +128,7 @@ async def test_avatar_start_fault(
             assert retries == 0  # a refused key is never retried
         else:
             assert card["error"].startswith(("The ", "All avatar slots")), card["error"]
+            assert "we will" not in card["error"]  # nothing retries a room in error by itself
             assert retries == 1
         assert "LEAKCHECK" not in card["error"]  # the message never carries a key
         assert vendor_open == 0  # a session the vendor created for a failed start is stopped
