@@ -15,6 +15,7 @@ from classrooms.models import (
     Course,
     CourseMaterial,
     ProfessorProfile,
+    RoomTranscriptLine,
     RosterStudent,
 )
 
@@ -163,3 +164,20 @@ class BreakoutRoomAdmin(admin.ModelAdmin):
                 refused += 1
                 self.message_user(request, f"{room}: {exc}", messages.WARNING)
         self.message_user(request, f"Restarted {done} room avatar(s).", messages.SUCCESS)
+
+
+@admin.register(RoomTranscriptLine)
+class RoomTranscriptLineAdmin(admin.ModelAdmin):
+    """The transcript is a record of what was said: readable and searchable, never edited."""
+
+    list_display = ("created_at", "room", "speaker", "text", "source")
+    list_filter = ("speaker", "source")
+    search_fields = ("text", "room__name", "room__session__public_id")
+    list_select_related = ("room",)
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import admin
 
 from interviews.models import (
@@ -9,6 +11,9 @@ from interviews.models import (
     InterviewEvent,
     InterviewQuestion,
     MockInterview,
+    ReportShare,
+    Story,
+    StoryUse,
 )
 
 
@@ -77,3 +82,36 @@ class AttemptAdmin(admin.ModelAdmin):
 class FollowUpAdmin(admin.ModelAdmin):
     list_display = ("text", "question", "created_at")
     raw_id_fields = ("question", "prompted_by")
+
+
+@admin.register(ReportShare)
+class ReportShareAdmin(admin.ModelAdmin):
+    """Share links: staff can see and revoke them, never read the token (it is a credential)."""
+
+    list_display = ("interview", "created_at", "revoked_at")
+    list_filter = ("revoked_at",)
+    search_fields = ("interview__public_id", "interview__owner__username")
+    list_select_related = ("interview",)
+    exclude = ("token",)
+    readonly_fields = ("interview", "created_at")
+
+    def has_add_permission(self, request: Any) -> bool:
+        return False
+
+
+class StoryUseInline(admin.TabularInline):
+    model = StoryUse
+    extra = 0
+    fields = ("interview", "attempt", "created_at")
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(Story)
+class StoryAdmin(admin.ModelAdmin):
+    list_display = ("title", "owner", "competency", "created_at", "updated_at")
+    list_filter = ("competency",)
+    search_fields = ("title", "owner__username", "situation", "action", "result")
+    list_select_related = ("owner",)
+    raw_id_fields = ("owner", "source_attempt")
+    inlines = (StoryUseInline,)

@@ -286,11 +286,14 @@ ADMIN_MODELS = {
     "interviews_mockinterview": (True, True),
     "interviews_attempt": (True, True),
     "interviews_followup": (True, True),
+    "interviews_reportshare": (False, True),
+    "interviews_story": (True, True),
     "classrooms_professorprofile": (True, True),
     "classrooms_course": (True, True),
     "classrooms_rosterstudent": (True, True),
     "classrooms_classsession": (True, True),
     "classrooms_breakoutroom": (True, True),
+    "classrooms_roomtranscriptline": (False, True),
 }
 
 
