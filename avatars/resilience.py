@@ -36,7 +36,6 @@ from django.utils import timezone
 
 from avatars.models import AvatarProviderGate, AvatarSession
 from avatars.providers.base import ProviderError
-from config.lifecycle import InvalidTransition
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -141,26 +140,72 @@ def start_queue_join(*, session: AvatarSession) -> bool:
     return bool(joined)
 
 
+def _cap_for(provider: str, cap: int | None) -> int:
+    if provider == "local":
+        return 1_000_000  # the browser renders local avatars: no vendor slot to protect
+    return max(1, cap or settings.AVATAR_MAX_CONCURRENT)
+
+
+def _admit_locked(provider: str, cap: int, now: datetime) -> list[int]:
+    """Inside the gate transaction: move the oldest live waiters into the free slots (one
+    conditional UPDATE and one bulk insert of their events). Returns the admitted pks."""
+    from avatars.models import AvatarSessionEvent
+
+    fresh = _fresh_since()
+    same = AvatarSession.objects.filter(provider=provider)
+    in_flight = same.filter(
+        status=AvatarSession.Status.STARTING, last_heartbeat_at__gte=fresh
+    ).count()
+    free = cap - in_flight
+    if free <= 0:
+        return []
+    waiting = list(
+        same.filter(
+            status=AvatarSession.Status.REQUESTED,
+            queued_at__isnull=False,
+            last_heartbeat_at__gte=fresh,
+        )
+        .select_for_update()
+        .order_by("queued_at", "pk")
+        .values_list("pk", "queued_at")[:free]
+    )
+    if not waiting:
+        return []
+    pks = [pk for pk, _ in waiting]
+    # The gate (and on PostgreSQL the row locks) is held: every selected waiter moves.
+    AvatarSession.objects.filter(pk__in=pks, status=AvatarSession.Status.REQUESTED).update(
+        status=AvatarSession.Status.STARTING, last_heartbeat_at=now
+    )
+    AvatarSessionEvent.objects.bulk_create(
+        AvatarSessionEvent(
+            session_id=pk,
+            from_status=AvatarSession.Status.REQUESTED,
+            to_status=AvatarSession.Status.STARTING,
+            data={"waited_s": round((now - queued_at).total_seconds(), 3)},
+            created_at=now,
+        )
+        for pk, queued_at in waiting
+    )
+    return pks
+
+
+def _gate_lock(provider: str, now: datetime) -> None:
+    AvatarProviderGate.objects.get_or_create(provider=provider)
+    # The write makes SQLite take its write lock now; on PostgreSQL the row lock queues
+    # concurrent deciders behind us until commit.
+    AvatarProviderGate.objects.select_for_update().filter(provider=provider).update(updated_at=now)
+
+
 def start_queue_try_acquire(*, session: AvatarSession, cap: int | None = None) -> bool | None:
     """Admit waiting starts, oldest first, into the free slots; report whether ours is in.
 
     True: our session is `starting` (admitted now or by another waiter). False: keep waiting.
     None: the session left the queue (stopped meanwhile). Admitting in batches, always from the
     head of the queue, makes the order of starts exactly the order of arrival."""
-    from avatars.services import avatar_session_transition
-
-    cap = max(1, cap or settings.AVATAR_MAX_CONCURRENT)
-    if session.provider == "local":
-        cap = 1_000_000  # the browser renders local avatars: no vendor slot to protect
+    cap = _cap_for(session.provider, cap)
     now = timezone.now()
-    fresh = _fresh_since()
     with transaction.atomic():
-        AvatarProviderGate.objects.get_or_create(provider=session.provider)
-        # The write makes SQLite take its write lock now; on PostgreSQL the row lock queues
-        # concurrent deciders behind us until commit.
-        AvatarProviderGate.objects.select_for_update().filter(provider=session.provider).update(
-            updated_at=now
-        )
+        _gate_lock(session.provider, now)
         status = (
             AvatarSession.objects.filter(pk=session.pk).values_list("status", flat=True).first()
         )
@@ -170,39 +215,37 @@ def start_queue_try_acquire(*, session: AvatarSession, cap: int | None = None) -
         if status != AvatarSession.Status.REQUESTED:
             return None
         AvatarSession.objects.filter(pk=session.pk).update(last_heartbeat_at=now)
-        same = AvatarSession.objects.filter(provider=session.provider)
-        in_flight = same.filter(
-            status=AvatarSession.Status.STARTING, last_heartbeat_at__gte=fresh
-        ).count()
-        free = cap - in_flight
-        if free <= 0:
-            return False
-        waiting = list(
-            same.filter(
-                status=AvatarSession.Status.REQUESTED,
-                queued_at__isnull=False,
-                last_heartbeat_at__gte=fresh,
-            ).order_by("queued_at", "pk")[:free]
-        )
-        admitted = False
-        others: list[int] = []
-        for waiter in waiting:
-            try:
-                avatar_session_transition(
-                    session=waiter,
-                    to=AvatarSession.Status.STARTING,
-                    data={"waited_s": round((now - waiter.queued_at).total_seconds(), 3)},
-                    fields={"last_heartbeat_at": now},
-                )
-            except InvalidTransition:
-                continue
-            if waiter.pk == session.pk:
-                admitted = True
-                session.status = waiter.status
-            else:
-                others.append(waiter.pk)
-    _wake(others)  # after the commit, so they see their new status
+        admitted_pks = _admit_locked(session.provider, cap, now)
+    admitted = session.pk in admitted_pks
+    if admitted:
+        session.status = AvatarSession.Status.STARTING
+    _wake([pk for pk in admitted_pks if pk != session.pk])  # after the commit
     return admitted
+
+
+def start_queue_admit_many(
+    *, provider: str, pks: list[int], cap: int | None = None
+) -> tuple[set[int], set[int]]:
+    """The batch form of `start_queue_try_acquire`, for many waiters of one caller: one
+    transaction refreshes their heartbeats, admits the oldest waiters of the provider (from any
+    process: FIFO is global) into the free slots, and reports which of `pks` are now
+    `starting` and which left the queue (stopped or failed meanwhile)."""
+    cap = _cap_for(provider, cap)
+    now = timezone.now()
+    with transaction.atomic():
+        _gate_lock(provider, now)
+        statuses = dict(AvatarSession.objects.filter(pk__in=pks).values_list("pk", "status"))
+        waiting = [pk for pk in pks if statuses.get(pk) == AvatarSession.Status.REQUESTED]
+        starting = {pk for pk in pks if statuses.get(pk) == AvatarSession.Status.STARTING}
+        gone = set(pks) - set(waiting) - starting
+        admitted_pks: list[int] = []
+        if waiting:
+            AvatarSession.objects.filter(pk__in=waiting).update(last_heartbeat_at=now)
+            admitted_pks = _admit_locked(provider, cap, now)
+    ours = set(pks)
+    starting |= ours.intersection(admitted_pks)
+    _wake([pk for pk in admitted_pks if pk not in ours])  # after the commit
+    return starting, gone
 
 
 # Waiters in this process: session pk -> (loop, event, provider, queued_at). Wake-ups only
@@ -253,3 +296,54 @@ async def start_queue_wait(*, session: AvatarSession, max_wait: float | None = N
                 await asyncio.wait_for(woken.wait(), random.uniform(*QUEUE_POLL))  # noqa: S311
     finally:
         _LOCAL_WAITERS.pop(session.pk, None)
+
+
+async def start_queue_wait_many(
+    *,
+    provider: str,
+    sessions: list[AvatarSession],
+    on_admitted: Callable[[AvatarSession], None],
+    on_left: Callable[[AvatarSession], None],
+    max_wait: float | None = None,
+) -> list[AvatarSession]:
+    """Wait for start slots for many queued sessions of one provider with one admission
+    transaction per round (not one poll per session). `on_admitted(session)` runs as each is
+    admitted (in queue order), `on_left(session)` for those stopped meanwhile. Returns the
+    sessions still waiting after `max_wait` seconds (empty when all were admitted or left).
+    Local wake-ups (a start of this process ended, or another waiter admitted ours) end a
+    round early; the poll only covers other processes."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + (
+        max_wait if max_wait is not None else settings.AVATAR_START_QUEUE_TIMEOUT
+    )
+    woken = asyncio.Event()
+    waiting = {s.pk: s for s in sessions}
+    now = timezone.now()
+    for s in sessions:
+        _LOCAL_WAITERS[s.pk] = (loop, woken, provider, s.queued_at or now)
+    try:
+        while waiting:
+            woken.clear()
+            starting, gone = await sync_to_async(start_queue_admit_many)(
+                provider=provider, pks=list(waiting)
+            )
+            for pk in list(waiting):
+                if pk in starting:
+                    session = waiting.pop(pk)
+                    _LOCAL_WAITERS.pop(pk, None)
+                    session.status = AvatarSession.Status.STARTING
+                    on_admitted(session)
+                elif pk in gone:
+                    session = waiting.pop(pk)
+                    _LOCAL_WAITERS.pop(pk, None)
+                    on_left(session)
+            if not waiting:
+                break
+            if loop.time() >= deadline:
+                return list(waiting.values())
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(woken.wait(), random.uniform(*QUEUE_POLL))  # noqa: S311
+        return []
+    finally:
+        for pk in waiting:
+            _LOCAL_WAITERS.pop(pk, None)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
@@ -64,6 +65,114 @@ def avatar_session_create(
         )
         AvatarSessionEvent.objects.create(session=session, to_status=session.status)
     return session
+
+
+def avatar_sessions_create_queued(
+    *,
+    purpose: str,
+    items: list[tuple[str, AvatarStartOptions | None]],
+    provider: str | None = None,
+) -> list[AvatarSession]:
+    """Create one session per (subject, options), already in the provider's start queue in
+    list order, with two queries (sessions, events). Call it inside the caller's transaction
+    so the rows and the queue places exist together; start them with
+    `avatar_sessions_start_many`. A process that dies before starting them leaves waiters
+    whose heartbeat goes stale: the queue skips them and the reaper ends them."""
+    now = timezone.now()
+    chosen = provider or settings.AVATAR_PROVIDER
+    rows = []
+    for subject, options in items:
+        options = options or AvatarStartOptions()
+        rows.append(
+            AvatarSession(
+                purpose=purpose,
+                subject=subject,
+                provider=chosen,
+                avatar_id=options.avatar_id or settings.AVATAR_DEFAULT_ID,
+                voice_id=options.voice_id or settings.AVATAR_DEFAULT_VOICE,
+                quality=options.quality,
+                requested_at=now,
+                queued_at=now,  # FIFO among these by pk (created in list order)
+                last_heartbeat_at=now,
+            )
+        )
+    with transaction.atomic():
+        sessions = AvatarSession.objects.bulk_create(rows)
+        if any(s.pk is None for s in sessions):  # a backend without RETURNING
+            created = AvatarSession.objects.filter(
+                requested_at=now, provider=chosen, subject__in=[s.subject for s in rows]
+            ).order_by("pk")
+            sessions = list(created)
+        AvatarSessionEvent.objects.bulk_create(
+            AvatarSessionEvent(session=s, to_status=s.status, created_at=now) for s in sessions
+        )
+    return sessions
+
+
+async def avatar_sessions_start_many(
+    *,
+    sessions: list[AvatarSession],
+    on_done: Callable[[AvatarSession], None] | None = None,
+) -> list[AvatarSession]:
+    """Start many sessions made by `avatar_sessions_create_queued` (already queued): waves of
+    up to AVATAR_MAX_CONCURRENT per provider (across processes, FIFO), admitted with one
+    transaction per round instead of one poll per session. Each admitted start calls the
+    vendor at once (as `avatar_session_start` does); `on_done(session)` runs as each one ends
+    (ready, failed or stopped meanwhile). Returns the sessions in their final state."""
+    from avatars.resilience import start_queue_wait_many, start_slot_released
+
+    def report(session: AvatarSession) -> None:
+        if on_done is not None:
+            on_done(session)
+
+    tasks: list[asyncio.Task] = []
+
+    async def run(session: AvatarSession) -> None:
+        try:
+            await _start_at_vendor(session)
+        finally:
+            start_slot_released(provider=session.provider)
+        report(session)
+
+    async def left(session: AvatarSession) -> None:
+        await session.arefresh_from_db()
+        report(session)
+
+    def admitted(session: AvatarSession) -> None:
+        tasks.append(asyncio.create_task(run(session)))
+
+    def gone(session: AvatarSession) -> None:
+        tasks.append(asyncio.create_task(left(session)))
+
+    by_provider: dict[str, list[AvatarSession]] = {}
+    for session in sessions:
+        if session.status == AvatarSession.Status.REQUESTED and session.queued_at:
+            by_provider.setdefault(session.provider, []).append(session)
+        else:
+            gone(session)  # not queued by us: report it as it is
+    try:
+        leftovers = await asyncio.gather(
+            *(
+                start_queue_wait_many(
+                    provider=provider, sessions=group, on_admitted=admitted, on_left=gone
+                )
+                for provider, group in by_provider.items()
+            )
+        )
+        for session in (s for group in leftovers for s in group):
+            await sync_to_async(_fail_quietly)(
+                session,
+                "start queue timeout",
+                {"code": "queue_timeout"},
+                "All avatar slots stayed busy; please try again in a minute.",
+            )
+            report(session)
+        await asyncio.gather(*tasks)
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        raise
+    return sessions
 
 
 def _options(session: AvatarSession) -> AvatarStartOptions:

@@ -18,25 +18,25 @@ from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
-from asgiref.sync import sync_to_async
+from asgiref.sync import async_to_sync, sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.utils import timezone
 
 from avatars.models import AvatarSession
 from avatars.providers.base import AvatarStartOptions, ProviderError
 from avatars.providers.registry import get_avatar_provider
 from avatars.services import (
-    avatar_session_create,
     avatar_session_record_speech,
     avatar_session_speak,
-    avatar_session_start,
     avatar_session_stop,
+    avatar_sessions_create_queued,
+    avatar_sessions_start_many,
 )
 from classrooms.meetings import get_meeting_provider
 from classrooms.meetings.base import RoomSpec
@@ -390,8 +390,7 @@ async def class_session_launch(*, session: ClassSession) -> ClassSession:
 
 async def class_session_deploy(*, session: ClassSession) -> dict[str, int]:
     """Deploy every pending room at once; the avatars app bounds vendor concurrency."""
-    room_ids = await sync_to_async(_room_ids)(session, [BreakoutRoom.Status.PENDING])
-    await asyncio.gather(*(breakout_room_deploy(room_id=pk) for pk in room_ids))
+    await _rooms_deploy(session_id=session.pk)
     await sync_to_async(_session_go_live)(session)
     counts = await sync_to_async(_room_status_counts)(session)
     return counts
@@ -421,42 +420,147 @@ def _session_go_live(session: ClassSession) -> None:
             )
 
 
-def _room_claim(room_id: int) -> BreakoutRoom | None:
-    room = BreakoutRoom.objects.select_related("session").get(pk=room_id)
-    if room.status != BreakoutRoom.Status.PENDING or not room.session.is_open:
-        return None
-    try:
-        moved = breakout_room_transition(
-            room=room,
-            to=BreakoutRoom.Status.DEPLOYING,
-            fields={
-                "deploy_claimed_at": timezone.now(),
-                "progress": "Preparing the tutor",
-                "error": "",
-            },
-        )
-    except InvalidTransition:
-        return None
-    return room if moved else None
+def _broadcast_many_on_commit(messages: list[tuple[str, dict[str, Any]]]) -> None:
+    """Send many group messages, in order, with one hop to the event loop after commit."""
+
+    async def send_all() -> None:
+        layer = get_channel_layer()
+        if layer is None:
+            return
+        for group, message in messages:
+            await layer.group_send(group, message)
+
+    if messages:
+        transaction.on_commit(lambda: async_to_sync(send_all)())
 
 
-def _room_avatar_create(room: BreakoutRoom) -> AvatarSession:
-    professor = room.session.professor
+def _card_messages(rooms: list[BreakoutRoom]) -> list[tuple[str, dict[str, Any]]]:
+    """room.update for the monitor group and each room's group, from rows in hand (students
+    prefetched, avatar attached): no query."""
+    now = timezone.now()
+    messages: list[tuple[str, dict[str, Any]]] = []
+    for room in rooms:
+        card = room_card(room, now=now)
+        messages.append((room.session.group, {"type": "room.update", "room": card}))
+        messages.append((room.group, {"type": "room.update", "room": card}))
+    return messages
+
+
+def _avatar_options(professor: ProfessorProfile) -> AvatarStartOptions:
     use_clone = professor.has_clone and professor.has_consent
-    avatar = avatar_session_create(
-        purpose=AvatarSession.Purpose.CLASSROOM,
-        subject=str(room.public_id),
-        options=AvatarStartOptions(
-            avatar_id=professor.avatar_id if use_clone else "",
-            voice_id=professor.voice_id if use_clone else "",
-        ),
+    return AvatarStartOptions(
+        avatar_id=professor.avatar_id if use_clone else "",
+        voice_id=professor.voice_id if use_clone else "",
     )
-    BreakoutRoom.objects.filter(pk=room.pk).update(
-        avatar_session=avatar, progress="Starting the avatar"
+
+
+def _rooms_claim(
+    *, session_id: int | None = None, room_ids: list[int] | None = None
+) -> list[BreakoutRoom]:
+    """Claim pending rooms (of a session, or the given ones) of open sessions in one
+    transaction: pending -> deploying (one conditional UPDATE + bulk events), one avatar
+    session per room created straight into the start queue (bulk), and one room card per
+    room published on commit from the rows in hand. A room claimed by someone else meanwhile
+    is skipped (row locks on PostgreSQL; SQLite write transactions are serialised)."""
+    qs = BreakoutRoom.objects.filter(
+        status=BreakoutRoom.Status.PENDING, session__status__in=ClassSession.OPEN_STATUSES
     )
-    room.avatar_session = avatar
-    publish_room(room_id=room.pk)
-    return avatar
+    if session_id is not None:
+        qs = qs.filter(session_id=session_id)
+    if room_ids is not None:
+        qs = qs.filter(pk__in=room_ids)
+    now = timezone.now()
+    with transaction.atomic():
+        rooms = list(
+            qs.select_for_update(of=("self",))
+            .select_related("session__professor")
+            .order_by("session_id", "position")
+        )
+        if not rooms:
+            return []
+        ids = [r.pk for r in rooms]
+        progress = "Starting the avatar"
+        BreakoutRoom.objects.filter(pk__in=ids, status=BreakoutRoom.Status.PENDING).update(
+            status=BreakoutRoom.Status.DEPLOYING,
+            deploy_claimed_at=now,
+            progress=progress,
+            error="",
+        )
+        BreakoutRoomEvent.objects.bulk_create(
+            BreakoutRoomEvent(
+                room=r,
+                from_status=BreakoutRoom.Status.PENDING,
+                to_status=BreakoutRoom.Status.DEPLOYING,
+                created_at=now,
+            )
+            for r in rooms
+        )
+        avatars = avatar_sessions_create_queued(
+            purpose=AvatarSession.Purpose.CLASSROOM,
+            items=[(str(r.public_id), _avatar_options(r.session.professor)) for r in rooms],
+        )
+        for room, avatar in zip(rooms, avatars, strict=True):
+            room.status = BreakoutRoom.Status.DEPLOYING
+            room.deploy_claimed_at = now
+            room.progress = progress
+            room.error = ""
+            room.avatar_session = avatar
+        BreakoutRoom.objects.bulk_update(rooms, ["avatar_session"])
+        prefetch_related_objects(
+            rooms, Prefetch("students", queryset=RosterStudent.objects.only("id", "name"))
+        )
+        _broadcast_many_on_commit(_card_messages(rooms))
+    return rooms
+
+
+def _rooms_deployed(done: list[tuple[BreakoutRoom, AvatarSession]]) -> list[AvatarSession]:
+    """Rooms whose avatar start ended: deploying -> active (one UPDATE, bulk events, cards from
+    the rows in hand) or -> error. Returns the avatars to stop (their room was closed or
+    restarted meanwhile)."""
+    ready = [(r, a) for r, a in done if a.status == AvatarSession.Status.READY]
+    failed = [(r, a) for r, a in done if a.status != AvatarSession.Status.READY]
+    to_stop: list[AvatarSession] = []
+    if ready:
+        with transaction.atomic():
+            current = dict(
+                BreakoutRoom.objects.select_for_update()
+                .filter(pk__in=[r.pk for r, _ in ready])
+                .values_list("pk", "status")
+            )
+            movable = [
+                (r, a)
+                for r, a in ready
+                if current.get(r.pk) in BreakoutRoom.TRANSITIONS[BreakoutRoom.Status.ACTIVE]
+            ]
+            to_stop = [
+                a
+                for r, a in ready
+                if current.get(r.pk) not in BreakoutRoom.TRANSITIONS[BreakoutRoom.Status.ACTIVE]
+                and current.get(r.pk) != BreakoutRoom.Status.ACTIVE
+            ]
+            if movable:
+                now = timezone.now()
+                BreakoutRoom.objects.filter(
+                    pk__in=[r.pk for r, _ in movable], status=BreakoutRoom.Status.DEPLOYING
+                ).update(status=BreakoutRoom.Status.ACTIVE, progress="", error="")
+                BreakoutRoomEvent.objects.bulk_create(
+                    BreakoutRoomEvent(
+                        room=r,
+                        from_status=current[r.pk],
+                        to_status=BreakoutRoom.Status.ACTIVE,
+                        created_at=now,
+                    )
+                    for r, _ in movable
+                )
+                for room, avatar in movable:
+                    room.status = BreakoutRoom.Status.ACTIVE
+                    room.progress = room.error = ""
+                    room.avatar_session = avatar
+                _broadcast_many_on_commit(_card_messages([r for r, _ in movable]))
+    for room, avatar in failed:
+        if not _room_deployed(room, avatar) and avatar.is_live:
+            to_stop.append(avatar)
+    return to_stop
 
 
 def _room_deployed(room: BreakoutRoom, avatar: AvatarSession) -> bool:
@@ -488,23 +592,57 @@ def _room_failed(room: BreakoutRoom, message: str) -> None:
         )
 
 
+def _rooms_failed(rooms: list[BreakoutRoom], message: str) -> None:
+    for room in rooms:
+        _room_failed(room, message)
+
+
+async def _rooms_deploy(*, session_id: int | None = None, room_ids: list[int] | None = None) -> int:
+    """Claim the pending rooms in one transaction, start all their avatars as one batch
+    (waves of up to the vendor cap), and mark rooms active in batches as their avatars become
+    ready. Never raises: failures land on the rooms as visible errors. Returns rooms claimed."""
+    rooms = await sync_to_async(_rooms_claim)(session_id=session_id, room_ids=room_ids)
+    if not rooms:
+        return 0
+    by_avatar = {room.avatar_session.pk: room for room in rooms}
+    finished: asyncio.Queue[AvatarSession] = asyncio.Queue()
+    pending = set(by_avatar)
+    starter = asyncio.create_task(
+        avatar_sessions_start_many(
+            sessions=[r.avatar_session for r in rooms], on_done=finished.put_nowait
+        )
+    )
+    try:
+        while pending:
+            getter = asyncio.ensure_future(finished.get())
+            await asyncio.wait({getter, starter}, return_when=asyncio.FIRST_COMPLETED)
+            if not getter.done():
+                getter.cancel()
+                if finished.empty():
+                    starter.result()  # raises what broke the starter
+                    break  # every start reported: nothing left to wait for
+                continue
+            batch = [getter.result()]
+            while not finished.empty():
+                batch.append(finished.get_nowait())
+            batch = [a for a in batch if a.pk in pending]
+            pending.difference_update(a.pk for a in batch)
+            to_stop = await sync_to_async(_rooms_deployed)([(by_avatar[a.pk], a) for a in batch])
+            for avatar in to_stop:
+                await avatar_session_stop(session=avatar, reason="room closed while deploying")
+        await starter
+    except Exception:
+        logger.exception("Deploying rooms %s failed", [r.pk for r in rooms])
+        starter.cancel()
+        left = [by_avatar[pk] for pk in pending]
+        await sync_to_async(_rooms_failed)(left, "Unexpected error while starting the tutor.")
+    return len(rooms)
+
+
 async def breakout_room_deploy(*, room_id: int) -> None:
     """Claim a pending room and start its tutor's avatar. Never raises: failures land on the
     room as a visible error the professor can restart."""
-    room = await sync_to_async(_room_claim)(room_id)
-    if room is None:
-        return
-    try:
-        avatar = await sync_to_async(_room_avatar_create)(room)
-        avatar = await avatar_session_start(session=avatar)
-        await avatar.arefresh_from_db()
-        if not await sync_to_async(_room_deployed)(room, avatar):
-            await avatar_session_stop(session=avatar, reason="room closed while deploying")
-    except ProviderError as exc:
-        await sync_to_async(_room_failed)(room, exc.user_message)
-    except Exception:
-        logger.exception("Deploying room %s failed", room_id)
-        await sync_to_async(_room_failed)(room, "Unexpected error while starting the tutor.")
+    await _rooms_deploy(room_ids=[room_id])
 
 
 def _room_reset(room: BreakoutRoom) -> AvatarSession | None:
