@@ -337,7 +337,7 @@ async def test_interview_killed_mid_answer_keeps_final_segments(
     resumed = await receive_until(ws, lambda m: m["type"] == "state" and m["attempt"])
     assert resumed["state"] == MockInterview.Status.LISTENING  # the answer is still open
     kept = resumed["attempt"]["transcript"]
-    assert kept == " ".join(finals)
+    assert kept == " ".join(finals), f"lost finals; first server said:\n{first.output()[-3000:]}"
 
     await ws.send(json.dumps({"type": "answer.text", "text": "That saved the team a day a week."}))
     await receive_until(ws, lambda m: m["type"] == "caption" and m["final"])
