@@ -126,13 +126,45 @@ async def avatar_sessions_start_many(
             on_done(session)
 
     tasks: list[asyncio.Task] = []
+    # Vendor starts that succeeded are marked ready in batches (one transaction for all that
+    # finished meanwhile), so a wave's slots free up together instead of one commit at a time.
+    started: asyncio.Queue[tuple[AvatarSession, Any] | None] = asyncio.Queue()
+
+    async def mark_ready() -> None:
+        done = False
+        while not done:
+            batch: list[tuple[AvatarSession, Any]] = []
+            item = await started.get()
+            while True:
+                if item is None:  # every vendor call has ended
+                    done = True
+                    break
+                batch.append(item)
+                if started.empty():
+                    break
+                item = started.get_nowait()
+            if not batch:
+                continue
+            stale = await sync_to_async(_mark_ready_many)(batch)
+            for session, connection in stale:
+                session.provider_session_id = connection.session_id
+                await _stop_vendor_quietly(session, "stopped while starting")
+                await session.arefresh_from_db()
+            for session, _ in batch:
+                start_slot_released(provider=session.provider)
+                report(session)
 
     async def run(session: AvatarSession) -> None:
         try:
-            await _start_at_vendor(session)
-        finally:
+            connection = await _vendor_start(session)
+        except BaseException:
             start_slot_released(provider=session.provider)
-        report(session)
+            raise
+        if connection is None:
+            start_slot_released(provider=session.provider)
+            report(session)
+        else:
+            started.put_nowait((session, connection))
 
     async def left(session: AvatarSession) -> None:
         await session.arefresh_from_db()
@@ -150,6 +182,7 @@ async def avatar_sessions_start_many(
             by_provider.setdefault(session.provider, []).append(session)
         else:
             gone(session)  # not queued by us: report it as it is
+    marker = asyncio.create_task(mark_ready())
     try:
         leftovers = await asyncio.gather(
             *(
@@ -168,8 +201,10 @@ async def avatar_sessions_start_many(
             )
             report(session)
         await asyncio.gather(*tasks)
+        started.put_nowait(None)
+        await marker
     except BaseException:
-        for task in tasks:
+        for task in [*tasks, marker]:
             task.cancel()
         raise
     return sessions
@@ -233,6 +268,70 @@ async def avatar_session_start(*, session: AvatarSession) -> AvatarSession:
 
 async def _start_at_vendor(session: AvatarSession) -> AvatarSession:
     """The admitted start: call the vendor (retrying), then mark the session ready."""
+    connection = await _vendor_start(session)
+    if connection is None:
+        return session
+    now = timezone.now()
+    try:
+        await sync_to_async(avatar_session_transition)(
+            session=session, to="ready", fields=_ready_fields(connection, now)
+        )
+    except InvalidTransition:
+        # Stopped while the vendor was starting: the vendor session must not outlive the row.
+        session.provider_session_id = connection.session_id
+        await _stop_vendor_quietly(session, "stopped while starting")
+        await session.arefresh_from_db()
+    return session
+
+
+def _ready_fields(connection: Any, now: Any) -> dict[str, Any]:
+    return {
+        "provider_session_id": connection.session_id,
+        "connection": connection.for_browser(),
+        "ready_at": now,
+        "last_heartbeat_at": now,
+        "last_activity_at": now,
+        "keepalive_at": now,
+    }
+
+
+def _mark_ready_many(
+    started: list[tuple[AvatarSession, Any]],
+) -> list[tuple[AvatarSession, Any]]:
+    """starting -> ready for many sessions in one transaction (a conditional UPDATE each and
+    one bulk insert of events). Returns those stopped meanwhile (their vendor session must be
+    stopped)."""
+    now = timezone.now()
+    moved: list[AvatarSession] = []
+    stale: list[tuple[AvatarSession, Any]] = []
+    with transaction.atomic():
+        for session, connection in started:
+            fields = _ready_fields(connection, now)
+            updated = AvatarSession.objects.filter(
+                pk=session.pk, status=AvatarSession.Status.STARTING
+            ).update(status=AvatarSession.Status.READY, **fields)
+            if updated:
+                for name, value in fields.items():
+                    setattr(session, name, value)
+                session.status = AvatarSession.Status.READY
+                moved.append(session)
+            else:
+                stale.append((session, connection))
+        AvatarSessionEvent.objects.bulk_create(
+            AvatarSessionEvent(
+                session=s,
+                from_status=AvatarSession.Status.STARTING,
+                to_status=AvatarSession.Status.READY,
+                created_at=now,
+            )
+            for s in moved
+        )
+    return stale
+
+
+async def _vendor_start(session: AvatarSession) -> Any:
+    """Call the vendor for an admitted start (retrying retryable errors). Returns the
+    connection, or None when the start failed (the session is then failed)."""
     from avatars.resilience import backoff_delay
 
     provider = get_avatar_provider(session.provider)
@@ -256,33 +355,14 @@ async def _start_at_vendor(session: AvatarSession) -> AvatarSession:
                     {"code": exc.code, "status": exc.status, "permanent": exc.permanent},
                     exc.user_message,
                 )
-                return session
+                return None
             await sync_to_async(_record_event)(
                 session, "retry", {"code": exc.code, "attempt": attempt + 1}
             )
             await asyncio.sleep(backoff_delay(attempt, exc))
             attempt += 1
             await sync_to_async(avatar_session_heartbeat)(session=session)
-    now = timezone.now()
-    try:
-        await sync_to_async(avatar_session_transition)(
-            session=session,
-            to="ready",
-            fields={
-                "provider_session_id": connection.session_id,
-                "connection": connection.for_browser(),
-                "ready_at": now,
-                "last_heartbeat_at": now,
-                "last_activity_at": now,
-                "keepalive_at": now,
-            },
-        )
-    except InvalidTransition:
-        # Stopped while the vendor was starting: the vendor session must not outlive the row.
-        session.provider_session_id = connection.session_id
-        await _stop_vendor_quietly(session, "stopped while starting")
-        await session.arefresh_from_db()
-    return session
+    return connection
 
 
 def _fail_quietly(
