@@ -14,6 +14,7 @@ import json
 import logging
 import secrets
 from collections.abc import Coroutine
+from dataclasses import dataclass, field
 from typing import Any
 
 from channels.db import database_sync_to_async
@@ -43,8 +44,8 @@ from config.lifecycle import InvalidTransition
 from config.ratelimit import RateLimited, rate_limit_hit
 from config.wsinput import clean_text, sane_number
 from interviews import services
-from interviews.coaching import generate_feedback
-from interviews.models import Attempt, CandidateProfile, MockInterview
+from interviews.coaching import AnswerInput, generate_feedback, local_feedback
+from interviews.models import Attempt, CandidateProfile, InterviewQuestion, MockInterview
 from interviews.selectors import interview_live_snapshot
 
 logger = logging.getLogger(__name__)
@@ -55,6 +56,13 @@ AVATAR_START_ATTEMPTS = 3
 AVATAR_RETRY_DELAYS = (1.0, 3.0)
 FINALIZE_WAIT_SECONDS = 3.0
 FEEDBACK_TIMEOUT_SECONDS = 90.0
+SEGMENT_DRAIN_SECONDS = 10.0  # "Finish answer" waits this long for queued finals to be saved
+SEGMENT_RETRY_DELAYS = (0.2, 0.5, 1.0, 2.0, 5.0)  # a failed save is retried (the last repeats)
+SEGMENT_BATCH = 50
+# The follow-up is written as soon as the coach's verdict is in. When the coach model is slow,
+# it starts earlier, on the local analysis's gap, and is held until the coach confirms it.
+FOLLOW_UP_HEDGE_SECONDS = 1.0
+DEFAULT_FOLLOW_UP = "Can you tell me more about the result of what you did?"
 MAX_TASK_ID_CHARS = 128
 
 
@@ -227,6 +235,21 @@ def load_interview(public_id: str) -> MockInterview | None:
     return MockInterview.objects.filter(public_id=public_id).first()
 
 
+@dataclass
+class PendingSegment:
+    """A final segment waiting for the socket's writer. `saved` is set for segments whose
+    sender waits for the save (typed text, browser captions), to report errors to it."""
+
+    segment: services.Segment
+    saved: asyncio.Future[None] | None = None
+    echo: bool = False  # send the final caption once saved (transcriber finals)
+
+
+def save_segments(interview_id: int, segments: list[services.Segment]) -> None:
+    # The service re-reads the interview (status, current attempt) in its transaction.
+    services.attempt_add_segments(interview=MockInterview(pk=interview_id), segments=segments)
+
+
 def avatar_options(user_id: int) -> AvatarStartOptions:
     profile = CandidateProfile.objects.filter(user_id=user_id).first()
     if profile is None:
@@ -261,6 +284,99 @@ def follow_up_context(interview_id: int) -> dict[str, Any] | None:
         "persona": interview.persona,
         "existing": interview.current_follow_up.text if interview.current_follow_up else "",
     }
+
+
+@dataclass
+class FeedbackJob:
+    """Everything the feedback step needs, read once (in the same thread hop as the submit)."""
+
+    attempt: Attempt
+    answer: AnswerInput
+    follow_ups_left: int
+    context: dict[str, Any]  # the follow-up prompt's context, without the gap
+    limited: RateLimited | None = None  # the candidate asked for feedback too often
+
+
+def feedback_job(interview_id: int, user_id: int) -> FeedbackJob | None:
+    """The submitted answer to give feedback on (None when there is none), rate limited."""
+    interview = MockInterview.objects.select_related("current_attempt").get(pk=interview_id)
+    attempt = interview.current_attempt
+    if attempt is None or attempt.status != Attempt.Status.SUBMITTED:
+        return None
+    question = InterviewQuestion.objects.get(pk=attempt.question_id)
+    limited: RateLimited | None = None
+    try:
+        rate_limit_hit(user_id=user_id, action="feedback_request")
+    except RateLimited as exc:
+        limited = exc
+    return FeedbackJob(
+        attempt=attempt,
+        answer=services.attempt_answer_input(attempt=attempt),
+        follow_ups_left=max(0, settings.INTERVIEW_MAX_FOLLOWUPS - question.follow_ups.count()),
+        context={
+            "question": question.text,
+            "transcript": attempt.transcript,
+            "persona": interview.persona,
+            "existing": "",
+        },
+        limited=limited,
+    )
+
+
+def submit_answer(interview: MockInterview, duration: float, user_id: int) -> FeedbackJob:
+    """ "Finish answer" in one thread hop: submit, read what feedback needs, the new state."""
+    services.attempt_submit(interview=interview, duration=duration)
+    job = feedback_job(interview.pk, user_id)
+    if job is None:  # cannot happen: the submit above committed a submitted attempt
+        raise InvalidTransition("Attempt", "?", Attempt.Status.SUBMITTED)
+    return job
+
+
+def record_feedback(
+    interview_id: int, attempt: Attempt, feedback: dict[str, Any], *, follow_up: bool
+) -> tuple[Attempt, bool, dict[str, Any]]:
+    """Save the feedback, enter follow_up when wanted (and allowed), and the new state."""
+    attempt = services.attempt_record_feedback(attempt=attempt, feedback=feedback)
+    started = False
+    if follow_up:
+        try:
+            started = services.interview_begin_follow_up(
+                interview=MockInterview.objects.get(pk=interview_id)
+            )
+        except InvalidTransition:
+            started = False
+    return attempt, started, build_state(interview_id)
+
+
+class Outbox:
+    """Messages held until `open()` (sent then, in order): lets the feedback start while the
+    state message that must precede its first partial is still being built."""
+
+    def __init__(self, send: Any) -> None:
+        self.send = send
+        self.held: list[dict[str, Any]] = []
+        self.opened = asyncio.Event()
+
+    async def put(self, message: dict[str, Any]) -> None:
+        if self.opened.is_set():
+            await self.send(message)
+        else:
+            self.held.append(message)
+
+    async def open(self) -> None:
+        while self.held:
+            await self.send(self.held.pop(0))
+        self.opened.set()
+
+
+@dataclass
+class FollowUpDraft:
+    """A follow-up being written by the model; its sentences wait here until it may be said."""
+
+    gap: str  # what the prompt asked to probe (stored on the FollowUp)
+    fallback: str  # said instead when the model produced nothing
+    sentences: asyncio.Queue[str | None] = field(default_factory=asyncio.Queue)
+    task: asyncio.Task[Any] | None = None
 
 
 PERSONA_STYLE = {
@@ -304,8 +420,12 @@ class InterviewConsumer(AsyncWebsocketConsumer):
         self.live: LiveTranscription | None = None
         self.live_reader: asyncio.Task[Any] | None = None
         self.live_flushed = asyncio.Event()
+        self.closers: set[asyncio.Task[Any]] = set()
+        self.segments: asyncio.Queue[PendingSegment] = asyncio.Queue()
+        self.writer: asyncio.Task[Any] | None = None
         self.feedback_task: asyncio.Task[Any] | None = None
         self.follow_up_task: asyncio.Task[Any] | None = None
+        self.draft: FollowUpDraft | None = None
         self.avatar_task: asyncio.Task[Any] | None = None
         self.avatar: AvatarSession | None = None
         self.pending_speech: dict[str, str] = {}
@@ -343,6 +463,14 @@ class InterviewConsumer(AsyncWebsocketConsumer):
         if self.live is not None:
             # Flush what the transcriber still holds so no final segment is lost.
             await self.finish_live(wait=1.5)
+        if not await self.drain_segments(within=5.0):
+            logger.error(
+                "Interview %s: %d final segments could not be saved before the socket closed",
+                self.public_id,
+                self.segments.qsize(),
+            )
+        if self.closers:
+            await asyncio.wait(self.closers, timeout=5)
         for task in list(self.tasks):
             task.cancel()
         if self.tasks:
@@ -495,6 +623,7 @@ class InterviewConsumer(AsyncWebsocketConsumer):
 
     async def on_answer_discard(self, data: dict[str, Any]) -> None:
         await self.close_live()
+        await self.require_segments_saved()
         await db(services.attempt_discard)(interview=await self.interview())
         await self.send_state()
 
@@ -502,12 +631,18 @@ class InterviewConsumer(AsyncWebsocketConsumer):
         interview = await self.interview()
         if interview.status != S.LISTENING:
             raise InvalidTransition("MockInterview", interview.status, S.PROCESSING)
-        await self.finish_live(wait=FINALIZE_WAIT_SECONDS)
-        await db(services.attempt_submit)(
-            interview=interview, duration=float(data.get("duration") or 0)
-        )
-        await self.send_state()
-        self.feedback_task = self.track(self.run_feedback(), "feedback")
+        # The transcriber's close and every other read are off this path: the follow-up model
+        # waits for the feedback step (benchmarks, scenario 2).
+        await self.finish_live(wait=FINALIZE_WAIT_SECONDS, close_later=True)
+        await self.require_segments_saved()
+        job = await db(submit_answer)(interview, float(data.get("duration") or 0), self.user_id)
+        # Feedback starts now; its first messages wait for the state ("processing").
+        outbox = Outbox(self.send_json)
+        self.feedback_task = self.track(self.run_feedback(job, outbox), "feedback")
+        try:
+            await self.send_state()
+        finally:
+            await outbox.open()
 
     async def on_feedback_retry(self, data: dict[str, Any]) -> None:
         await db(services.attempt_retry_feedback)(interview=await self.interview())
@@ -519,9 +654,11 @@ class InterviewConsumer(AsyncWebsocketConsumer):
         await self.send_state()
 
     async def on_followup_skip(self, data: dict[str, Any]) -> None:
+        await self.drain_segments(within=SEGMENT_DRAIN_SECONDS)
         await db(services.follow_up_skip)(interview=await self.interview())
         if self.follow_up_task is not None:
             self.follow_up_task.cancel()
+        self.drop_draft()
         self.pending_speech.clear()
         self.speech_open = False
         await self.close_live()
@@ -541,6 +678,7 @@ class InterviewConsumer(AsyncWebsocketConsumer):
         if interview.is_finished:
             raise InvalidTransition("MockInterview", interview.status, S.COMPLETED)
         await self.close_live()
+        await self.drain_segments(within=SEGMENT_DRAIN_SECONDS)
         await db(services.interview_complete)(interview=interview, reason="ended by candidate")
         await self.complete()
 
@@ -548,6 +686,7 @@ class InterviewConsumer(AsyncWebsocketConsumer):
         for task in (self.feedback_task, self.follow_up_task):
             if task is not None:
                 task.cancel()
+        self.drop_draft()
         self.pending_speech.clear()
         if self.avatar_task is not None:
             self.avatar_task.cancel()
@@ -615,14 +754,21 @@ class InterviewConsumer(AsyncWebsocketConsumer):
                     await self.send_json({"type": "caption", "text": event.text, "final": False})
                 elif event.kind == "final":
                     if event.text.strip():
+                        # The socket's writer saves it (in order) and then sends the caption,
+                        # so a final the page shows is saved; this reader goes straight on
+                        # relaying interims. Saving here made every caption after a final
+                        # wait for an SQLite write (benchmarks, scenario 3).
                         words = [
                             {"word": w.word, "start": w.start, "end": w.end} for w in event.words
                         ]
-                        await self.save_segment(
-                            event.text,
-                            source="transcriber",
-                            words=words,
-                            end=event.start + event.duration,
+                        self.queue_segment(
+                            services.Segment(
+                                text=event.text,
+                                source="transcriber",
+                                words=words,
+                                end_seconds=event.start + event.duration,
+                            ),
+                            echo=True,
                         )
                     if event.from_finalize:
                         self.live_flushed.set()
@@ -638,32 +784,102 @@ class InterviewConsumer(AsyncWebsocketConsumer):
         finally:
             self.live_flushed.set()
 
-    async def save_segment(
-        self,
-        text: str,
-        *,
-        source: str,
-        words: list[dict[str, Any]] | None = None,
-        end: float = 0.0,
-    ) -> None:
-        try:
-            await db(services.attempt_add_segment)(
-                interview=await self.interview(),
-                text=text,
-                source=source,
-                words=words,
-                end_seconds=end,
-            )
-        except InvalidTransition:
-            if source == "transcriber":
-                logger.info("Transcript segment after the answer ended was dropped")
-                return
-            raise
+    async def save_segment(self, text: str, *, source: str) -> None:
+        """Typed text and browser captions: saved (in order behind any queued transcriber
+        finals) before they are echoed; errors go back to the sender."""
+        saved: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.queue_segment(services.Segment(text=text, source=source), saved=saved)
+        await saved
         await self.send_json(
             {"type": "caption", "text": " ".join(text.split()), "final": True, "source": source}
         )
 
-    async def finish_live(self, *, wait: float) -> None:
+    def queue_segment(
+        self,
+        segment: services.Segment,
+        *,
+        saved: asyncio.Future[None] | None = None,
+        echo: bool = False,
+    ) -> None:
+        self.segments.put_nowait(PendingSegment(segment, saved, echo))
+        if self.writer is None or self.writer.done():
+            self.writer = self.track(self.write_segments(), "segment-writer")
+
+    async def write_segments(self) -> None:
+        """The socket's ordered writer: saves queued finals, consecutive ones in one UPDATE."""
+        while True:
+            batch = [await self.segments.get()]
+            while not self.segments.empty() and len(batch) < SEGMENT_BATCH:
+                batch.append(self.segments.get_nowait())
+            try:
+                await self.write_batch(batch)
+            finally:
+                for _ in batch:
+                    self.segments.task_done()
+
+    async def write_batch(self, batch: list[PendingSegment]) -> None:
+        retry = 0
+        while True:
+            try:
+                await db(save_segments)(self.interview_id, [p.segment for p in batch])
+            except InvalidTransition as exc:  # the answer ended (discarded, submitted, left)
+                for pending in batch:
+                    if pending.saved is not None:
+                        pending.saved.set_exception(exc)
+                    else:
+                        logger.info("Transcript segment after the answer ended was dropped")
+                return
+            except ValueError as exc:  # too long: find which segment does not fit
+                if len(batch) > 1:
+                    for pending in batch:
+                        await self.write_batch([pending])
+                    return
+                if batch[0].saved is not None:
+                    batch[0].saved.set_exception(exc)
+                else:
+                    await self.send_error("invalid", f"{exc} The rest was not saved.")
+                return
+            except Exception:  # e.g. a locked or unreachable database: never drop, retry
+                delay = SEGMENT_RETRY_DELAYS[min(retry, len(SEGMENT_RETRY_DELAYS) - 1)]
+                logger.exception("Saving %d transcript segments failed; retrying", len(batch))
+                if retry == 0:
+                    await self.send_error(
+                        "save_delayed", "Saving your answer is delayed; retrying. Keep going."
+                    )
+                retry += 1
+                await asyncio.sleep(delay)
+                continue
+            for pending in batch:
+                if pending.saved is not None and not pending.saved.done():
+                    pending.saved.set_result(None)
+                if pending.echo:
+                    await self.send_json(
+                        {
+                            "type": "caption",
+                            "text": " ".join(pending.segment.text.split()),
+                            "final": True,
+                            "source": pending.segment.source,
+                        }
+                    )
+            return
+
+    async def drain_segments(self, *, within: float) -> bool:
+        """Wait until every queued final segment is saved; False if that took too long."""
+        try:
+            await asyncio.wait_for(self.segments.join(), timeout=within)
+        except TimeoutError:
+            return False
+        return True
+
+    async def require_segments_saved(self) -> None:
+        if not await self.drain_segments(within=SEGMENT_DRAIN_SECONDS):
+            raise BadMessage(
+                "save_delayed", "Your last words are still being saved; try again in a moment."
+            )
+
+    async def finish_live(self, *, wait: float, close_later: bool = False) -> None:
+        """Flush the transcriber (its last final is queued for saving), then close it; with
+        `close_later` the close runs in the background (disconnect waits for it)."""
         live = self.live
         if live is None:
             return
@@ -672,6 +888,11 @@ class InterviewConsumer(AsyncWebsocketConsumer):
             await asyncio.wait_for(self.live_flushed.wait(), timeout=wait)
         except (ProviderError, TimeoutError):
             logger.info("The transcriber did not flush in time")
+        if close_later:
+            closer = asyncio.create_task(self.close_live(), name="interview-close-transcriber")
+            self.closers.add(closer)
+            closer.add_done_callback(self.closers.discard)
+            return
         await self.close_live()
 
     async def close_live(self) -> None:
@@ -743,6 +964,7 @@ class InterviewConsumer(AsyncWebsocketConsumer):
             await self.to_listening(reason="question spoken")
 
     async def to_listening(self, *, reason: str) -> None:
+        self.drop_draft()  # a follow-up nobody took (a new answer starts)
         try:
             await db(services.interview_listen)(interview=await self.interview(), reason=reason)
         except InvalidTransition:
@@ -840,20 +1062,36 @@ class InterviewConsumer(AsyncWebsocketConsumer):
 
     # --- feedback and follow-ups ---------------------------------------------------------
 
-    async def run_feedback(self) -> None:
-        interview = await self.interview()
-        attempt = await Attempt.objects.aget(pk=interview.current_attempt_id)
-        if attempt.status != Attempt.Status.SUBMITTED:
-            await self.send_state()
-            return
-        answer = await db(services.attempt_answer_input)(attempt=attempt)
+    async def run_feedback(
+        self, job: FeedbackJob | None = None, outbox: Outbox | None = None
+    ) -> None:
+        """Feedback for the submitted answer; then, when the coach found a gap, the follow-up.
+
+        The follow-up model is called the moment the coach's verdict is in (before the
+        feedback is saved and the state re-read), so its first sentence is ready sooner; a
+        slow coach gets a head start of FOLLOW_UP_HEDGE_SECONDS, after which the follow-up is
+        written on the local analysis's gap and held until the coach confirms it."""
+        if job is None:
+            job = await db(feedback_job)(self.interview_id, self.user_id)
+            if job is None:
+                await self.send_state()
+                return
+        attempt = job.attempt
+        model = get_language_model()
+        if outbox is None:
+            outbox = Outbox(self.send_json)
+            await outbox.open()
+        hedge: asyncio.Task[Any] | None = None
+        if model is not None and job.follow_ups_left > 0 and job.limited is None:
+            hedge = self.track(self.hedge_follow_up(job), "follow-up-hedge")
         final: dict[str, Any] | None = None
         try:
-            await db(rate_limit_hit)(user_id=self.user_id, action="feedback_request")
+            if job.limited is not None:
+                raise job.limited
             async with asyncio.timeout(FEEDBACK_TIMEOUT_SECONDS):
-                async for event in generate_feedback(answer):
+                async for event in generate_feedback(job.answer):
                     if event.get("type") == "partial":
-                        await self.send_json(
+                        await outbox.put(
                             {"type": "feedback.partial", "text": str(event.get("text", ""))}
                         )
                     elif event.get("type") == "final":
@@ -861,8 +1099,12 @@ class InterviewConsumer(AsyncWebsocketConsumer):
             if not isinstance(final, dict):
                 raise ValueError("The coach returned no feedback.")
         except asyncio.CancelledError:
+            self.drop_draft()
             raise
         except (ProviderError, RateLimited, TimeoutError, Exception) as exc:
+            if hedge is not None:
+                hedge.cancel()
+            self.drop_draft()
             message = (
                 exc.user_message
                 if isinstance(exc, ProviderError)
@@ -872,62 +1114,104 @@ class InterviewConsumer(AsyncWebsocketConsumer):
             )
             if not isinstance(exc, ProviderError | RateLimited):
                 logger.exception("Feedback failed")
+            await outbox.opened.wait()
             await db(services.attempt_fail_feedback)(attempt=attempt, reason=message)
             await self.send_error("feedback_failed", message + " Your answer is saved.")
             await self.send_state()
             return
-        attempt = await db(services.attempt_record_feedback)(attempt=attempt, feedback=final)
+        if hedge is not None:
+            hedge.cancel()
+        gap = final.get("follow_up")
+        wanted = isinstance(gap, str) and bool(gap.strip()) and job.follow_ups_left > 0
+        if wanted and model is not None and self.draft is None:
+            self.start_draft(job, str(gap))
+        if self.draft is not None:
+            self.draft.fallback = str(gap) if wanted else self.draft.fallback
+        await outbox.opened.wait()
+        attempt, started, state = await db(record_feedback)(
+            self.interview_id, attempt, final, follow_up=wanted
+        )
         await self.send_json(
             {"type": "feedback.final", "attempt": attempt_dict(attempt), "feedback": final}
         )
-        gap = final.get("follow_up")
-        if isinstance(gap, str) and gap.strip():
-            try:
-                started = await db(services.interview_begin_follow_up)(
-                    interview=await self.interview()
-                )
-            except InvalidTransition:
-                started = False
-            if started:
-                await self.send_state()
-                self.follow_up_task = self.track(self.run_follow_up(), "follow-up")
-                return
-        await self.send_state()
+        await self.send_json(state)
+        if started:
+            self.follow_up_task = self.track(self.run_follow_up(), "follow-up")
+        else:
+            self.drop_draft()  # the coach found nothing to probe: never said
+
+    async def hedge_follow_up(self, job: FeedbackJob) -> None:
+        await asyncio.sleep(FOLLOW_UP_HEDGE_SECONDS)
+        if self.draft is not None:
+            return
+        local = await asyncio.to_thread(local_feedback, job.answer)
+        gap = local.get("follow_up")
+        if isinstance(gap, str) and gap.strip() and self.draft is None:
+            self.start_draft(job, gap)
+
+    def start_draft(self, job: FeedbackJob, gap: str) -> None:
+        model = get_language_model()
+        if model is None:
+            return
+        draft = FollowUpDraft(gap=gap, fallback=gap)
+        draft.task = self.track(
+            self.write_follow_up(draft, {**job.context, "gap": gap}, model), "follow-up-draft"
+        )
+        self.draft = draft
+
+    def drop_draft(self) -> None:
+        draft, self.draft = self.draft, None
+        if draft is not None and draft.task is not None:
+            draft.task.cancel()
+
+    async def write_follow_up(self, draft: FollowUpDraft, ctx: dict[str, Any], model: Any) -> None:
+        """Stream the follow-up from the model, cut into sentences, into the draft."""
+        try:
+            async with asyncio.timeout(settings.PROVIDER_TIMEOUT * 2):
+                messages = follow_up_messages(ctx)
+                deltas = stream_with_retries(lambda: model.stream_text(messages, max_tokens=120))
+                async for sentence in iter_sentences(deltas):
+                    sentence = sentence.strip()
+                    if sentence:
+                        draft.sentences.put_nowait(sentence)
+        except (ProviderError, TimeoutError) as exc:
+            logger.warning("Follow-up generation failed: %s", exc)
+        finally:
+            draft.sentences.put_nowait(None)
 
     async def run_follow_up(self) -> None:
-        """Write the follow-up (streaming with a model) and say its first sentence at once."""
-        ctx = await db(follow_up_context)(self.interview_id)
-        if ctx is None:
-            return
-        gap = ctx["gap"] or "Can you tell me more about the result of what you did?"
-        model = get_language_model()
+        """Say the follow-up sentence by sentence as the model writes it (the interview is in
+        follow_up: the feedback is saved and shown), then save it and listen."""
+        draft, self.draft = self.draft, None
+        if draft is None:  # a reconnect in follow_up: write it again
+            ctx = await db(follow_up_context)(self.interview_id)
+            if ctx is None:
+                return
+            draft = FollowUpDraft(gap=ctx["gap"], fallback=ctx["gap"] or DEFAULT_FOLLOW_UP)
+            model = get_language_model()
+            if model is not None:
+                draft.task = self.track(self.write_follow_up(draft, ctx, model), "follow-up-draft")
+            else:
+                draft.sentences.put_nowait(None)
         self.speech_open = True
         spoken: list[str] = []
         try:
-            if model is not None:
-                try:
-                    async with asyncio.timeout(settings.PROVIDER_TIMEOUT * 2):
-                        messages = follow_up_messages(ctx)
-                        deltas = stream_with_retries(
-                            lambda: model.stream_text(messages, max_tokens=120)
-                        )
-                        async for sentence in iter_sentences(deltas):
-                            sentence = sentence.strip()
-                            if sentence:
-                                spoken.append(sentence)
-                                await self.say(sentence)
-                except (ProviderError, TimeoutError) as exc:
-                    logger.warning("Follow-up generation failed: %s", exc)
+            while (sentence := await draft.sentences.get()) is not None:
+                spoken.append(sentence)
+                await self.say(sentence)
             if not spoken:
-                spoken = [gap]
-                await self.say(gap)
+                spoken = [draft.fallback or DEFAULT_FOLLOW_UP]
+                await self.say(spoken[0])
             text = " ".join(spoken)
             await db(services.follow_up_create)(
-                interview=await self.interview(), text=text, gap=ctx["gap"]
+                interview=await self.interview(), text=text, gap=draft.gap
             )
             await self.send_json({"type": "followup", "text": text})
         except InvalidTransition:
             self.pending_speech.clear()
             self.speech_open = False
             return
+        finally:
+            if draft.task is not None:
+                draft.task.cancel()
         await self.speech_generated()

@@ -470,6 +470,16 @@ def _recording_attempt(interview: MockInterview) -> Attempt:
     return attempt
 
 
+@dataclass(frozen=True)
+class Segment:
+    """One final transcript segment as it arrived (typed, browser or live transcriber)."""
+
+    text: str
+    source: str
+    words: list[dict[str, Any]] | None = None
+    end_seconds: float = 0.0
+
+
 def attempt_add_segment(
     *,
     interview: MockInterview,
@@ -479,25 +489,47 @@ def attempt_add_segment(
     end_seconds: float = 0.0,
 ) -> Attempt:
     """Save one final transcript segment the moment it arrives (before anything can fail)."""
-    text = " ".join(text.split())[:MAX_SEGMENT_CHARS]
+    return attempt_add_segments(
+        interview=interview,
+        segments=[Segment(text=text, source=source, words=words, end_seconds=end_seconds)],
+    )
+
+
+def attempt_add_segments(*, interview: MockInterview, segments: list[Segment]) -> Attempt:
+    """Append final segments, in order, to the recording attempt in one transaction (one UPDATE).
+
+    All or nothing: raises InvalidTransition when the answer is no longer recording and
+    ValueError when the transcript would grow over MAX_TRANSCRIPT_CHARS (nothing is saved)."""
     with transaction.atomic():
-        attempt = _recording_attempt(interview)
-        attempt = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        interview.refresh_from_db()
+        if interview.status != S.LISTENING or interview.current_attempt_id is None:
+            raise InvalidTransition("MockInterview", interview.status, "recording")
+        attempt = Attempt.objects.select_for_update().get(pk=interview.current_attempt_id)
         if attempt.status != A.RECORDING:
             raise InvalidTransition("Attempt", attempt.status, "recording")
-        if not text:
+        new_segments: list[dict[str, Any]] = []
+        clean_words: list[dict[str, Any]] = []
+        end = attempt.audio_duration
+        for segment in segments:
+            text = " ".join(segment.text.split())[:MAX_SEGMENT_CHARS]
+            if not text:
+                continue
+            new_segments.append({"text": text, "source": segment.source})
+            clean_words += [
+                {"word": str(w.get("word", ""))[:64], "start": w.get("start"), "end": w.get("end")}
+                for w in (segment.words or [])[:2000]
+                if isinstance(w, dict)
+            ]
+            end = max(end, float(segment.end_seconds or 0))
+        if not new_segments:
             return attempt
-        if len(attempt.transcript) + len(text) > MAX_TRANSCRIPT_CHARS:
+        added = sum(len(s["text"]) + 1 for s in new_segments)
+        if len(attempt.transcript) + added - 1 > MAX_TRANSCRIPT_CHARS:
             raise ValueError("The answer is too long.")
-        attempt.segments = [*attempt.segments, {"text": text, "source": source}]
+        attempt.segments = [*attempt.segments, *new_segments]
         attempt.transcript = " ".join(s["text"] for s in attempt.segments)
-        clean_words = [
-            {"word": str(w.get("word", ""))[:64], "start": w.get("start"), "end": w.get("end")}
-            for w in (words or [])[:2000]
-            if isinstance(w, dict)
-        ]
         attempt.word_timings = [*attempt.word_timings, *clean_words]
-        attempt.audio_duration = max(attempt.audio_duration, float(end_seconds or 0))
+        attempt.audio_duration = end
         attempt.save(update_fields=["segments", "transcript", "word_timings", "audio_duration"])
     return attempt
 
