@@ -13,8 +13,12 @@ URL = reverse("interviews:settings")
 
 
 def form(**overrides):
-    data = {"avatar_id": "sage", "voice_id": "Google UK English Female", "quality": "medium",
-            "speaking_rate": "0.85"}
+    data = {
+        "avatar_id": "sage",
+        "voice_id": "Google UK English Female",
+        "quality": "medium",
+        "speaking_rate": "0.85",
+    }
     data.update(overrides)
     return data
 
@@ -60,8 +64,7 @@ def test_settings_need_login(client_for):
     assert client_for(None).get(URL).status_code == 302
 
 
-def test_vendor_catalog_is_fetched_once_and_cached(client_for, candidate, fake_providers,
-                                                   settings):
+def test_vendor_catalog_is_fetched_once_and_cached(client_for, candidate, fake_providers, settings):
     fake_providers.configure(settings, avatar="heygen")
     client = client_for(candidate)
     first = client.get(URL).content.decode()
