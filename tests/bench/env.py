@@ -35,7 +35,17 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def wait_http(url: str, process: subprocess.Popen[bytes] | None, timeout: float = 60) -> None:
+def server_log(name: str, port: int) -> Path:
+    """Where a server subprocess writes its stderr. A file, never an unread pipe: a full pipe
+    (about 64 KiB of log lines) would block the server mid-benchmark."""
+    folder = ROOT / "var" / "bench-logs"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{name}-{port}.log"
+
+
+def wait_http(
+    url: str, process: subprocess.Popen[bytes] | None, timeout: float = 60, log: Path | None = None
+) -> None:
     deadline = time.monotonic() + timeout
     while True:
         try:
@@ -43,7 +53,7 @@ def wait_http(url: str, process: subprocess.Popen[bytes] | None, timeout: float 
             return
         except httpx.HTTPError:
             if process is not None and process.poll() is not None:
-                err = process.stderr.read().decode()[-3000:] if process.stderr else ""
+                err = log.read_text(errors="replace")[-3000:] if log and log.exists() else ""
                 raise RuntimeError(f"{url}: the server exited: {err}") from None
             if time.monotonic() > deadline:
                 raise RuntimeError(f"{url} did not answer within {timeout:.0f} s") from None
@@ -113,14 +123,16 @@ class FakeServer:
     def __init__(self) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.process = subprocess.Popen(
-            [sys.executable, "manage.py", "run_fake_providers", "--port", str(self.port)],
-            cwd=ROOT,
-            env={**os.environ, "DJANGO_READ_DOT_ENV_FILE": "false"},
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        wait_http(self.url + "/_control/state", self.process)
+        self.log = server_log("fake", self.port)
+        with self.log.open("wb") as stderr:
+            self.process = subprocess.Popen(
+                [sys.executable, "manage.py", "run_fake_providers", "--port", str(self.port)],
+                cwd=ROOT,
+                env={**os.environ, "DJANGO_READ_DOT_ENV_FILE": "false"},
+                stdout=subprocess.DEVNULL,
+                stderr=stderr,
+            )
+        wait_http(self.url + "/_control/state", self.process, log=self.log)
         self.http = httpx.Client(base_url=self.url, timeout=30)
 
     def knobs(self, values: dict[str, Any]) -> None:
@@ -208,14 +220,16 @@ class Daphne:
             if value == "":
                 env.pop(key, None)
         daphne = shutil.which("daphne", path=str(Path(sys.executable).parent)) or "daphne"
-        self.process = subprocess.Popen(
-            [daphne, "-b", "127.0.0.1", "-p", str(self.port), "config.asgi:application"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        wait_http(self.url + "/accounts/login/", self.process)
+        self.log = server_log("daphne", self.port)
+        with self.log.open("wb") as stderr:
+            self.process = subprocess.Popen(
+                [daphne, "-b", "127.0.0.1", "-p", str(self.port), "config.asgi:application"],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=stderr,
+            )
+        wait_http(self.url + "/accounts/login/", self.process, log=self.log)
 
     @property
     def pid(self) -> int:
