@@ -163,6 +163,32 @@ def test_segments_after_submit_are_refused(candidate, bank) -> None:
         services.attempt_add_segment(interview=interview, text="late", source="transcriber")
 
 
+def test_consecutive_finals_are_saved_together_in_order_or_not_at_all(
+    candidate, bank, django_assert_max_num_queries
+) -> None:
+    interview = create_interview(candidate, count=1)
+    spoken(interview)
+    segments = [
+        services.Segment(text="I led the migration.", source="transcriber", end_seconds=2.0),
+        services.Segment(text=" ", source="transcriber"),  # blank finals are skipped
+        services.Segment(text="It cut latency by 40%.", source="transcriber", end_seconds=5.5),
+    ]
+    with django_assert_max_num_queries(6):  # one read of each row, one UPDATE, however many
+        services.attempt_add_segments(interview=interview, segments=segments)
+    attempt = Attempt.objects.get(pk=interview.current_attempt_id)
+    assert attempt.transcript == "I led the migration. It cut latency by 40%."
+    assert [s["text"] for s in attempt.segments] == [
+        "I led the migration.",
+        "It cut latency by 40%.",
+    ]
+    assert attempt.audio_duration == 5.5
+    too_long = [services.Segment(text="word " * 1000, source="transcriber")] * 6  # 6 x 4,000
+    with pytest.raises(ValueError, match="too long"):
+        services.attempt_add_segments(interview=interview, segments=too_long)
+    attempt.refresh_from_db()
+    assert attempt.transcript == "I led the migration. It cut latency by 40%."  # nothing half-saved
+
+
 def test_best_attempt_is_highest_and_latest_on_ties(candidate, bank) -> None:
     interview = create_interview(candidate, count=1)
     spoken(interview)
