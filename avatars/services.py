@@ -37,9 +37,6 @@ def avatar_session_transition(
     return transition(
         session,
         to,
-        transitions=AvatarSession.TRANSITIONS,
-        event_model=AvatarSessionEvent,
-        event_fk="session",
         reason=reason,
         data=data,
         fields=fields,

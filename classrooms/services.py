@@ -184,9 +184,6 @@ def class_session_transition(
     moved = transition(
         session,
         to,
-        transitions=ClassSession.TRANSITIONS,
-        event_model=ClassSessionEvent,
-        event_fk="session",
         reason=reason,
         fields=fields,
     )
@@ -201,9 +198,6 @@ def breakout_room_transition(
     moved = transition(
         room,
         to,
-        transitions=BreakoutRoom.TRANSITIONS,
-        event_model=BreakoutRoomEvent,
-        event_fk="room",
         reason=reason,
         fields=fields,
     )

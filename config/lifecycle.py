@@ -1,7 +1,7 @@
 """Lifecycles as data: a transitions table, one function that moves state, an append-only log.
 
-Each stateful model declares `TRANSITIONS = {to_status: {allowed from statuses}}` and an event
-model (a subclass of `LifecycleEvent`). `transition()` is the only code that writes `status`:
+Each stateful model declares `TRANSITIONS = {to_status: {allowed from statuses}}` and has one
+event model (a concrete subclass of `LifecycleEvent` with a ForeignKey to it). `transition()` is the only code that writes `status`:
 it issues a conditional UPDATE (so two processes racing for the same move cannot both win),
 writes the event row in the same transaction and schedules side effects with `on_commit`.
 Moving to the status an object already has is a no-op that returns False, not an error.
@@ -10,6 +10,7 @@ Moving to the status an object already has is a no-op that returns False, not an
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from functools import cache
 from typing import Any
 
 from django.db import models, transaction
@@ -45,19 +46,25 @@ class LifecycleEvent(models.Model):
         super().save(*args, **kwargs)
 
 
-def allowed(
-    transitions: Mapping[str, set[str] | frozenset[str]], current: str, target: str
-) -> bool:
-    return current in transitions.get(target, ())
+@cache
+def event_link(model: type[models.Model]) -> tuple[type[LifecycleEvent], str]:
+    """The event model of `model`'s lifecycle and the name of its foreign key to `model`: the
+    concrete `LifecycleEvent` subclass with a ForeignKey to it (exactly one per stateful model)."""
+    links = [
+        (event_model, field.name)
+        for event_model in LifecycleEvent.__subclasses__()
+        for field in event_model._meta.concrete_fields
+        if isinstance(field, models.ForeignKey) and field.related_model is model
+    ]
+    if len(links) != 1:
+        raise LookupError(f"{model.__name__} needs exactly one LifecycleEvent model, has {links}")
+    return links[0]
 
 
 def transition(
     obj: models.Model,
     target: str,
     *,
-    transitions: Mapping[str, set[str] | frozenset[str]],
-    event_model: type[LifecycleEvent],
-    event_fk: str,
     reason: str = "",
     data: dict[str, Any] | None = None,
     fields: dict[str, Any] | None = None,
@@ -65,10 +72,13 @@ def transition(
 ) -> bool:
     """Move `obj` to `target`. Returns True if it moved, False if it already was there.
 
-    `fields` are written in the same UPDATE (timestamps, error reasons). Raises
-    `InvalidTransition` when the table forbids the move from the row's current status.
+    The allowed moves are the model's `TRANSITIONS`; the event row goes to its `LifecycleEvent`
+    model (`event_link`). `fields` are written in the same UPDATE (timestamps, error reasons).
+    Raises `InvalidTransition` when the table forbids the move from the row's current status.
     """
     model = type(obj)
+    transitions: Mapping[str, frozenset[str]] = model.TRANSITIONS  # type: ignore[attr-defined]
+    event_model, event_fk = event_link(model)
     fields = dict(fields or {})
     with transaction.atomic():
         current = model._default_manager.filter(pk=obj.pk).values_list("status", flat=True).first()

@@ -79,9 +79,6 @@ def interview_transition(
     return transition(
         interview,
         to,
-        transitions=MockInterview.TRANSITIONS,
-        event_model=InterviewEvent,
-        event_fk="interview",
         reason=reason,
         data=data,
         fields=fields,
@@ -99,9 +96,6 @@ def attempt_transition(
     return transition(
         attempt,
         to,
-        transitions=Attempt.TRANSITIONS,
-        event_model=AttemptEvent,
-        event_fk="attempt",
         reason=reason,
         data=data,
         fields=fields,
