@@ -44,7 +44,7 @@ format: $(VENV)/.installed-dev
 	$(BIN)/ruff format .
 
 fake: $(VENV)/.installed
-	$(BIN)/python manage.py run_fake_providers --port 8765
+	$(BIN)/python -m tests.fakes --port 8765
 
 check-deploy: $(VENV)/.installed
 	DJANGO_ENV=production SECRET_KEY=dummy-$$(date +%s)-not-a-real-secret-key-0123456789abcdefghijklmnop \

@@ -116,7 +116,7 @@ async def avatar_sessions_start_many(
     transaction per round instead of one poll per session. Each admitted start calls the
     vendor at once (as `avatar_session_start` does); `on_done(session)` runs as each one ends
     (ready, failed or stopped meanwhile). Returns the sessions in their final state."""
-    from avatars.resilience import start_queue_wait_many, start_slot_released
+    from avatars.start_queue import start_queue_wait_many, start_slot_released
 
     def report(session: AvatarSession) -> None:
         if on_done is not None:
@@ -233,7 +233,7 @@ async def avatar_session_start(*, session: AvatarSession) -> AvatarSession:
     retryable errors. A vendor session created by a failed attempt is stopped before the next
     attempt; its id is saved the moment the vendor assigns it.
     """
-    from avatars.resilience import (
+    from avatars.start_queue import (
         StartQueueTimeout,
         start_queue_join,
         start_queue_wait,
@@ -329,7 +329,7 @@ def _mark_ready_many(
 async def _vendor_start(session: AvatarSession) -> Any:
     """Call the vendor for an admitted start (retrying retryable errors). Returns the
     connection, or None when the start failed (the session is then failed)."""
-    from avatars.resilience import backoff_delay
+    from avatars.retries import backoff_delay
 
     provider = get_avatar_provider(session.provider)
 
@@ -388,7 +388,7 @@ def _record_event(session: AvatarSession, reason: str, data: dict[str, Any]) -> 
 
 
 async def _stop_vendor_quietly(session: AvatarSession, reason: str = "") -> bool:
-    from avatars.resilience import with_retries
+    from avatars.retries import with_retries
 
     provider = get_avatar_provider(session.provider)
     session_id = session.provider_session_id
@@ -402,7 +402,7 @@ async def _stop_vendor_quietly(session: AvatarSession, reason: str = "") -> bool
 
 async def avatar_session_speak(*, session: AvatarSession, text: str) -> str:
     """Have the avatar say `text` (retrying retryable errors); returns the task id."""
-    from avatars.resilience import with_retries
+    from avatars.retries import with_retries
 
     provider = get_avatar_provider(session.provider)
     task_id = await with_retries(lambda: provider.speak(session.provider_session_id, text))
@@ -411,7 +411,7 @@ async def avatar_session_speak(*, session: AvatarSession, text: str) -> str:
 
 
 async def avatar_session_interrupt(*, session: AvatarSession) -> None:
-    from avatars.resilience import with_retries
+    from avatars.retries import with_retries
 
     provider = get_avatar_provider(session.provider)
     await with_retries(lambda: provider.interrupt(session.provider_session_id), max_retries=1)

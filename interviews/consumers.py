@@ -30,7 +30,7 @@ from avatars.providers.base import (
     ProviderError,
 )
 from avatars.providers.registry import get_avatar_provider, get_language_model, get_transcriber
-from avatars.resilience import stream_with_retries
+from avatars.retries import stream_with_retries
 from avatars.services import (
     avatar_session_create,
     avatar_session_heartbeat,
@@ -39,7 +39,7 @@ from avatars.services import (
     avatar_session_start,
     avatar_session_stop,
 )
-from avatars.streaming import iter_sentences
+from avatars.voice.sentences import iter_sentences
 from config.lifecycle import InvalidTransition
 from config.ratelimit import RateLimited, rate_limit_hit
 from config.wsinput import clean_text, sane_number

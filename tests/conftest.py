@@ -282,7 +282,7 @@ def page(browser_context: Any) -> Any:
     return browser_context.new_page()
 
 
-# --- Fake provider server (avatars/fake) ------------------------------------------------------
+# --- Fake provider server (tests/fakes) ------------------------------------------------------
 
 FAKE_KEYS = {
     "HEYGEN_API_KEY": "fake-heygen-key-7Qx2LEAKCHECK",
@@ -295,7 +295,7 @@ FAKE_KEYS = {
 
 
 class FakeProviders:
-    """Handle on the fake provider server (see avatars/fake/__init__.py for knobs)."""
+    """Handle on the fake provider server (see tests/fakes/__init__.py for knobs)."""
 
     def __init__(self, url: str) -> None:
         self.url = url
@@ -376,7 +376,7 @@ def _fake_provider_server() -> Iterator[FakeProviders]:
     port = _free_port()
     root = Path(__file__).resolve().parents[1]
     process = subprocess.Popen(
-        [sys.executable, "manage.py", "run_fake_providers", "--port", str(port)],
+        [sys.executable, "-m", "tests.fakes", "--port", str(port)],
         cwd=root,
         env={**os.environ, "DJANGO_READ_DOT_ENV_FILE": "false"},
         stdout=subprocess.DEVNULL,

@@ -2,7 +2,7 @@
 
 `AsyncOpenAI(base_url=OPENAI_BASE_URL or the default, timeout=PROVIDER_TIMEOUT, max_retries=0)`:
 the SDK does not retry; our callers retry retryable `ProviderError`s with jittered backoff
-(`avatars.resilience.with_retries`). `stream_text` yields content deltas of a streamed chat
+(`avatars.retries.with_retries`). `stream_text` yields content deltas of a streamed chat
 completion; `complete_json` asks for a strict `json_schema` response and parses it.
 """
 

@@ -10,8 +10,8 @@ from collections.abc import AsyncIterator
 from contextlib import aclosing
 
 from avatars.providers.base import ChatMessage, LanguageModel
-from avatars.resilience import stream_with_retries
-from avatars.streaming import iter_sentences
+from avatars.retries import stream_with_retries
+from avatars.voice.sentences import iter_sentences
 from classrooms.tutor import MAX_STUDENT_CHARS, TutorContext, greeting_text, system_prompt
 
 MAX_HISTORY_LINES = 12

@@ -16,7 +16,7 @@ from typing import Any
 from django.conf import settings
 
 from avatars.providers.base import ChatMessage, LanguageModel, ProviderError
-from avatars.resilience import with_retries
+from avatars.retries import with_retries
 from interviews.coaching.engine import AnswerInput
 from interviews.coaching.local import local_coach
 from interviews.coaching.schema import DIMENSION_LABELS, MODEL_SCHEMA, Feedback, clip, finalise

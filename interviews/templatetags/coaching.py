@@ -8,7 +8,7 @@ from django import template
 
 from interviews.charts import Series, line_chart
 from interviews.coaching.schema import DIMENSION_LABELS, DIMENSIONS
-from interviews.selectors_coaching import competency_label, progress_for_user
+from interviews.selectors import competency_label, progress_for_user
 
 register = template.Library()
 

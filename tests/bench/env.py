@@ -126,7 +126,7 @@ class FakeServer:
         self.log = server_log("fake", self.port)
         with self.log.open("wb") as stderr:
             self.process = subprocess.Popen(
-                [sys.executable, "manage.py", "run_fake_providers", "--port", str(self.port)],
+                [sys.executable, "-m", "tests.fakes", "--port", str(self.port)],
                 cwd=ROOT,
                 env={**os.environ, "DJANGO_READ_DOT_ENV_FILE": "false"},
                 stdout=subprocess.DEVNULL,

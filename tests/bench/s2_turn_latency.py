@@ -131,10 +131,10 @@ def _fake_times(fake: Any, t_finish: float) -> dict[str, float]:
 
 
 def run(ctx: Context) -> None:
-    from avatars.fake.openai import tokens_of
-    from avatars.streaming import split_sentences
+    from avatars.voice.sentences import split_sentences
     from tests.bench.env import session_cookie
     from tests.factories import make_user
+    from tests.fakes.openai import tokens_of
 
     fake = ctx.fake  # type: ignore[attr-defined]
     samples = 1 if ctx.smoke else 15

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from classrooms import services
 from classrooms.models import BreakoutRoom, ClassSession
+from classrooms.services.starting import _room_failed
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -51,7 +52,7 @@ def test_admin_restarts_a_failed_room(admin_client_: Any, make_session: Any) -> 
     session = make_session(students=1)
     async_to_sync(services.class_session_launch)(session=session)
     room = session.rooms.get()
-    services._room_failed(room, "Avatar refused")
+    _room_failed(room, "Avatar refused")
     admin_client_.post(
         reverse("admin:classrooms_breakoutroom_changelist"),
         {"action": "restart_avatars", "_selected_action": [room.pk]},

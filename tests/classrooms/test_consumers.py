@@ -10,6 +10,7 @@ from asgiref.sync import sync_to_async
 
 from classrooms import services
 from classrooms.models import BreakoutRoom, ClassSession
+from classrooms.services.starting import _room_failed
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -210,7 +211,7 @@ async def test_restart_fixes_an_errored_room_and_end_closes_rooms(
 ) -> None:
     session = await _live_session(make_session)
     rooms = await _rooms(session)
-    await sync_to_async(services._room_failed)(rooms[0], "Avatar refused")
+    await sync_to_async(_room_failed)(rooms[0], "Avatar refused")
     monitor, _, _ = await ws_connect(_monitor(session), professor)
     snap = await _until(monitor, "snapshot")
     assert snap["rooms"][0]["colour"] == "red"

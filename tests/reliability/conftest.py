@@ -86,16 +86,16 @@ def cell(request: Any) -> Iterator[Any]:
 @pytest.fixture
 def fast(settings: Any, monkeypatch: pytest.MonkeyPatch) -> Any:
     """Small timeouts, one retry and a tiny backoff: every fault resolves in about a second."""
-    from avatars import resilience
+    from avatars import retries
 
     settings.PROVIDER_TIMEOUT = 0.8  # a loaded 2-core CI box still answers in time
     settings.PROVIDER_MAX_RETRIES = 1
-    monkeypatch.setattr(resilience, "BACKOFF_BASE", 0.02)
+    monkeypatch.setattr(retries, "BACKOFF_BASE", 0.02)
     return settings
 
 
 def fault_knobs(fault: str, *, times: int | None = None) -> dict[str, Any]:
-    """The fake's knobs for one fault name of the matrix (see avatars/fake/__init__.py)."""
+    """The fake's knobs for one fault name of the matrix (see tests/fakes/__init__.py)."""
     knobs: dict[str, Any] = {"fail": fault, "retry_after": 0.05}
     if times is not None:
         knobs["fail_times"] = times

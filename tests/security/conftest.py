@@ -266,7 +266,7 @@ class World:
 def build_world() -> World:
     from classrooms import services as class_services
     from classrooms.models import BreakoutRoom, RoomTranscriptLine
-    from interviews import services, services_coaching
+    from interviews import services
     from interviews.coaching import local_feedback
     from interviews.services import InterviewSpec
 
@@ -299,12 +299,12 @@ def build_world() -> World:
     live = services.interview_create(
         owner=alice, spec=InterviewSpec(target_role="Zqalicemark lead", question_count=2)
     )
-    story = services_coaching.story_save_from_attempt(
+    story = services.story_save_from_attempt(
         user=alice, attempt_public_id=str(attempt.public_id)
     ).story
-    revoked = services_coaching.share_create(interview=done).token
-    services_coaching.share_revoke(interview=done)
-    active = services_coaching.share_create(interview=done).token
+    revoked = services.share_create(interview=done).token
+    services.share_revoke(interview=done)
+    active = services.share_create(interview=done).token
 
     course = class_services.course_create(professor=professor, title="Zqcoursemark statistics")
     for name in ("Xavier Zqroomone", "Ximena Zqroomone", "Yara Zqroomtwo", "Yusuf Zqroomtwo"):

@@ -20,7 +20,7 @@ from django.test import Client
 
 from classrooms import services as class_services
 from classrooms.models import BreakoutRoom, new_join_token, new_short_code
-from interviews import services_coaching
+from interviews import services
 from interviews.models import _share_token
 from tests.security.conftest import PERSONAS, World, build_world, fingerprint, leaked
 from tests.security.test_authorization_matrix import DENIED, TABLE, add_admin_objects, http_routes
@@ -271,12 +271,12 @@ def test_share_link_stops_working_when_revoked(record: Any) -> None:
     world = build_world()
     client = Client()
     assert client.get(f"/interviews/shared/{world.share_active}/").status_code == 200
-    services_coaching.share_revoke(interview=world.interview_done)
+    services.share_revoke(interview=world.interview_done)
     after = client.get(f"/interviews/shared/{world.share_active}/").status_code
     record("link credentials", "share link after revoking", "share_link_holder", 404, after)
     assert after == 404
     # A new link is a new credential; the old one stays dead.
-    fresh = services_coaching.share_create(interview=world.interview_done).token
+    fresh = services.share_create(interview=world.interview_done).token
     assert fresh != world.share_active
     assert client.get(f"/interviews/shared/{fresh}/").status_code == 200
     assert client.get(f"/interviews/shared/{world.share_active}/").status_code == 404

@@ -36,7 +36,7 @@ records the cells it checked (what was tried, by whom, what we expected, what ha
 `var/reliability/*.json`, and this document is rendered from those rows.
 
 Vendors are never contacted: the real clients (httpx for HeyGen and LiveAvatar, deepgram-sdk,
-the openai SDK) talk to the fake provider server (`avatars/fake`) over loopback, whose knobs
+the openai SDK) talk to the fake provider server (`tests/fakes`) over loopback, whose knobs
 script each fault. Crash recovery runs the product in separate `daphne` processes on the test
 database and kills them with SIGKILL.
 """
@@ -67,7 +67,7 @@ DEFECTS = """\
 | --- | --- | --- |
 | model: interview feedback, "once" cells | one 429, 500, timeout, dropped connection or unreadable answer from the model failed the feedback at once, although PROVIDER_MAX_RETRIES promised retries | the coach retries retryable errors with backoff and Retry-After (`interviews/coaching/openai_coach.py`) |
 | model: tutor reply, "malformed" cell | a model answer that was not a stream of events looked like an empty reply: the tutor went silent and the student waited for nothing | an OpenAI stream without a single event is a retryable `malformed` error (`avatars/providers/openai.py`); the tutor apologises whenever the engine produced nothing (`classrooms/services.py`) |
-| model: tutor reply, "once" cells | a single 429/5xx before the first word made the tutor apologise instead of answering | `stream_with_retries` reopens a stream that failed before its first item (`avatars/resilience.py`), used by the tutor and the interview follow-up |
+| model: tutor reply, "once" cells | a single 429/5xx before the first word made the tutor apologise instead of answering | `stream_with_retries` reopens a stream that failed before its first item (`avatars/retries.py`), used by the tutor and the interview follow-up |
 | crash recovery: 30-room class | after SIGKILL mid-start the rooms stayed `deploying` forever: the first monitor connection launches the session twice, the second launch puts it `live` at once, and resume only looked at `starting` sessions | resume also retries stale `deploying`/`pending` rooms of live sessions, on process start and on every monitor connect (`classrooms/services.py`, `classrooms/consumers.py`) |
 | abandoned sessions | the reaper ended the avatar of a candidate who was silent (thinking, answering) for longer than AVATAR_HEARTBEAT_TIMEOUT, and of a student reading in a room: only speech events refreshed the heartbeat | open interview pages and connected students refresh the avatar's heartbeat (`interviews/consumers.py`, `classrooms/consumers.py`) |
 """

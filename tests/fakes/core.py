@@ -263,7 +263,7 @@ class Store:
         self.live_sockets: int = 0
         self.max_live_sockets: int = 0
         self.script_positions: dict[str, int] = {}
-        self.rng = random.Random(1234)  # noqa: S311  (deterministic fault injection)
+        self.rng = random.Random(1234)
 
     # knobs
     def set_knobs(self, values: dict[str, Any]) -> None:

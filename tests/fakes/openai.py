@@ -13,7 +13,7 @@ import time
 from collections.abc import AsyncIterator
 from typing import Any
 
-from avatars.fake.core import (
+from tests.fakes.core import (
     ABORT,
     STORE,
     Request,

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from hypothesis import given
 from hypothesis import strategies as st
 
-from avatars.streaming import iter_sentences, iter_sentences_sync, split_sentences
+from avatars.voice.sentences import iter_sentences, iter_sentences_sync, split_sentences
 
 
 async def _deltas(parts: list[str]) -> AsyncIterator[str]:

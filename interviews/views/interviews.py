@@ -59,12 +59,7 @@ def interview(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @login_required
 def report(request: HttpRequest, public_id: UUID) -> HttpResponse:
     obj = selectors.interview_with_questions(public_id=public_id, user=request.user)
-    from interviews.views_coaching import report_context  # coaching: summary, plan, charts
+    from interviews.views.reports import report_context  # coaching: summary, plan, charts
 
     context = {"interview": obj, **report_context(request, obj)}
     return render(request, "interviews/report.html", context)
-
-
-@login_required
-def account_settings(request: HttpRequest) -> HttpResponse:
-    return render(request, "interviews/dashboard.html", {})

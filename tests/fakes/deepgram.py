@@ -18,7 +18,7 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-from avatars.fake.core import (
+from tests.fakes.core import (
     STORE,
     Receive,
     Request,

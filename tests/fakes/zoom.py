@@ -11,7 +11,7 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-from avatars.fake.core import (
+from tests.fakes.core import (
     STORE,
     FakeSession,
     Request,
@@ -51,7 +51,7 @@ def _invalid_token() -> Response:
 async def oauth_token(request: Request) -> Response:
     form = request.query.copy()
     if request.body and "form" in request.headers.get("content-type", ""):
-        from avatars.fake.core import parse_query
+        from tests.fakes.core import parse_query
 
         form.update(parse_query(request.body))
     grant_type = (form.get("grant_type") or [""])[-1]

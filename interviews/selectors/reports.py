@@ -1,4 +1,4 @@
-"""Coaching reads: the session report rollup, share links, the story bank and progress.
+"""The session report rollup (reads).
 
 `session_report` works on an interview whose questions, attempts and follow-ups are prefetched
 (`selectors.interview_with_questions`): it issues no query of its own, so the report's query
@@ -10,12 +10,8 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Any
 from urllib.parse import urlencode
 
-from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Count, Prefetch, QuerySet
-from django.http import Http404
 from django.urls import reverse
 
 from interviews.coaching.schema import (
@@ -30,11 +26,8 @@ from interviews.coaching.schema import (
 from interviews.models import (
     Attempt,
     BankQuestion,
-    FollowUp,
     InterviewQuestion,
     MockInterview,
-    ReportShare,
-    Story,
 )
 
 COMPETENCY_LABELS = dict(BankQuestion.Competency.choices)
@@ -314,128 +307,3 @@ def _theme(text: str) -> str:
     """The reusable part of a piece of advice (no quoted example, numbers ignored), so the same
     advice across questions is counted once; only used as a grouping key, never shown."""
     return _NUMBERS.sub("N", _unquoted(text))
-
-
-# --- Share links ------------------------------------------------------------------------------
-
-
-def active_share(*, interview: MockInterview) -> ReportShare | None:
-    return ReportShare.objects.filter(interview=interview, revoked_at__isnull=True).first()
-
-
-def interview_for_share(*, token: str) -> MockInterview:
-    """The shared interview with everything the report needs prefetched; 404 when the token is
-    unknown or revoked."""
-    share = (
-        ReportShare.objects.filter(token=token, revoked_at__isnull=True)
-        .select_related("interview")
-        .first()
-    )
-    if share is None or len(token) < 20:
-        raise Http404("This link is not valid.")
-    interview = (
-        MockInterview.objects.filter(pk=share.interview_id)
-        .prefetch_related(
-            Prefetch(
-                "questions",
-                queryset=InterviewQuestion.objects.order_by("order").prefetch_related(
-                    Prefetch(
-                        "attempts",
-                        queryset=Attempt.objects.select_related("follow_up").order_by(
-                            "kind", "number"
-                        ),
-                    ),
-                    Prefetch("follow_ups", queryset=FollowUp.objects.order_by("created_at")),
-                ),
-            )
-        )
-        .get()
-    )
-    return interview
-
-
-# --- Story bank -------------------------------------------------------------------------------
-
-
-def stories_for_owner(*, user: AbstractBaseUser) -> QuerySet[Story]:
-    """The candidate's stories with the number of sessions each was used in (one query)."""
-    return Story.objects.filter(owner_id=user.pk).annotate(
-        session_count=Count("uses__interview", distinct=True)
-    )
-
-
-def story_for_owner(*, public_id: Any, user: AbstractBaseUser) -> Story:
-    story = stories_for_owner(user=user).filter(public_id=public_id).first()
-    if story is None:
-        raise Http404("No such story.")
-    return story
-
-
-def saved_story_attempt_ids(*, user: AbstractBaseUser, interview: MockInterview) -> set[int]:
-    """Attempts of this interview already in the story bank (one query)."""
-    return set(
-        Story.objects.filter(owner_id=user.pk, uses__interview=interview)
-        .exclude(uses__attempt__isnull=True)
-        .values_list("uses__attempt_id", flat=True)
-    )
-
-
-# --- Progress across sessions -----------------------------------------------------------------
-
-
-@dataclass
-class Progress:
-    labels: list[str]
-    overall: list[float | None]
-    dimensions: dict[str, list[float | None]]
-    wpm: list[float | None]
-    fillers_per_minute: list[float | None]
-    long_pauses: list[float | None]
-
-
-def _mean(values: list[float]) -> float | None:
-    return round(sum(values) / len(values), 1) if values else None
-
-
-def progress_for_user(*, user: AbstractBaseUser, limit: int = 20) -> Progress:
-    """Per session (oldest first, the latest `limit`): mean of the best answers' overall and
-    dimension scores, and their mean delivery metrics. One query."""
-    rows = (
-        Attempt.objects.filter(
-            question__interview__owner_id=user.pk,
-            is_best=True,
-            kind=Attempt.Kind.ANSWER,
-            feedback__isnull=False,
-        )
-        .order_by("-question__interview__created_at", "question__interview_id")
-        .values("question__interview_id", "question__interview__created_at", "overall", "feedback")
-    )
-    sessions: dict[int, dict[str, Any]] = {}
-    for row in rows:
-        key = row["question__interview_id"]
-        if key not in sessions:
-            if len(sessions) >= limit:
-                continue
-            sessions[key] = {"date": row["question__interview__created_at"], "rows": []}
-        sessions[key]["rows"].append(row)
-    ordered = sorted(sessions.values(), key=lambda s: s["date"])
-    progress = Progress([], [], {name: [] for name in DIMENSIONS}, [], [], [])
-    for session in ordered:
-        progress.labels.append(session["date"].strftime("%d %b"))
-        fbs = [r["feedback"] for r in session["rows"]]
-        progress.overall.append(
-            _mean([r["overall"] for r in session["rows"] if r["overall"] is not None])
-        )
-        for name in DIMENSIONS:
-            progress.dimensions[name].append(
-                _mean([s for s in (dimension_score(fb, name) for fb in fbs) if s is not None])
-            )
-        for key, target in (
-            ("wpm", progress.wpm),
-            ("filler_per_minute", progress.fillers_per_minute),
-            ("long_pauses", progress.long_pauses),
-        ):
-            target.append(
-                _mean([v for v in (delivery_metric(fb, key) for fb in fbs) if v is not None])
-            )
-    return progress

@@ -1,4 +1,4 @@
-"""Coaching writes: share links, the story bank and avatar preferences."""
+"""The story bank (writes): save a story from an attempt, edit, delete."""
 
 from __future__ import annotations
 
@@ -9,33 +9,11 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.http import Http404
-from django.utils import timezone
 
 from interviews.coaching.schema import clip
-from interviews.models import Attempt, CandidateProfile, MockInterview, ReportShare, Story, StoryUse
+from interviews.models import Attempt, Story, StoryUse
 
-QUALITY_ORDER = ("low", "medium", "high")
 SIMILAR_STORY = 0.5
-
-
-# --- Share links ------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def share_create(*, interview: MockInterview) -> ReportShare:
-    """The interview's active share link, created when there is none (idempotent)."""
-    MockInterview.objects.select_for_update().filter(pk=interview.pk).first()
-    existing = ReportShare.objects.filter(interview=interview, revoked_at__isnull=True).first()
-    if existing is not None:
-        return existing
-    return ReportShare.objects.create(interview=interview)
-
-
-def share_revoke(*, interview: MockInterview) -> int:
-    """Revoke every active link of the interview; returns how many were revoked."""
-    return ReportShare.objects.filter(interview=interview, revoked_at__isnull=True).update(
-        revoked_at=timezone.now()
-    )
 
 
 # --- Story bank -------------------------------------------------------------------------------
@@ -138,33 +116,3 @@ def story_update(
 
 def story_delete(*, story: Story) -> None:
     story.delete()
-
-
-# --- Avatar preferences -----------------------------------------------------------------------
-
-
-def allowed_qualities(profile: CandidateProfile) -> list[str]:
-    cap = profile.max_quality if profile.max_quality in QUALITY_ORDER else "medium"
-    return list(QUALITY_ORDER[: QUALITY_ORDER.index(cap) + 1])
-
-
-def preferences_update(
-    *,
-    profile: CandidateProfile,
-    avatar_id: str,
-    voice_id: str,
-    quality: str,
-    speaking_rate: float,
-) -> CandidateProfile:
-    """Store the avatar preferences; quality is capped by the staff-set tier."""
-    allowed = allowed_qualities(profile)
-    if quality not in allowed:
-        quality = allowed[-1]
-    profile.mock_avatar_id = avatar_id[:128]
-    profile.mock_voice_id = voice_id[:128]
-    profile.mock_avatar_quality = quality
-    profile.speaking_rate = max(0.5, min(1.5, float(speaking_rate)))
-    profile.save(
-        update_fields=["mock_avatar_id", "mock_voice_id", "mock_avatar_quality", "speaking_rate"]
-    )
-    return profile

@@ -11,7 +11,7 @@ from __future__ import annotations
 import secrets
 import time
 
-from avatars.fake.core import (
+from tests.fakes.core import (
     STORE,
     FakeSession,
     Request,

@@ -13,7 +13,7 @@ import json
 import secrets
 import time
 
-from avatars.fake.core import (
+from tests.fakes.core import (
     STORE,
     FakeSession,
     Request,

@@ -1,9 +1,9 @@
 """A fake provider server: one ASGI app that speaks the vendors' real wire contracts on loopback.
 
-Run it with `python manage.py run_fake_providers --port 8765` (daphne), then point the product at
+Run it with `python -m tests.fakes --port 8765` (daphne), then point the product at
 it (README, "Fake provider server"). The official clients (openai, deepgram-sdk) and our httpx
 clients cannot tell it from the real services for everything we use. It needs no Django: it is a
-plain ASGI callable, `avatars.fake.application`, with all state in its own process.
+plain ASGI callable, `tests.fakes.application`, with all state in its own process.
 
 Prefixes and what each speaks
 -----------------------------
@@ -81,6 +81,6 @@ progress at once per vendor), request and status counts, sessions, knobs and a r
 (method, path, query, JSON body; never headers, so never keys).
 """
 
-from avatars.fake.app import application
+from tests.fakes.app import application
 
 __all__ = ["application"]

@@ -7,7 +7,7 @@ import time
 from collections import deque
 from typing import Any
 
-from avatars.fake.core import (
+from tests.fakes.core import (
     STORE,
     Receive,
     Request,
@@ -21,11 +21,11 @@ from avatars.fake.core import (
     read_body,
     send_response,
 )
-from avatars.fake.deepgram import deepgram
-from avatars.fake.heygen import heygen
-from avatars.fake.liveavatar import liveavatar
-from avatars.fake.openai import openai
-from avatars.fake.zoom import zoom
+from tests.fakes.deepgram import deepgram
+from tests.fakes.heygen import heygen
+from tests.fakes.liveavatar import liveavatar
+from tests.fakes.openai import openai
+from tests.fakes.zoom import zoom
 
 #: Emit log for benchmarks (knob `deepgram.live` `emit_log: true`): one entry per transcript
 #: result sent on a live socket, stamped the moment the fake hands it to the server:

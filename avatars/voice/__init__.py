@@ -1,0 +1,1 @@
+"""The voice engine shared by every live conversation (interview, tutor room)."""

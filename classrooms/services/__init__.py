@@ -1,0 +1,97 @@
+"""Classroom writes, one module per stage of a class; views, consumers and tests import them from here.
+
+Sync functions write rows (call them from async code through `sync_to_async`); async functions
+orchestrate providers (meetings, avatars, tutors).
+"""
+
+from classrooms.services.courses import (
+    MATERIAL_TYPES,
+    course_create,
+    course_material_add,
+    course_material_delete,
+    material_validate,
+    professor_consent_set,
+    professor_create,
+    roster_student_add,
+)
+from classrooms.services.ending import (
+    class_session_end,
+    class_session_resume,
+    class_sessions_reap,
+    class_sessions_resume,
+)
+from classrooms.services.lifecycle import (
+    breakout_room_transition,
+    class_session_transition,
+    publish_room,
+    publish_session,
+    room_send,
+)
+from classrooms.services.rooms import (
+    MAX_LINE_CHARS,
+    WORDS_PER_SECOND,
+    class_session_broadcast,
+    room_avatar_event,
+    room_avatar_heartbeat,
+    room_greet,
+    room_help_set,
+    room_line_add,
+    room_presence_set,
+    room_professor_message,
+    room_tutor_reply,
+    room_tutor_say,
+    room_whisper_set,
+)
+from classrooms.services.starting import (
+    MEETING_CREATING,
+    breakout_room_deploy,
+    breakout_room_restart,
+    class_session_create,
+    class_session_deploy,
+    class_session_launch,
+    spawn,
+)
+from classrooms.services.zoom_events import (
+    zoom_event_apply,
+)
+
+__all__ = [
+    "MATERIAL_TYPES",
+    "MAX_LINE_CHARS",
+    "MEETING_CREATING",
+    "WORDS_PER_SECOND",
+    "breakout_room_deploy",
+    "breakout_room_restart",
+    "breakout_room_transition",
+    "class_session_broadcast",
+    "class_session_create",
+    "class_session_deploy",
+    "class_session_end",
+    "class_session_launch",
+    "class_session_resume",
+    "class_session_transition",
+    "class_sessions_reap",
+    "class_sessions_resume",
+    "course_create",
+    "course_material_add",
+    "course_material_delete",
+    "material_validate",
+    "professor_consent_set",
+    "professor_create",
+    "publish_room",
+    "publish_session",
+    "room_avatar_event",
+    "room_avatar_heartbeat",
+    "room_greet",
+    "room_help_set",
+    "room_line_add",
+    "room_presence_set",
+    "room_professor_message",
+    "room_send",
+    "room_tutor_reply",
+    "room_tutor_say",
+    "room_whisper_set",
+    "roster_student_add",
+    "spawn",
+    "zoom_event_apply",
+]

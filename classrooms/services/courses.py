@@ -1,0 +1,125 @@
+"""Professors, courses, rosters and course material (writes)."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from classrooms.models import (
+    Course,
+    CourseMaterial,
+    MaterialChunk,
+    ProfessorProfile,
+    RosterStudent,
+)
+from classrooms.retrieval import chunk_text
+
+MATERIAL_TYPES = {".txt": "text/plain", ".md": "text/markdown", ".markdown": "text/markdown"}
+
+
+# --- Professors and courses --------------------------------------------------------------------
+
+
+@transaction.atomic
+def professor_create(
+    *,
+    username: str,
+    email: str,
+    password: str,
+    display_name: str,
+    teaching_style: str = "",
+    consent: bool = False,
+) -> ProfessorProfile:
+    """Create (or update) a professor account with its profile. Idempotent on username."""
+    user, created = User.objects.get_or_create(username=username, defaults={"email": email})
+    if created:
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    profile, _ = ProfessorProfile.objects.update_or_create(
+        user=user,
+        defaults={"display_name": display_name, "teaching_style": teaching_style},
+    )
+    if consent and not profile.likeness_consent_at:
+        profile.likeness_consent_at = timezone.now()
+        profile.save(update_fields=["likeness_consent_at"])
+    return profile
+
+
+def professor_consent_set(*, professor: ProfessorProfile, consent: bool) -> ProfessorProfile:
+    """Record (or withdraw) consent to use the professor's likeness and voice for a clone."""
+    professor.likeness_consent_at = timezone.now() if consent else None
+    professor.save(update_fields=["likeness_consent_at"])
+    return professor
+
+
+@transaction.atomic
+def course_create(*, professor: ProfessorProfile, title: str, description: str = "") -> Course:
+    course, _ = Course.objects.get_or_create(
+        professor=professor, title=title, defaults={"description": description}
+    )
+    return course
+
+
+def roster_student_add(
+    *, course: Course, name: str, email: str = "", background: str = ""
+) -> RosterStudent:
+    student, _ = RosterStudent.objects.update_or_create(
+        course=course, name=name, defaults={"email": email, "background": background}
+    )
+    return student
+
+
+def material_validate(*, filename: str, raw: bytes) -> tuple[str, str]:
+    """Return (content_type, text) or raise ValidationError with a sentence for the user."""
+    lower = filename.lower()
+    ext = next((e for e in MATERIAL_TYPES if lower.endswith(e)), "")
+    if not ext:
+        raise ValidationError("Upload a text (.txt) or Markdown (.md) file.")
+    if len(raw) > settings.CLASS_MATERIAL_MAX_BYTES:
+        raise ValidationError(
+            f"The file is too large (limit {settings.CLASS_MATERIAL_MAX_BYTES // 1000} kB)."
+        )
+    if b"\x00" in raw[:4096]:
+        raise ValidationError("That file is not plain text.")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValidationError("The file must be UTF-8 text.") from exc
+    if not text.strip():
+        raise ValidationError("The file is empty.")
+    return MATERIAL_TYPES[ext], text
+
+
+@transaction.atomic
+def course_material_add(
+    *, course: Course, filename: str, raw: bytes, title: str = ""
+) -> CourseMaterial:
+    content_type, text = material_validate(filename=filename, raw=raw)
+    material = CourseMaterial(
+        course=course,
+        title=(title or filename.rsplit("/", 1)[-1])[:200],
+        content_type=content_type,
+        size=len(raw),
+        text=text,
+    )
+    safe_name = f"{secrets.token_hex(8)}{'.md' if content_type == 'text/markdown' else '.txt'}"
+    material.file.save(safe_name, ContentFile(raw), save=False)
+    material.save()
+    MaterialChunk.objects.bulk_create(
+        MaterialChunk(material=material, course=course, position=i, heading=h, text=t)
+        for i, (h, t) in enumerate(chunk_text(text))
+    )
+    return material
+
+
+@transaction.atomic
+def course_material_delete(*, material: CourseMaterial) -> None:
+    if material.file:
+        material.file.delete(save=False)
+    material.delete()

@@ -1,0 +1,217 @@
+"""Inside a room (writes): transcript lines, presence, help flags, whispers, the tutor's turns."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from asgiref.sync import sync_to_async
+from django.db import transaction
+from django.utils import timezone
+
+from avatars.models import AvatarSession
+from avatars.providers.base import ProviderError
+from avatars.providers.registry import get_avatar_provider
+from avatars.services import (
+    avatar_session_record_speech,
+    avatar_session_speak,
+)
+from classrooms.models import (
+    BreakoutRoom,
+    BreakoutRoomEvent,
+    ClassSession,
+    RoomTranscriptLine,
+)
+from classrooms.selectors import (
+    line_payload,
+    session_rooms,
+    tutor_context,
+)
+from classrooms.services.lifecycle import publish_room, room_send
+from classrooms.tutor import get_tutor_engine
+from config.realtime import broadcast_on_commit
+
+logger = logging.getLogger(__name__)
+
+WORDS_PER_SECOND = 2.5  # talk-time estimate from words (about 150 words a minute)
+MAX_LINE_CHARS = 2000
+
+
+# --- In the room: transcript, tutor, presence ---------------------------------------------
+
+
+def room_line_add(
+    *, room: BreakoutRoom, speaker: str, text: str, source: str = ""
+) -> RoomTranscriptLine:
+    """Save a transcript line first, then tell everyone watching."""
+    text = " ".join(text.split())[:MAX_LINE_CHARS]
+    seconds = len(text.split()) / WORDS_PER_SECOND
+    now = timezone.now()
+    with transaction.atomic():
+        line = RoomTranscriptLine.objects.create(
+            room=room, speaker=speaker, text=text, source=source, created_at=now
+        )
+        updates: dict[str, Any] = {"last_activity_at": now}
+        from django.db.models import F
+
+        if speaker == RoomTranscriptLine.Speaker.STUDENT:
+            updates["student_seconds"] = F("student_seconds") + seconds
+        elif speaker == RoomTranscriptLine.Speaker.TUTOR:
+            updates["tutor_seconds"] = F("tutor_seconds") + seconds
+        BreakoutRoom.objects.filter(pk=room.pk).update(**updates)
+        payload = {"type": "room.line", "room_id": str(room.public_id), "line": line_payload(line)}
+        broadcast_on_commit(room.group, payload)
+        broadcast_on_commit(room.session.group, payload)
+    return line
+
+
+def room_presence_set(
+    *, room: BreakoutRoom, student: bool | None = None, professor: bool | None = None
+) -> None:
+    updates: dict[str, Any] = {}
+    if student is not None:
+        updates["student_present"] = student
+        if student:
+            updates["student_seen_at"] = timezone.now()
+    if professor is not None:
+        updates["professor_present"] = professor
+        if professor:
+            updates["help_requested_at"] = None  # the professor came: help arrived
+    if updates:
+        BreakoutRoom.objects.filter(pk=room.pk).update(**updates)
+        for key, value in updates.items():
+            setattr(room, key, value)
+        publish_room(room_id=room.pk)
+
+
+def room_help_set(*, room: BreakoutRoom, raised: bool) -> None:
+    at = timezone.now() if raised else None
+    qs = BreakoutRoom.objects.filter(pk=room.pk)
+    if raised:
+        qs = qs.filter(help_requested_at__isnull=True)
+    qs.update(help_requested_at=at)
+    publish_room(room_id=room.pk)
+
+
+def room_whisper_set(*, room: BreakoutRoom, text: str) -> None:
+    text = " ".join(text.split())[:500]
+    BreakoutRoom.objects.filter(pk=room.pk).update(whisper=text)
+    BreakoutRoomEvent.objects.create(
+        room=room,
+        from_status=room.status,
+        to_status=room.status,
+        reason="whisper",
+        data={"text": text},
+    )
+    publish_room(room_id=room.pk)
+
+
+def room_avatar_heartbeat(*, room_id: int) -> None:
+    """The room's ready avatar is in use (a student is connected): refresh its heartbeat."""
+    avatar_id = (
+        BreakoutRoom.objects.filter(pk=room_id).values_list("avatar_session_id", flat=True).first()
+    )
+    if avatar_id:
+        AvatarSession.objects.filter(pk=avatar_id, status=AvatarSession.Status.READY).update(
+            last_heartbeat_at=timezone.now()
+        )
+
+
+def room_avatar_event(*, room: BreakoutRoom, event: str, seconds: float = 0.0) -> None:
+    if room.avatar_session_id:
+        avatar_session_record_speech(session=room.avatar_session, event=event, seconds=seconds)
+
+
+async def room_tutor_say(*, room: BreakoutRoom, text: str) -> None:
+    """Have the room's avatar speak `text` (the vendor speaks, or the browser for local)."""
+    avatar = room.avatar_session
+    task_id = ""
+    vendor_speaks = (
+        avatar is not None
+        and avatar.is_live
+        and bool(avatar.provider_session_id)
+        and get_avatar_provider(avatar.provider).server_side_speech
+    )
+    if vendor_speaks:
+        try:
+            task_id = await avatar_session_speak(session=avatar, text=text)
+        except ProviderError as exc:
+            logger.warning("Room %s avatar could not speak: %s", room.pk, exc)
+    await room_send(room, {"type": "tutor.say", "text": text, "task_id": task_id})
+
+
+async def room_tutor_reply(*, room: BreakoutRoom, student_text: str) -> int:
+    """The tutor answers the student: each sentence is saved, captioned and spoken as soon as
+    it is complete. Silent while the professor is in the room. Returns sentences spoken."""
+    await room.arefresh_from_db(fields=["professor_present", "whisper", "status"])
+    if room.professor_present or room.status != BreakoutRoom.Status.ACTIVE:
+        return 0
+    ctx = await sync_to_async(tutor_context)(room=room, student_text=student_text)
+    engine = get_tutor_engine()
+    spoken = 0
+    failed = False
+    try:
+        async for sentence in engine.reply(ctx, student_text):
+            await room.arefresh_from_db(fields=["professor_present"])
+            if room.professor_present:
+                break  # the professor just walked in: the tutor falls silent
+            await sync_to_async(room_line_add)(
+                room=room,
+                speaker=RoomTranscriptLine.Speaker.TUTOR,
+                text=sentence,
+                source=engine.name,
+            )
+            await room_tutor_say(room=room, text=sentence)
+            spoken += 1
+    except ProviderError as exc:
+        logger.warning("Tutor engine failed in room %s: %s", room.pk, exc)
+        failed = True
+    if not failed and spoken == 0 and not room.professor_present:
+        # An empty or unreadable answer must not leave the student waiting in silence.
+        logger.warning("Tutor engine returned nothing in room %s", room.pk)
+        failed = True
+    if failed:
+        fallback = "Sorry, I lost my train of thought. Could you say that again?"
+        await sync_to_async(room_line_add)(
+            room=room, speaker=RoomTranscriptLine.Speaker.TUTOR, text=fallback, source="fallback"
+        )
+        await room_tutor_say(room=room, text=fallback)
+        spoken += 1
+    return spoken
+
+
+async def room_greet(*, room: BreakoutRoom) -> bool:
+    """The tutor says hello the first time a student arrives in an active room."""
+    has_lines = await RoomTranscriptLine.objects.filter(room=room).aexists()
+    if has_lines or room.status != BreakoutRoom.Status.ACTIVE or room.professor_present:
+        return False
+    ctx = await sync_to_async(tutor_context)(room=room)
+    text = get_tutor_engine().greeting(ctx)
+    await sync_to_async(room_line_add)(
+        room=room, speaker=RoomTranscriptLine.Speaker.TUTOR, text=text, source="greeting"
+    )
+    await room_tutor_say(room=room, text=text)
+    return True
+
+
+async def room_professor_message(*, room: BreakoutRoom, text: str, source: str = "say") -> None:
+    """The professor's words, spoken by the room's tutor (say in one room, or broadcast)."""
+    await sync_to_async(room_line_add)(
+        room=room, speaker=RoomTranscriptLine.Speaker.PROFESSOR, text=text, source=source
+    )
+    await room_tutor_say(room=room, text=text)
+
+
+async def class_session_broadcast(*, session: ClassSession, text: str) -> int:
+    rooms = await sync_to_async(
+        lambda: [
+            r for r in session_rooms(session=session) if r.status == BreakoutRoom.Status.ACTIVE
+        ]
+    )()
+    for room in rooms:
+        room.session = session
+    await asyncio.gather(
+        *(room_professor_message(room=room, text=text, source="broadcast") for room in rooms)
+    )
+    return len(rooms)

@@ -1,0 +1,502 @@
+"""Starting a class session (writes and orchestration): rooms, the meeting, tutors deployed in waves.
+
+The wanted state is always in the database first, so a crashed process can be resumed by
+`class_sessions_resume()`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import contextvars
+import logging
+import math
+from collections.abc import Iterable
+from datetime import timedelta
+from typing import Any
+
+from asgiref.sync import async_to_sync, sync_to_async
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Prefetch, prefetch_related_objects
+from django.utils import timezone
+
+from avatars.models import AvatarSession
+from avatars.providers.base import AvatarStartOptions, ProviderError
+from avatars.services import (
+    avatar_session_stop,
+    avatar_sessions_create_queued,
+    avatar_sessions_start_many,
+)
+from classrooms.meetings import get_meeting_provider
+from classrooms.meetings.base import RoomSpec
+from classrooms.models import (
+    BreakoutRoom,
+    BreakoutRoomEvent,
+    ClassSession,
+    ClassSessionEvent,
+    Course,
+    ProfessorProfile,
+    RosterStudent,
+)
+from classrooms.selectors import (
+    room_card,
+)
+from classrooms.services.lifecycle import breakout_room_transition, class_session_transition
+from config.lifecycle import InvalidTransition
+from config.ratelimit import rate_limit_hit
+
+logger = logging.getLogger(__name__)
+
+
+# --- Starting a session ------------------------------------------------------------------------
+
+
+def _groups(students: list[RosterStudent], size: int) -> list[list[RosterStudent]]:
+    size = max(1, size)
+    count = math.ceil(len(students) / size)
+    return [students[i * size : (i + 1) * size] for i in range(count)]
+
+
+def class_session_create(
+    *,
+    professor: ProfessorProfile,
+    course: Course,
+    student_ids: Iterable[int],
+    group_size: int = 1,
+    meeting_provider: str | None = None,
+    title: str = "",
+) -> ClassSession:
+    """Create the session and its rooms (one per student or per small group), then mark it
+    starting. Deployment happens in `class_session_launch` (async)."""
+    if course.professor_id != professor.pk:
+        raise ValidationError("You can only start sessions for your own courses.")
+    if professor.has_clone and not professor.has_consent:
+        raise ValidationError(
+            "Your avatar clone needs your recorded consent before tutors can use it."
+        )
+    provider = meeting_provider or settings.MEETING_PROVIDER
+    if provider not in ClassSession.MeetingProvider.values:
+        raise ValidationError(f"Unknown meeting provider {provider!r}.")
+    ids = list(dict.fromkeys(int(i) for i in student_ids))
+    students = list(RosterStudent.objects.filter(course=course, pk__in=ids).order_by("name"))
+    if not students or len(students) != len(ids):
+        raise ValidationError("Pick at least one student from this course's roster.")
+    groups = _groups(students, group_size)
+    if len(groups) > settings.CLASS_MAX_ROOMS:
+        raise ValidationError(f"A session can have at most {settings.CLASS_MAX_ROOMS} rooms.")
+    rate_limit_hit(user_id=professor.user_id, action="class_session_start")
+    now = timezone.now()
+    with transaction.atomic():
+        session = ClassSession.objects.create(
+            course=course,
+            professor=professor,
+            title=title or f"{course.title}: {now:%d %b %H:%M}",
+            meeting_provider=provider,
+        )
+        ClassSessionEvent.objects.create(session=session, to_status=session.status)
+        # Bulk: a 100-room session is created with a handful of queries, not ~400.
+        rooms = BreakoutRoom.objects.bulk_create(
+            BreakoutRoom(
+                session=session,
+                position=position,
+                name=f"Room {position + 1}: {' & '.join(s.name.split()[0] for s in group)}",
+            )
+            for position, group in enumerate(groups)
+        )
+        if any(room.pk is None for room in rooms):  # a backend without RETURNING
+            rooms = list(session.rooms.order_by("position"))
+        through = BreakoutRoom.students.through
+        through.objects.bulk_create(
+            through(breakoutroom_id=room.pk, rosterstudent_id=student.pk)
+            for room, group in zip(rooms, groups, strict=True)
+            for student in group
+        )
+        BreakoutRoomEvent.objects.bulk_create(
+            BreakoutRoomEvent(room=room, to_status=room.status, created_at=now) for room in rooms
+        )
+        class_session_transition(
+            session=session, to=ClassSession.Status.STARTING, fields={"started_at": now}
+        )
+    return session
+
+
+MEETING_CREATING = "creating"
+
+
+def _meeting_claim(session: ClassSession) -> bool:
+    """Only one process creates the meeting: claim it with a conditional update (a claim left
+    by a dead process is taken over once it is stale)."""
+    stale = timezone.now() - timedelta(seconds=settings.CLASS_DEPLOY_STALE_SECONDS)
+    claimed = ClassSession.objects.filter(pk=session.pk, meeting_id="").update(
+        meeting_id=MEETING_CREATING
+    ) or ClassSession.objects.filter(
+        pk=session.pk, meeting_id=MEETING_CREATING, started_at__lt=stale
+    ).update(meeting_id=MEETING_CREATING, started_at=timezone.now())
+    return bool(claimed)
+
+
+def _meeting_failed(session: ClassSession, exc: ProviderError) -> None:
+    ClassSession.objects.filter(pk=session.pk, meeting_id=MEETING_CREATING).update(meeting_id="")
+    with contextlib.suppress(InvalidTransition):
+        class_session_transition(
+            session=session,
+            to=ClassSession.Status.FAILED,
+            reason=exc.message,
+            fields={"error": f"Could not create the meeting: {exc.user_message}"},
+        )
+
+
+def _meeting_stored(session: ClassSession, info: Any) -> None:
+    ClassSession.objects.filter(pk=session.pk).update(
+        meeting_id=info.meeting_id,
+        meeting_uuid=info.uuid,
+        join_url=info.join_url,
+        start_url=info.start_url,
+    )
+    rooms = list(session.rooms.order_by("position"))
+    for room, meeting_room in zip(rooms, info.rooms, strict=False):
+        if meeting_room.room_id:
+            BreakoutRoom.objects.filter(pk=room.pk).update(meeting_room_id=meeting_room.room_id)
+
+
+def _room_specs(session: ClassSession) -> list[RoomSpec]:
+    return [
+        RoomSpec(name=room.name, emails=tuple(s.email for s in room.students.all() if s.email))
+        for room in session.rooms.prefetch_related("students").order_by("position")
+    ]
+
+
+def _meeting_host(session: ClassSession) -> str:
+    return settings.ZOOM_HOST_USER or session.professor.user.email or "me"
+
+
+_TASKS: dict[str, asyncio.Task] = {}
+
+
+def spawn(key: str, coro: Any) -> asyncio.Task | None:
+    """Run `coro` in the background on this process's loop, once per key. Work is always
+    resumable from the database, so losing a task with the process loses nothing."""
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        coro.close()
+        return None
+    existing = _TASKS.get(key)
+    if existing is not None and not existing.done() and existing.get_loop() is loop:
+        coro.close()
+        return existing
+    # A clean context: the caller may be an async view run by asgiref inside a sync
+    # middleware thread, whose thread-sensitive executor dies with the request.
+    task = loop.create_task(coro, context=contextvars.Context())
+    _TASKS[key] = task
+    task.add_done_callback(lambda t: _TASKS.pop(key, None) if _TASKS.get(key) is t else None)
+    return task
+
+
+async def class_session_launch(*, session: ClassSession) -> ClassSession:
+    """Create the meeting (when not done yet), deploy a tutor into every room in parallel, and
+    put the session live. Partial failures leave the session live with red rooms."""
+    await session.arefresh_from_db()
+    if session.status != ClassSession.Status.STARTING:
+        return session
+    if await sync_to_async(_meeting_claim)(session):
+        provider = get_meeting_provider(session.meeting_provider)
+        specs = await sync_to_async(_room_specs)(session)
+        host = await sync_to_async(_meeting_host)(session)
+        try:
+            info = await provider.create_meeting(
+                topic=session.title,
+                host=host,
+                rooms=specs,
+                duration_minutes=max(30, settings.CLASS_SESSION_MAX_DURATION // 60),
+            )
+        except ProviderError as exc:
+            await sync_to_async(_meeting_failed)(session, exc)
+            return session
+        await sync_to_async(_meeting_stored)(session, info)
+    await class_session_deploy(session=session)
+    return session
+
+
+async def class_session_deploy(*, session: ClassSession) -> dict[str, int]:
+    """Deploy every pending room at once; the avatars app bounds vendor concurrency."""
+    await _rooms_deploy(session_id=session.pk)
+    await sync_to_async(_session_go_live)(session)
+    counts = await sync_to_async(_room_status_counts)(session)
+    return counts
+
+
+def _room_ids(session: ClassSession, statuses: list[str]) -> list[int]:
+    return list(
+        BreakoutRoom.objects.filter(session=session, status__in=statuses)
+        .order_by("position")
+        .values_list("pk", flat=True)
+    )
+
+
+def _room_status_counts(session: ClassSession) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for status in BreakoutRoom.objects.filter(session=session).values_list("status", flat=True):
+        counts[status] = counts.get(status, 0) + 1
+    return counts
+
+
+def _session_go_live(session: ClassSession) -> None:
+    session.refresh_from_db(fields=["status"])
+    if session.status == ClassSession.Status.STARTING:
+        with contextlib.suppress(InvalidTransition):
+            class_session_transition(
+                session=session, to=ClassSession.Status.LIVE, fields={"live_at": timezone.now()}
+            )
+
+
+def _broadcast_many_on_commit(messages: list[tuple[str, dict[str, Any]]]) -> None:
+    """Send many group messages, in order, with one hop to the event loop after commit."""
+
+    async def send_all() -> None:
+        layer = get_channel_layer()
+        if layer is None:
+            return
+        for group, message in messages:
+            await layer.group_send(group, message)
+
+    if messages:
+        transaction.on_commit(lambda: async_to_sync(send_all)())
+
+
+def _card_messages(rooms: list[BreakoutRoom]) -> list[tuple[str, dict[str, Any]]]:
+    """room.update for the monitor group and each room's group, from rows in hand (students
+    prefetched, avatar attached): no query."""
+    now = timezone.now()
+    messages: list[tuple[str, dict[str, Any]]] = []
+    for room in rooms:
+        card = room_card(room, now=now)
+        messages.append((room.session.group, {"type": "room.update", "room": card}))
+        messages.append((room.group, {"type": "room.update", "room": card}))
+    return messages
+
+
+def _avatar_options(professor: ProfessorProfile) -> AvatarStartOptions:
+    use_clone = professor.has_clone and professor.has_consent
+    return AvatarStartOptions(
+        avatar_id=professor.avatar_id if use_clone else "",
+        voice_id=professor.voice_id if use_clone else "",
+    )
+
+
+def _rooms_claim(
+    *, session_id: int | None = None, room_ids: list[int] | None = None
+) -> list[BreakoutRoom]:
+    """Claim pending rooms (of a session, or the given ones) of open sessions in one
+    transaction: pending -> deploying (one conditional UPDATE + bulk events), one avatar
+    session per room created straight into the start queue (bulk), and one room card per
+    room published on commit from the rows in hand. A room claimed by someone else meanwhile
+    is skipped (row locks on PostgreSQL; SQLite write transactions are serialised)."""
+    qs = BreakoutRoom.objects.filter(
+        status=BreakoutRoom.Status.PENDING, session__status__in=ClassSession.OPEN_STATUSES
+    )
+    if session_id is not None:
+        qs = qs.filter(session_id=session_id)
+    if room_ids is not None:
+        qs = qs.filter(pk__in=room_ids)
+    now = timezone.now()
+    with transaction.atomic():
+        rooms = list(
+            qs.select_for_update(of=("self",))
+            .select_related("session__professor")
+            .order_by("session_id", "position")
+        )
+        if not rooms:
+            return []
+        ids = [r.pk for r in rooms]
+        progress = "Starting the avatar"
+        BreakoutRoom.objects.filter(pk__in=ids, status=BreakoutRoom.Status.PENDING).update(
+            status=BreakoutRoom.Status.DEPLOYING,
+            deploy_claimed_at=now,
+            progress=progress,
+            error="",
+        )
+        BreakoutRoomEvent.objects.bulk_create(
+            BreakoutRoomEvent(
+                room=r,
+                from_status=BreakoutRoom.Status.PENDING,
+                to_status=BreakoutRoom.Status.DEPLOYING,
+                created_at=now,
+            )
+            for r in rooms
+        )
+        avatars = avatar_sessions_create_queued(
+            purpose=AvatarSession.Purpose.CLASSROOM,
+            items=[(str(r.public_id), _avatar_options(r.session.professor)) for r in rooms],
+        )
+        for room, avatar in zip(rooms, avatars, strict=True):
+            room.status = BreakoutRoom.Status.DEPLOYING
+            room.deploy_claimed_at = now
+            room.progress = progress
+            room.error = ""
+            room.avatar_session = avatar
+        BreakoutRoom.objects.bulk_update(rooms, ["avatar_session"])
+        prefetch_related_objects(
+            rooms, Prefetch("students", queryset=RosterStudent.objects.only("id", "name"))
+        )
+        _broadcast_many_on_commit(_card_messages(rooms))
+    return rooms
+
+
+def _rooms_deployed(done: list[tuple[BreakoutRoom, AvatarSession]]) -> list[AvatarSession]:
+    """Rooms whose avatar start ended: deploying -> active (one UPDATE, bulk events, cards from
+    the rows in hand) or -> error. Returns the avatars to stop (their room was closed or
+    restarted meanwhile)."""
+    ready = [(r, a) for r, a in done if a.status == AvatarSession.Status.READY]
+    failed = [(r, a) for r, a in done if a.status != AvatarSession.Status.READY]
+    to_stop: list[AvatarSession] = []
+    if ready:
+        with transaction.atomic():
+            current = dict(
+                BreakoutRoom.objects.select_for_update()
+                .filter(pk__in=[r.pk for r, _ in ready])
+                .values_list("pk", "status")
+            )
+            movable = [
+                (r, a)
+                for r, a in ready
+                if current.get(r.pk) in BreakoutRoom.TRANSITIONS[BreakoutRoom.Status.ACTIVE]
+            ]
+            to_stop = [
+                a
+                for r, a in ready
+                if current.get(r.pk) not in BreakoutRoom.TRANSITIONS[BreakoutRoom.Status.ACTIVE]
+                and current.get(r.pk) != BreakoutRoom.Status.ACTIVE
+            ]
+            if movable:
+                now = timezone.now()
+                BreakoutRoom.objects.filter(
+                    pk__in=[r.pk for r, _ in movable], status=BreakoutRoom.Status.DEPLOYING
+                ).update(status=BreakoutRoom.Status.ACTIVE, progress="", error="")
+                BreakoutRoomEvent.objects.bulk_create(
+                    BreakoutRoomEvent(
+                        room=r,
+                        from_status=current[r.pk],
+                        to_status=BreakoutRoom.Status.ACTIVE,
+                        created_at=now,
+                    )
+                    for r, _ in movable
+                )
+                for room, avatar in movable:
+                    room.status = BreakoutRoom.Status.ACTIVE
+                    room.progress = room.error = ""
+                    room.avatar_session = avatar
+                _broadcast_many_on_commit(_card_messages([r for r, _ in movable]))
+    for room, avatar in failed:
+        if not _room_deployed(room, avatar) and avatar.is_live:
+            to_stop.append(avatar)
+    return to_stop
+
+
+def _room_deployed(room: BreakoutRoom, avatar: AvatarSession) -> bool:
+    """deploying -> active (or error). False when the room was ended meanwhile."""
+    try:
+        if avatar.status == AvatarSession.Status.READY:
+            breakout_room_transition(
+                room=room, to=BreakoutRoom.Status.ACTIVE, fields={"progress": "", "error": ""}
+            )
+        else:
+            breakout_room_transition(
+                room=room,
+                to=BreakoutRoom.Status.ERROR,
+                reason=avatar.error,
+                fields={"progress": "", "error": avatar.error or "The avatar did not start."},
+            )
+    except InvalidTransition:
+        return False
+    return True
+
+
+def _room_failed(room: BreakoutRoom, message: str) -> None:
+    with contextlib.suppress(InvalidTransition):
+        breakout_room_transition(
+            room=room,
+            to=BreakoutRoom.Status.ERROR,
+            reason=message,
+            fields={"progress": "", "error": message},
+        )
+
+
+def _rooms_failed(rooms: list[BreakoutRoom], message: str) -> None:
+    for room in rooms:
+        _room_failed(room, message)
+
+
+async def _rooms_deploy(*, session_id: int | None = None, room_ids: list[int] | None = None) -> int:
+    """Claim the pending rooms in one transaction, start all their avatars as one batch
+    (waves of up to the vendor cap), and mark rooms active in batches as their avatars become
+    ready. Never raises: failures land on the rooms as visible errors. Returns rooms claimed."""
+    rooms = await sync_to_async(_rooms_claim)(session_id=session_id, room_ids=room_ids)
+    if not rooms:
+        return 0
+    by_avatar = {room.avatar_session.pk: room for room in rooms}
+    finished: asyncio.Queue[AvatarSession] = asyncio.Queue()
+    pending = set(by_avatar)
+    starter = asyncio.create_task(
+        avatar_sessions_start_many(
+            sessions=[r.avatar_session for r in rooms], on_done=finished.put_nowait
+        )
+    )
+    try:
+        while pending:
+            getter = asyncio.ensure_future(finished.get())
+            await asyncio.wait({getter, starter}, return_when=asyncio.FIRST_COMPLETED)
+            if not getter.done():
+                getter.cancel()
+                if finished.empty():
+                    starter.result()  # raises what broke the starter
+                    break  # every start reported: nothing left to wait for
+                continue
+            batch = [getter.result()]
+            while not finished.empty():
+                batch.append(finished.get_nowait())
+            batch = [a for a in batch if a.pk in pending]
+            pending.difference_update(a.pk for a in batch)
+            to_stop = await sync_to_async(_rooms_deployed)([(by_avatar[a.pk], a) for a in batch])
+            for avatar in to_stop:
+                await avatar_session_stop(session=avatar, reason="room closed while deploying")
+        await starter
+    except Exception:
+        logger.exception("Deploying rooms %s failed", [r.pk for r in rooms])
+        starter.cancel()
+        left = [by_avatar[pk] for pk in pending]
+        await sync_to_async(_rooms_failed)(left, "Unexpected error while starting the tutor.")
+    return len(rooms)
+
+
+async def breakout_room_deploy(*, room_id: int) -> None:
+    """Claim a pending room and start its tutor's avatar. Never raises: failures land on the
+    room as a visible error the professor can restart."""
+    await _rooms_deploy(room_ids=[room_id])
+
+
+def _room_reset(room: BreakoutRoom) -> AvatarSession | None:
+    room.refresh_from_db()
+    if not room.session.is_open:
+        raise ValidationError("This session has ended.")
+    if room.status not in (BreakoutRoom.Status.ERROR, BreakoutRoom.Status.ACTIVE):
+        raise ValidationError("This room is already starting.")
+    old = room.avatar_session
+    breakout_room_transition(
+        room=room,
+        to=BreakoutRoom.Status.PENDING,
+        reason="restart requested",
+        fields={"error": "", "progress": "Restarting", "avatar_session": None},
+    )
+    return old
+
+
+async def breakout_room_restart(*, room: BreakoutRoom) -> None:
+    """Stop the room's avatar (if any) and deploy a fresh one."""
+    old = await sync_to_async(_room_reset)(room)
+    if old is not None and old.is_live:
+        await avatar_session_stop(session=old, reason="restarted by the professor")
+    await breakout_room_deploy(room_id=room.pk)

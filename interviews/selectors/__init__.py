@@ -1,0 +1,55 @@
+"""Interview reads, one module per page or entity; views and tests import them from here."""
+
+from interviews.selectors.interviews import (
+    interview_for_owner,
+    interview_live_snapshot,
+    interview_with_questions,
+    interviews_for_dashboard,
+)
+from interviews.selectors.progress import (
+    Progress,
+    progress_for_user,
+)
+from interviews.selectors.reports import (
+    COMPETENCY_LABELS,
+    DIMENSION_TIPS,
+    AttemptRow,
+    PlanItem,
+    QuestionReport,
+    SessionReport,
+    Story_,
+    competency_label,
+    session_report,
+)
+from interviews.selectors.shares import (
+    active_share,
+    interview_for_share,
+)
+from interviews.selectors.stories import (
+    saved_story_attempt_ids,
+    stories_for_owner,
+    story_for_owner,
+)
+
+__all__ = [
+    "COMPETENCY_LABELS",
+    "DIMENSION_TIPS",
+    "AttemptRow",
+    "PlanItem",
+    "Progress",
+    "QuestionReport",
+    "SessionReport",
+    "Story_",
+    "active_share",
+    "competency_label",
+    "interview_for_owner",
+    "interview_for_share",
+    "interview_live_snapshot",
+    "interview_with_questions",
+    "interviews_for_dashboard",
+    "progress_for_user",
+    "saved_story_attempt_ids",
+    "session_report",
+    "stories_for_owner",
+    "story_for_owner",
+]
