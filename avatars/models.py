@@ -107,3 +107,38 @@ class AvatarSessionEvent(LifecycleEvent):
 
     class Meta(LifecycleEvent.Meta):
         pass
+
+
+class VoiceTurn(models.Model):
+    """Timings of one conversational turn, for the health page and the benchmarks.
+
+    Every offset is milliseconds after `user_done_at`: the end of the user's speech (the
+    transcriber's end of utterance, or "Finish answer"/a typed message). An offset is null when the
+    turn never reached that step (a typed reply with no model, an avatar that reports no events).
+    """
+
+    class Kind(models.TextChoices):
+        INTERVIEW = "interview", "Mock interview"
+        ROOM = "room", "Tutor room"
+
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    conversation = models.CharField(
+        max_length=64, blank=True, help_text="Public id of the interview or room."
+    )
+    avatar_provider = models.CharField(max_length=32, blank=True)
+    model_provider = models.CharField(max_length=32, blank=True)
+    user_done_at = models.DateTimeField(default=timezone.now)
+    model_request_ms = models.FloatField(null=True, blank=True)
+    first_token_ms = models.FloatField(null=True, blank=True)
+    first_sentence_ms = models.FloatField(null=True, blank=True)
+    speak_command_ms = models.FloatField(null=True, blank=True)
+    avatar_talking_ms = models.FloatField(null=True, blank=True)
+    interrupted = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+        indexes = [models.Index(fields=("kind", "avatar_provider", "created_at"))]
+
+    def __str__(self) -> str:
+        return f"{self.kind} turn at {self.user_done_at:%H:%M:%S}"

@@ -127,6 +127,7 @@ class MaterialChunk(models.Model):
 class ClassSession(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
+        PREPARED = "prepared", "Prepared"
         STARTING = "starting", "Starting"
         LIVE = "live", "Live"
         ENDING = "ending", "Ending"
@@ -138,13 +139,17 @@ class ClassSession(models.Model):
         ZOOM = "zoom", "Zoom"
 
     TRANSITIONS: dict[str, frozenset[str]] = {
-        Status.STARTING: frozenset({Status.DRAFT}),
+        # prepared: rooms and links exist, no tutor started (no vendor minutes) until "Start"
+        Status.PREPARED: frozenset({Status.DRAFT}),
+        Status.STARTING: frozenset({Status.DRAFT, Status.PREPARED}),
         Status.LIVE: frozenset({Status.STARTING}),
-        Status.ENDING: frozenset({Status.DRAFT, Status.STARTING, Status.LIVE, Status.FAILED}),
+        Status.ENDING: frozenset(
+            {Status.DRAFT, Status.PREPARED, Status.STARTING, Status.LIVE, Status.FAILED}
+        ),
         Status.ENDED: frozenset({Status.ENDING}),
-        Status.FAILED: frozenset({Status.DRAFT, Status.STARTING}),
+        Status.FAILED: frozenset({Status.DRAFT, Status.PREPARED, Status.STARTING}),
     }
-    OPEN_STATUSES = (Status.DRAFT, Status.STARTING, Status.LIVE)
+    OPEN_STATUSES = (Status.DRAFT, Status.PREPARED, Status.STARTING, Status.LIVE)
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="sessions")
@@ -244,6 +249,9 @@ class BreakoutRoom(models.Model):
     )
     student_seconds = models.FloatField(default=0)
     tutor_seconds = models.FloatField(default=0)
+    help_requests = models.PositiveIntegerField(
+        default=0, help_text="How many times the student asked for the professor's help."
+    )
 
     class Meta:
         ordering = ("session_id", "position")
@@ -277,6 +285,17 @@ class RoomTranscriptLine(models.Model):
     speaker = models.CharField(max_length=16, choices=Speaker.choices)
     text = models.TextField()
     source = models.CharField(max_length=16, blank=True, help_text="typed, voice, broadcast...")
+    interrupted = models.BooleanField(
+        default=False, help_text="A tutor reply the student spoke over (cut short)."
+    )
+    sources = models.JSONField(
+        default=list, blank=True, help_text="Tutor lines: the material sections the reply drew on."
+    )
+    grounded = models.BooleanField(
+        null=True,
+        blank=True,
+        help_text="Tutor lines: whether the reply could be grounded in the course material.",
+    )
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
@@ -285,3 +304,67 @@ class RoomTranscriptLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.speaker}: {self.text[:40]}"
+
+
+class RoomPresenceSpan(models.Model):
+    """One stretch of time a student had the room open (for minutes-in-room in the report)."""
+
+    room = models.ForeignKey(BreakoutRoom, on_delete=models.CASCADE, related_name="presence_spans")
+    started_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("room_id", "started_at")
+
+    def __str__(self) -> str:
+        return f"{self.room_id}: {self.started_at:%H:%M} - {self.ended_at or '...'}"
+
+
+class MisconceptionHit(models.Model):
+    """A student's words matched one of the course material's misconceptions."""
+
+    room = models.ForeignKey(BreakoutRoom, on_delete=models.CASCADE, related_name="misconceptions")
+    line = models.ForeignKey(
+        RoomTranscriptLine, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    key = models.CharField(max_length=64, help_text="Stable key of the misconception (slug).")
+    misconception = models.CharField(max_length=500)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("room_id", "created_at")
+        indexes = [models.Index(fields=("key",))]
+
+    def __str__(self) -> str:
+        return self.misconception[:60]
+
+
+class RoomInvitation(models.Model):
+    """The email that tells one student their room link and short code."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to send"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+
+    room = models.ForeignKey(BreakoutRoom, on_delete=models.CASCADE, related_name="invitations")
+    student = models.ForeignKey(RosterStudent, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("room_id", "student_id")
+        constraints = [
+            models.UniqueConstraint(
+                fields=("room", "student"), name="one_invitation_per_room_student"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.status})"
