@@ -125,7 +125,7 @@ class ClassSessionAdmin(admin.ModelAdmin):
     def export_transcripts(
         self, request: HttpRequest, queryset: QuerySet[ClassSession]
     ) -> HttpResponse:
-        from classrooms.views import write_transcript_csv
+        from classrooms.exports import write_transcript_csv
 
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="class-transcripts.csv"'

@@ -1,38 +1,40 @@
 from django.urls import path
 
-from classrooms import views
+from classrooms.views import courses, rooms, sessions, zoom
 
 app_name = "classrooms"
 urlpatterns = [
-    path("classrooms/", views.dashboard, name="dashboard"),
-    path("classrooms/profile/", views.profile, name="profile"),
-    path("classrooms/courses/<uuid:course_id>/", views.course_detail, name="course"),
+    path("classrooms/", courses.dashboard, name="dashboard"),
+    path("classrooms/profile/", courses.profile, name="profile"),
+    path("classrooms/courses/<uuid:course_id>/", courses.course_detail, name="course"),
     path(
         "classrooms/courses/<uuid:course_id>/materials/",
-        views.material_upload,
+        courses.material_upload,
         name="material_upload",
     ),
     path(
         "classrooms/courses/<uuid:course_id>/materials/<uuid:material_id>/delete/",
-        views.material_delete,
+        courses.material_delete,
         name="material_delete",
     ),
-    path("classrooms/courses/<uuid:course_id>/students/", views.student_add, name="student_add"),
+    path("classrooms/courses/<uuid:course_id>/students/", courses.student_add, name="student_add"),
     path(
-        "classrooms/courses/<uuid:course_id>/sessions/", views.session_start, name="session_start"
+        "classrooms/courses/<uuid:course_id>/sessions/",
+        sessions.session_start,
+        name="session_start",
     ),
-    path("classrooms/sessions/<uuid:session_id>/", views.monitor, name="monitor"),
+    path("classrooms/sessions/<uuid:session_id>/", sessions.monitor, name="monitor"),
     path(
         "classrooms/sessions/<uuid:session_id>/transcript.csv",
-        views.transcript_csv,
+        sessions.transcript_csv,
         name="transcript_csv",
     ),
     path(
         "classrooms/sessions/<uuid:session_id>/zoom/signature/",
-        views.session_zoom_signature,
+        sessions.session_zoom_signature,
         name="session_zoom_signature",
     ),
-    path("classrooms/zoom/webhook/", views.zoom_webhook, name="zoom_webhook"),
-    path("rooms/<str:token>/", views.room, name="room"),
-    path("r/<str:code>", views.short, name="short"),
+    path("classrooms/zoom/webhook/", zoom.zoom_webhook, name="zoom_webhook"),
+    path("rooms/<str:token>/", rooms.room, name="room"),
+    path("r/<str:code>", rooms.short, name="short"),
 ]

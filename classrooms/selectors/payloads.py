@@ -1,4 +1,4 @@
-"""Classroom reads: sessions, rooms and the payloads the monitor and room pages render."""
+"""What the monitor and the rooms are sent: room cards, figures, session cards, transcript lines."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,91 +13,11 @@ from avatars.models import AvatarSession
 from classrooms.models import (
     BreakoutRoom,
     ClassSession,
-    Course,
-    CourseMaterial,
-    MaterialChunk,
-    ProfessorProfile,
     RoomTranscriptLine,
-    RosterStudent,
 )
-from classrooms.retrieval import rank
-from classrooms.tutor import TutorContext
+from classrooms.selectors.sessions import session_rooms
 
 TRANSCRIPT_TAIL = 30
-
-
-def course_list_for_professor(*, professor: ProfessorProfile) -> QuerySet[Course]:
-    return Course.objects.filter(professor=professor).annotate(
-        student_count=Count("students", distinct=True),
-        material_count=Count("materials", distinct=True),
-    )
-
-
-def course_for_owner(*, public_id: Any, professor: ProfessorProfile) -> Course | None:
-    return (
-        Course.objects.filter(public_id=public_id, professor=professor)
-        .prefetch_related(
-            "students", Prefetch("materials", queryset=CourseMaterial.objects.defer("text"))
-        )
-        .first()
-    )
-
-
-def sessions_for_professor(*, professor: ProfessorProfile, limit: int = 20) -> QuerySet:
-    return (
-        ClassSession.objects.filter(professor=professor)
-        .select_related("course")
-        .annotate(room_count=Count("rooms"))[:limit]
-    )
-
-
-def class_session_for_owner(*, public_id: Any, user: Any) -> ClassSession | None:
-    if not getattr(user, "is_authenticated", False):
-        return None
-    return (
-        ClassSession.objects.select_related("course", "professor")
-        .filter(public_id=public_id, professor__user=user)
-        .first()
-    )
-
-
-def session_rooms(*, session: ClassSession) -> list[BreakoutRoom]:
-    return list(
-        BreakoutRoom.objects.filter(session=session)
-        .select_related("avatar_session")
-        .prefetch_related(Prefetch("students", queryset=RosterStudent.objects.only("id", "name")))
-        .order_by("position")
-    )
-
-
-def room_with_relations(*, pk: int) -> BreakoutRoom:
-    return (
-        BreakoutRoom.objects.select_related(
-            "avatar_session", "session__course", "session__professor"
-        )
-        .prefetch_related("students")
-        .get(pk=pk)
-    )
-
-
-def room_by_token(*, token: str) -> BreakoutRoom | None:
-    if not token or len(token) > 64:
-        return None
-    return (
-        BreakoutRoom.objects.select_related(
-            "avatar_session", "session__course", "session__professor__user"
-        )
-        .prefetch_related("students")
-        .filter(join_token=token)
-        .first()
-    )
-
-
-def room_by_short_code(*, code: str) -> BreakoutRoom | None:
-    if not code or len(code) > 32:
-        return None
-    return BreakoutRoom.objects.filter(short_code=code.lower()).only("join_token").first()
-
 
 # --- Payloads ---------------------------------------------------------------------------------
 
@@ -203,34 +122,3 @@ def room_transcript_tail(*, room: BreakoutRoom, limit: int = TRANSCRIPT_TAIL) ->
         RoomTranscriptLine.objects.filter(room=room).order_by("-created_at", "-id")[:limit]
     )
     return [line_payload(line) for line in reversed(lines)]
-
-
-def course_chunks(*, course_id: int) -> list[tuple[str, str]]:
-    return list(
-        MaterialChunk.objects.filter(course_id=course_id)
-        .order_by("material_id", "position")
-        .values_list("heading", "text")
-    )
-
-
-def tutor_context(*, room: BreakoutRoom, student_text: str = "") -> TutorContext:
-    """The tutor's whole context for one reply: retrieval runs on the student's words (and the
-    professor's whisper, which steers what the tutor looks at)."""
-    session = room.session
-    course = session.course
-    professor = session.professor
-    history = [
-        (line["speaker"], line["text"]) for line in room_transcript_tail(room=room, limit=12)
-    ]
-    query = " ".join(filter(None, [student_text, room.whisper]))
-    passages = rank(query, course_chunks(course_id=course.pk), k=3) if query else []
-    return TutorContext(
-        professor_name=professor.display_name,
-        teaching_style=professor.teaching_style,
-        course_title=course.title,
-        course_description=course.description,
-        students=tuple((s.name, s.background) for s in room.students.all()),
-        passages=tuple(p.text for p in passages),
-        whisper=room.whisper,
-        history=tuple(history),
-    )

@@ -1,0 +1,135 @@
+"""The professor's pages: the dashboard, the profile, courses, material and the roster."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+)
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from classrooms import services
+from classrooms.forms import (
+    MaterialUploadForm,
+    ProfessorProfileForm,
+    SessionStartForm,
+    StudentForm,
+)
+from classrooms.models import CourseMaterial
+from classrooms.selectors import (
+    course_for_owner,
+    course_list_for_professor,
+    sessions_for_professor,
+)
+from config.roles import professor_required
+
+
+@professor_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    professor = request.user.professor_profile
+    return render(
+        request,
+        "classrooms/dashboard.html",
+        {
+            "courses": course_list_for_professor(professor=professor),
+            "sessions": sessions_for_professor(professor=professor),
+            "professor": professor,
+        },
+    )
+
+
+@professor_required
+def profile(request: HttpRequest) -> HttpResponse:
+    professor = request.user.professor_profile
+    form = ProfessorProfileForm(
+        request.POST if request.method == "POST" else None, instance=professor
+    )
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        if form.cleaned_data["consent"] != professor.has_consent:
+            services.professor_consent_set(
+                professor=professor, consent=form.cleaned_data["consent"]
+            )
+        messages.success(request, "Your tutor profile is saved.")
+        return redirect("classrooms:dashboard")
+    return render(request, "classrooms/profile.html", {"form": form})
+
+
+def course_owned(request: HttpRequest, course_id: Any) -> Any:
+    course = course_for_owner(public_id=course_id, professor=request.user.professor_profile)
+    if course is None:
+        raise Http404("No such course.")
+    return course
+
+
+@professor_required
+def course_detail(request: HttpRequest, course_id: Any) -> HttpResponse:
+    course = course_owned(request, course_id)
+    return render(
+        request,
+        "classrooms/course.html",
+        {
+            "course": course,
+            "start_form": SessionStartForm(course=course),
+            "upload_form": MaterialUploadForm(),
+            "student_form": StudentForm(),
+        },
+    )
+
+
+@require_POST
+@professor_required
+def material_upload(request: HttpRequest, course_id: Any) -> HttpResponse:
+    course = course_owned(request, course_id)
+    form = MaterialUploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            material = services.course_material_add(
+                course=course,
+                filename=upload.name,
+                raw=upload.read(),
+                title=form.cleaned_data["title"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request, f"Added “{material.title}” ({material.chunks.count()} passages)."
+            )
+    else:
+        messages.error(
+            request, " ".join(str(e) for e in form.errors.get("file", ["Invalid file."]))
+        )
+    return redirect("classrooms:course", course_id=course.public_id)
+
+
+@require_POST
+@professor_required
+def material_delete(request: HttpRequest, course_id: Any, material_id: Any) -> HttpResponse:
+    course = course_owned(request, course_id)
+    material = CourseMaterial.objects.filter(course=course, public_id=material_id).first()
+    if material is None:
+        raise Http404("No such material.")
+    services.course_material_delete(material=material)
+    messages.success(request, "Material removed.")
+    return redirect("classrooms:course", course_id=course.public_id)
+
+
+@require_POST
+@professor_required
+def student_add(request: HttpRequest, course_id: Any) -> HttpResponse:
+    course = course_owned(request, course_id)
+    form = StudentForm(request.POST)
+    if form.is_valid():
+        services.roster_student_add(course=course, **form.cleaned_data)
+        messages.success(request, f"Added {form.cleaned_data['name']}.")
+    else:
+        messages.error(request, "Give the student a name.")
+    return redirect("classrooms:course", course_id=course.public_id)

@@ -1,0 +1,54 @@
+"""The student's room (no account: the join token or short code is the credential)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+)
+from django.shortcuts import redirect, render
+
+from classrooms.models import BreakoutRoom
+from classrooms.selectors import (
+    room_by_short_code,
+    room_by_token,
+)
+
+# --- The student's room (no account: the token is the credential) ----------------------------
+
+
+def room(request: HttpRequest, token: str) -> HttpResponse:
+    breakout = room_by_token(token=token)
+    if breakout is None:
+        raise Http404("This room link is not valid.")
+    session = breakout.session
+    if breakout.status == BreakoutRoom.Status.COMPLETED or not session.is_open:
+        return render(
+            request,
+            "classrooms/room_ended.html",
+            {"room": breakout, "session": session},
+            status=410,
+        )
+    response = render(
+        request,
+        "classrooms/room.html",
+        {
+            "room": breakout,
+            "session": session,
+            "students": [s.name for s in breakout.students.all()],
+            "ws_path": f"/ws/rooms/{breakout.join_token}/",
+            "ice_servers": settings.WEBRTC_ICE_SERVERS,
+        },
+    )
+    response["Referrer-Policy"] = "no-referrer"  # the token is in the URL
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def short(request: HttpRequest, code: str) -> HttpResponse:
+    breakout = room_by_short_code(code=code)
+    if breakout is None:
+        raise Http404("This room link is not valid.")
+    return redirect("classrooms:room", token=breakout.join_token)
