@@ -4,7 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from avatars.selectors import provider_health_summary
+from avatars.selectors import provider_health_summary, voice_turn_timings
 
 
 @staff_member_required
@@ -14,6 +14,7 @@ def provider_health(request: HttpRequest) -> HttpResponse:
         "avatars/health.html",
         {
             "summary": provider_health_summary(),
+            "turns": voice_turn_timings(),
             "now": timezone.localtime(),
             "price_per_minute": settings.AVATAR_PRICE_PER_MINUTE,
             "title": "Provider health",
