@@ -15,6 +15,7 @@ from django.db import transaction
 from avatars.providers.base import ChatMessage, ProviderError
 from avatars.providers.registry import get_language_model
 from config.ratelimit import rate_limit_hit
+from interviews.coaching.competencies import resolve_competency
 from interviews.models import (
     BankQuestion,
     CandidateProfile,
@@ -180,8 +181,9 @@ def validate_generated_questions(
         key = normalise_question(text)
         if not key or key in seen:
             continue
-        if competency not in BankQuestion.Competency.values:
-            competency = BankQuestion.Competency.BEHAVIOURAL
+        # A model may leave the competency out, misspell it or use the label; the question's
+        # own text then decides, so the coach knows what an answer to it must contain.
+        competency = resolve_competency(competency if isinstance(competency, str) else "", text)
         seen.add(key)
         valid.append((text, competency))
         if len(valid) >= limit:

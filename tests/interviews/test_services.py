@@ -82,7 +82,8 @@ def test_generated_questions_are_validated_and_deduplicated() -> None:
     }
     valid = services.validate_generated_questions(payload, exclude={existing}, limit=5)
     assert valid == [
-        ("How would you scale our payments API to 10x traffic?", "behavioural"),
+        # An unknown competency ("x") is inferred from the question text.
+        ("How would you scale our payments API to 10x traffic?", "technical_general"),
         ("Describe how you would onboard onto our data platform.", "teamwork"),
     ]
     assert services.validate_generated_questions({"nope": []}, exclude=set(), limit=3) == []
