@@ -87,6 +87,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.site",
+                "config.context_processors.livekit_client",
             ],
         },
     },
@@ -209,11 +210,9 @@ AVATAR_START_QUEUE_TIMEOUT = env.int("AVATAR_START_QUEUE_TIMEOUT", default=180)
 AVATAR_BACKGROUND_LOOPS = env.bool("AVATAR_BACKGROUND_LOOPS", default=True)
 # LiveAvatar sandbox sessions (free, about one minute long) for development.
 LIVEAVATAR_SANDBOX = env.bool("LIVEAVATAR_SANDBOX", default=False)
-# The LiveKit browser client is loaded only when a HeyGen provider is selected.
-LIVEKIT_CLIENT_URL = env.str(
-    "LIVEKIT_CLIENT_URL",
-    default="https://cdn.jsdelivr.net/npm/livekit-client@2.5.7/dist/livekit-client.umd.min.js",
-)
+# The LiveKit browser client, loaded only when a vendor avatar is selected. Empty: our vendored
+# copy in static/vendor/livekit-client/ (avatars/livekit.py); no CDN.
+LIVEKIT_CLIENT_URL = env.str("LIVEKIT_CLIENT_URL", default="")
 LIVEKIT_CLIENT_SRI = env.str("LIVEKIT_CLIENT_SRI", default="")
 
 TRANSCRIBER = env.str("TRANSCRIBER", default="local")  # local | deepgram

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from avatars.providers.registry import get_transcriber
 from config.ratelimit import RateLimited
+from avatars.livekit import livekit_client_source
 from interviews import selectors, services
 from interviews.forms import NewInterviewForm
 
@@ -47,8 +48,8 @@ def interview(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "question_count": obj.question_count,
         "avatar_provider": settings.AVATAR_PROVIDER,
         "live_audio": bool(get_transcriber().supports_live_audio),
-        "livekit_client_url": settings.LIVEKIT_CLIENT_URL,
-        "livekit_client_sri": settings.LIVEKIT_CLIENT_SRI,
+        "livekit_client_url": livekit_client_source()["url"],
+        "livekit_client_sri": livekit_client_source()["sri"],
         "max_audio_chunk_bytes": settings.WS_MAX_AUDIO_CHUNK_BYTES,
         "report_url": reverse("interviews:report", args=[obj.public_id]),
         "persona": obj.persona,

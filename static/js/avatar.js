@@ -5,7 +5,8 @@
 //     connection,           // AvatarConnection.for_browser(): {provider, session_id, url, access_token, ...}
 //     onEvent(event) {},    // {type: "speak_started"|"speak_ended", taskId, duration, timeout?, interrupted?}
 //     onStatus(status, detail) {}, // "connecting" | "connected" | "retrying" | "voice-only" | "captions-only"
-//     livekit: {url, sri},  // where to load the LiveKit client from (only for heygen / liveavatar)
+//     livekit: {url, sri},  // LiveKit client to load (only for heygen / liveavatar); default: the
+//                           // page's <meta name="livekit-client"> (our vendored copy, base.html)
 //   });
 //   avatar.speak(text, taskId); avatar.interrupt(); avatar.destroy(); avatar.mode
 //
@@ -46,6 +47,13 @@ export function loadScript(url, integrity) {
     script.onerror = () => reject(new Error(`could not load ${url}`));
     document.head.appendChild(script);
   });
+}
+
+// The LiveKit client the server chose for this page (base.html): our vendored static copy unless
+// settings point elsewhere. Read lazily: pages with the local avatar never load it.
+function pageLivekitSource() {
+  const meta = document.querySelector('meta[name="livekit-client"]');
+  return meta ? {url: meta.content, sri: meta.dataset.integrity || ""} : {};
 }
 
 function sleep(ms) { return new Promise((resolve) => setTimeout(resolve, ms)); }
@@ -110,7 +118,8 @@ export function createAvatar({container, connection = {}, onEvent = () => {}, on
 
   async function joinVendorRoom() {
     if (!connection.url || !connection.access_token) throw new Error("no room details");
-    await loadScript(livekit.url, livekit.sri);
+    const source = livekit.url ? livekit : pageLivekitSource();
+    await loadScript(source.url, source.sri);
     const LK = window.LivekitClient;
     if (!LK) throw new Error("LiveKit client missing");
     const lkRoom = new LK.Room({adaptiveStream: true, dynacast: true});
