@@ -8,9 +8,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from avatars.livekit import livekit_client_source
 from avatars.providers.registry import get_transcriber
 from config.ratelimit import RateLimited
-from avatars.livekit import livekit_client_source
 from interviews import selectors, services
 from interviews.forms import NewInterviewForm
 
