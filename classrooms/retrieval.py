@@ -15,6 +15,11 @@ from dataclasses import dataclass
 MAX_CHUNK_CHARS = 900
 _WORD = re.compile(r"[a-zA-Z][a-zA-Z0-9'-]+|\d+(?:\.\d+)?")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$")
+# A "Misconception:" line (see classrooms.misconceptions) starts its own paragraph, so a block
+# is never cut in two by packing or by the long-paragraph split.
+_MISCONCEPTION_START = re.compile(
+    r"\n(?=\s{0,3}(?:[-*+]\s+)?(?:\*\*|__)?misconception\s*:)", re.IGNORECASE
+)
 STOPWORDS = frozenset(
     [
         "a",
@@ -168,6 +173,11 @@ STOPWORDS = frozenset(
 )
 
 
+def wordset(text: str) -> frozenset[str]:
+    """A set of words written as one whitespace-separated string (long word lists stay short)."""
+    return frozenset(text.split())
+
+
 def stem(word: str) -> str:
     word = word.lower().strip("'-")
     for suffix in ("ations", "ation", "ings", "ing", "ies", "ied", "es", "ed", "ly", "s"):
@@ -203,7 +213,8 @@ def chunk_text(text: str, max_chars: int = MAX_CHUNK_CHARS) -> list[tuple[str, s
             chunks.append((heading[:200], body))
         buffer.clear()
 
-    paragraphs = re.split(r"\n\s*\n", text.replace("\r\n", "\n"))
+    text = _MISCONCEPTION_START.sub("\n\n", text.replace("\r\n", "\n"))
+    paragraphs = re.split(r"\n\s*\n", text)
     for paragraph in paragraphs:
         lines = paragraph.strip().split("\n")
         if not lines or not lines[0].strip():
@@ -236,6 +247,8 @@ class Passage:
     heading: str
     text: str
     score: float
+    index: int = -1  # position in the ranked `chunks` list (to find the chunk's id)
+    coverage: float = 0.0  # share of the query's distinct terms the passage contains
 
 
 def rank(query: str, chunks: list[tuple[str, str]], k: int = 3) -> list[Passage]:
@@ -249,18 +262,30 @@ def rank(query: str, chunks: list[tuple[str, str]], k: int = 3) -> list[Passage]
     avg_len = sum(sum(d.values()) for d in docs) / n or 1.0
     df = Counter(t for d in docs for t in set(d) if t in query_terms)
     scored: list[Passage] = []
-    for (heading, text), doc, head in zip(chunks, docs, heading_terms, strict=True):
+    for index, ((heading, text), doc, head) in enumerate(
+        zip(chunks, docs, heading_terms, strict=True)
+    ):
         length = sum(doc.values()) or 1
         score = 0.0
+        found = 0
         for term in query_terms:
             tf = doc.get(term, 0)
             if not tf:
                 continue
+            found += 1
             idf = math.log(1 + (n - df[term] + 0.5) / (df[term] + 0.5))
             score += idf * tf * 2.2 / (tf + 1.2 * (1 - 0.75 + 0.75 * length / avg_len))
             if term in head:
                 score += idf
         if score > 0:
-            scored.append(Passage(heading=heading, text=text, score=round(score, 4)))
+            scored.append(
+                Passage(
+                    heading=heading,
+                    text=text,
+                    score=round(score, 4),
+                    index=index,
+                    coverage=round(found / len(query_terms), 4),
+                )
+            )
     scored.sort(key=lambda p: p.score, reverse=True)
     return scored[:k]

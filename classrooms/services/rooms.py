@@ -29,6 +29,7 @@ from classrooms.selectors import (
     tutor_context,
 )
 from classrooms.services.lifecycle import publish_room, room_send
+from classrooms.services.teaching import room_teaching_record
 from classrooms.tutor import get_tutor_engine
 from config.realtime import broadcast_on_commit
 
@@ -151,12 +152,13 @@ async def room_tutor_reply(*, room: BreakoutRoom, student_text: str) -> int:
     engine = get_tutor_engine()
     spoken = 0
     failed = False
+    first_line = None
     try:
         async for sentence in engine.reply(ctx, student_text):
             await room.arefresh_from_db(fields=["professor_present"])
             if room.professor_present:
                 break  # the professor just walked in: the tutor falls silent
-            await sync_to_async(room_line_add)(
+            line = await sync_to_async(room_line_add)(
                 room=room,
                 speaker=RoomTranscriptLine.Speaker.TUTOR,
                 text=sentence,
@@ -164,9 +166,18 @@ async def room_tutor_reply(*, room: BreakoutRoom, student_text: str) -> int:
             )
             await room_tutor_say(room=room, text=sentence)
             spoken += 1
+            if first_line is None:  # the report's data: every tutor turn must record it
+                first_line = line
+                await sync_to_async(room_teaching_record)(
+                    room=room, student_line=None, tutor_line=line, grounding=ctx.grounding
+                )
     except ProviderError as exc:
         logger.warning("Tutor engine failed in room %s: %s", room.pk, exc)
         failed = True
+    if first_line is None:  # nothing of its own said: the misconception hit still counts
+        await sync_to_async(room_teaching_record)(
+            room=room, student_line=None, tutor_line=None, grounding=ctx.grounding
+        )
     if not failed and spoken == 0 and not room.professor_present:
         # An empty or unreadable answer must not leave the student waiting in silence.
         logger.warning("Tutor engine returned nothing in room %s", room.pk)

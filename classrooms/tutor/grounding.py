@@ -1,0 +1,51 @@
+"""Grounding a reply: which course passages and which professor's misconception it stands on.
+
+`ground` is pure (no database): the tutor turn calls it on the context `tutor_context` built,
+hands the result to the engine (through the context) and records it with
+`classrooms.services.teaching.room_teaching_record` for the after-class report.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from classrooms.misconceptions import concepts, match_misconception
+from classrooms.retrieval import rank
+from classrooms.tutor.context import GroundedPassage, Grounding, TutorContext
+from classrooms.tutor.intents import CHATTER, classify
+
+MAX_PASSAGES = 3
+# A passage counts as relevant when it holds at least this share of the student's content
+# words (one shared word of a long rambling sentence is not grounding).
+MIN_COVERAGE = 0.25
+
+
+def ground(ctx: TutorContext, student_text: str) -> Grounding:
+    text = student_text.strip()
+    chunks = [(s.heading, s.text) for s in ctx.material]
+    misconception = match_misconception(text, ctx.misconceptions) if text else None
+    found = [p for p in rank(text, chunks, k=MAX_PASSAGES) if p.coverage >= MIN_COVERAGE]
+    relevant = bool(found)  # before the whisper's passage: grounding is about the student
+    if ctx.whisper:  # the professor's instruction steers what the tutor looks at
+        for p in rank(ctx.whisper, chunks, k=1):
+            if all(p.index != q.index for q in found):
+                found.append(p)
+    passages = tuple(
+        GroundedPassage(
+            chunk_id=ctx.material[p.index].chunk_id,
+            heading=p.heading,
+            text=p.text,
+            score=p.score,
+        )
+        for p in found[:MAX_PASSAGES]
+    )
+    if misconception is None and (classify(text) in CHATTER or not concepts(text)):
+        grounded = None  # nothing to ground: a greeting is not an unanswered question
+    else:
+        grounded = misconception is not None or relevant
+    return Grounding(passages=passages, misconception=misconception, grounded=grounded)
+
+
+def with_grounding(ctx: TutorContext, student_text: str) -> TutorContext:
+    """The context with its grounding for `student_text` filled in."""
+    return dataclasses.replace(ctx, grounding=ground(ctx, student_text))
