@@ -1,36 +1,126 @@
-"""The local tutor: retrieval over the course material plus Socratic question templates.
+"""The local tutor: the course material, the professor's misconceptions and Socratic sentences.
 
-It never states answers; it quotes the most relevant passage, refers back to what the student
-said, and asks one question. Templates rotate with the conversation so it does not repeat itself.
+It never states answers. Every reply is two or three whole sentences chosen from banks of
+well-formed templates (opener, an optional quote from the material, one question), with slots
+filled only by clean pieces: a noun-phrase topic, a quotable line, the student's names. When the
+student's words match a misconception from the material, the professor's own guiding question
+is asked. Choices rotate with the conversation and skip whatever the tutor has just said.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 
-from classrooms.retrieval import keywords
-from classrooms.tutor import TutorContext, greeting_text
+from classrooms.tutor import NO_GROUNDING, TutorContext, greeting_text
+from classrooms.tutor.grounding import ground
+from classrooms.tutor.intents import Intent, classify
+from classrooms.tutor.phrasing import echo, pick_quote, section_topic, topic_phrase
 
-_ANSWER_SEEKING = re.compile(
-    r"\b(just tell me|give me the answer|what'?s the answer|what is the answer|the answer is|"
-    r"solve it for me|do it for me)\b",
-    re.IGNORECASE,
+GENERIC_TOPIC = "this idea"
+
+MISCONCEPTION_OPENERS = (
+    "That's a very natural way to read it, {name}, and lots of people do.",
+    "I can see why it looks that way, {name}, so let's test it together.",
+    "Let's slow down and check that idea carefully.",
 )
-_CONFUSED = re.compile(r"\b(confus|lost|don'?t (get|understand)|no idea|stuck|not sure)\w*", re.I)
-
-
-def _snippet(passage: str, limit: int = 180) -> str:
-    text = " ".join(passage.split())
-    first = re.split(r"(?<=[.!?])\s", text, maxsplit=1)[0]
-    if len(first) > limit:
-        first = first[:limit].rsplit(" ", 1)[0] + "..."
-    return first.rstrip(".")
-
-
-def _quote(text: str, limit: int = 80) -> str:
-    text = " ".join(text.split()).rstrip("?.! ")
-    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "..."
+ANSWER_OPENERS = (
+    "I won't just hand you the answer, but we can get there together.",
+    "I won't just hand you the answer, because working it out is what makes it stick.",
+)
+ANSWER_QUESTIONS = (
+    "How could that help you take the next step?",
+    "What would you try first, given that?",
+    "Which part of the problem does that speak to?",
+)
+ANSWER_QUESTIONS_NO_QUOTE = (
+    "What do you already know about {topic}?",
+    "What would be a sensible first step?",
+    "Which part of it can you already do on your own?",
+)
+GREETING_OPENERS = ("Hi {name}, good to see you.", "Hello {name}!", "Hi {name}, welcome back.")
+GREETING_QUESTIONS = (
+    "What would you like to work on from {course} today?",
+    "Shall we start with {section}, or is there something else from class on your mind?",
+    "Which idea from today's class would you like to go over?",
+)
+THANKS_OPENERS = ("Glad that helps, {name}.", "Good, {name}.", "Great, let's make sure it sticks.")
+THANKS_QUESTIONS = (
+    "Can you put the main idea in your own words, so we know it's solid?",
+    "How would you explain it to a classmate in one or two sentences?",
+    "What example could you use to check that you've got it?",
+)
+FAREWELL_OPENERS = ("Thanks for working through this, {name}.", "Good work today, {name}.")
+FAREWELL_QUESTIONS = (
+    "Before you go, what is one thing you would explain differently now?",
+    "Before you go, which idea would you like to revisit next time?",
+)
+CONFUSED_OPENERS = (
+    "That's fine, {name}: lots of people find {topic} tricky at first.",
+    "You're not alone in finding {topic} hard, {name}.",
+    "Let's untangle {topic} together, one step at a time.",
+)
+CONFUSED_QUESTIONS = (
+    "Which word in that sentence is the least clear to you?",
+    "What part of that feels shakiest to you?",
+    "Which piece of it would you like to unpack first?",
+)
+CONFUSED_QUESTIONS_NO_QUOTE = (
+    "What is the very first thing that comes to mind when you hear about {topic}?",
+    "Where exactly does it stop making sense for you?",
+    "What part would you like to start with?",
+)
+QUESTION_OPENERS = (
+    "Good question about {topic}.",
+    "Let's think about {topic} together, {name}.",
+    "That's worth working through, {name}.",
+)
+STATEMENT_OPENERS = (
+    'You said "{said}".',
+    "Let's check that idea about {topic}.",
+    "Good, you're thinking about {topic}.",
+)
+QUOTE_LEADS = (
+    'Our course notes put it this way: "{quote}"',
+    'Here is what the notes say: "{quote}"',
+    'Look at this line from the material: "{quote}"',
+    'The notes say: "{quote}"',
+)
+QUESTION_QUESTIONS = (
+    "What do you think that means in your own words?",
+    "How would you use that to answer your own question?",
+    "What does that suggest about {topic}?",
+    "Can you think of an example where that would matter?",
+)
+STATEMENT_QUESTIONS = (
+    "Does that agree with what you said, or is something different?",
+    "How does that fit with what you just said?",
+    "Can you give me an example where that would matter?",
+    "What would you change in your statement, if anything?",
+)
+UNGROUNDED_OPENERS = (
+    'You mentioned "{said}".',
+    "Let's think that through together, {name}.",
+)
+UNGROUNDED_QUESTIONS = (
+    "How does that connect to what we've covered in {course}?",
+    "What do you already know about {topic} from class?",
+)
+OFF_TOPIC_OPENERS = (
+    "Let's keep our focus on {course}.",
+    "That's a bit outside what we're covering today, {name}.",
+    "Let's bring it back to today's material, {name}.",
+)
+OFF_TOPIC_QUESTIONS = (
+    "What question from today's class would you like to work through?",
+    "Shall we look at {section} together?",
+    "Which part of today's material would you like to go over?",
+)
+WHISPER_OPENERS = ("Let's connect that to {focus}.", "Let's bring {focus} into this.")
+WHISPER_QUESTIONS = (
+    "How do you think they relate?",
+    "What role do you think {focus} plays here?",
+)
+EMPTY_REPLY = ("Take your time, {name}.", "What part would you like to start with?")
 
 
 class LocalTutor:
@@ -41,68 +131,112 @@ class LocalTutor:
 
     def compose(self, ctx: TutorContext, student_text: str) -> list[str]:
         text = student_text.strip()[:1000]
+        grounding = ctx.grounding
+        if grounding is NO_GROUNDING and text:
+            grounding = ground(ctx, text)  # a context built without its grounding
+        recent = ctx.recent_tutor_lines
         turn = sum(1 for speaker, _ in ctx.history if speaker == "student")
-        words = keywords(text)
-        topic = " ".join(words[:2]) if words else "this"
-        name = ctx.student_names
-        passage = _snippet(ctx.passages[0]) if ctx.passages else ""
-        focus = _quote(ctx.whisper, 60) if ctx.whisper else ""
-        if not text:
-            return [f"Take your time, {name}.", "What part would you like to start with?"]
-        if _ANSWER_SEEKING.search(text):
-            lead = "I won't just hand you the answer, but we can get there together."
-            if passage:
-                return [lead, f'The notes say: "{passage}."', f"How could that help with {topic}?"]
-            return [lead, f"What do you already know about {topic}?"]
-        if focus and turn % 2 == 0:
-            return [
-                f'You said "{_quote(text)}".',
-                f"Let's connect that to {focus}: how do you think they relate?",
-            ]
-        if _CONFUSED.search(text):
-            if passage:
+        material_text = " ".join(f"{s.heading} {s.text}" for s in ctx.material)
+        material_text = material_text or " ".join(ctx.passages)
+        passages = tuple(p.text for p in grounding.passages) or ctx.passages
+        headings = " | ".join(s.heading for s in ctx.material)
+        topic = topic_phrase(text, material_text, headings) or self._heading_topic(grounding) or ""
+        slots = {
+            "name": ctx.student_names,
+            "course": ctx.course_title,
+            "topic": topic or GENERIC_TOPIC,
+            "said": echo(text),
+            "section": self._suggested_section(ctx, recent),
+        }
+        picker = _Picker(turn=turn, recent=recent, slots=slots)
+        intent = classify(text)
+        if intent is Intent.EMPTY:
+            return [picker.fill(s) for s in EMPTY_REPLY]
+        if grounding.misconception is not None:
+            return [picker.one(MISCONCEPTION_OPENERS), grounding.misconception.ask]
+        quote = pick_quote(passages, text, recent)
+        if quote:
+            slots["quote"] = quote if quote.endswith("...") else quote + "."
+        if intent is Intent.ANSWER_BEGGING:
+            if quote:
                 return [
-                    f"That's fine, {name}, {topic} trips many people up.",
-                    f'Let\'s start small. The notes say: "{passage}."',
-                    "Which word in that sentence is the least clear to you?",
+                    picker.one(ANSWER_OPENERS),
+                    picker.one(QUOTE_LEADS),
+                    picker.one(ANSWER_QUESTIONS),
                 ]
+            return [picker.one(ANSWER_OPENERS), picker.one(ANSWER_QUESTIONS_NO_QUOTE)]
+        if intent is Intent.GREETING:
+            greeting_questions = self._with_section(GREETING_QUESTIONS, slots)
+            return [picker.one(GREETING_OPENERS), picker.one(greeting_questions)]
+        if intent is Intent.THANKS:
+            return [picker.one(THANKS_OPENERS), picker.one(THANKS_QUESTIONS)]
+        if intent is Intent.FAREWELL:
+            return [picker.one(FAREWELL_OPENERS), picker.one(FAREWELL_QUESTIONS)]
+        focus = topic_phrase(ctx.whisper, material_text, headings) if ctx.whisper else ""
+        if focus and turn % 2 == 1:
+            slots["focus"] = focus
+            return [picker.one(WHISPER_OPENERS), picker.one(WHISPER_QUESTIONS)]
+        if intent is Intent.CONFUSED:
+            if quote:
+                return [
+                    picker.one(CONFUSED_OPENERS),
+                    "Let's start small. " + picker.one(QUOTE_LEADS),
+                    picker.one(CONFUSED_QUESTIONS),
+                ]
+            return [picker.one(CONFUSED_OPENERS), picker.one(CONFUSED_QUESTIONS_NO_QUOTE)]
+        if grounding.grounded is False and ctx.material:
             return [
-                f"That's fine, {name}.",
-                f"What is the very first thing that comes to mind when you hear {topic}?",
+                picker.one(OFF_TOPIC_OPENERS),
+                picker.one(self._with_section(OFF_TOPIC_QUESTIONS, slots)),
             ]
-        if not passage and not words:
-            return [
-                f"Let's keep our focus on {ctx.course_title}.",
-                "What question from today's class would you like to work through?",
-            ]
-        if not passage:
-            return [
-                f'You mentioned "{_quote(text)}".',
-                f"How does that connect to what we've covered in {ctx.course_title}?",
-            ]
-        templates = [
-            [
-                f'You said "{_quote(text)}".',
-                f'Our course notes put it this way: "{passage}."',
-                "What do you think that means in your own words?",
-            ],
-            [
-                f"Good, you're thinking about {topic}.",
-                f'Look at this from the material: "{passage}."',
-                f"Can you give me an example where that would matter for {topic}?",
-            ],
-            [
-                f"Let's check that idea about {topic}.",
-                f'The notes say: "{passage}."',
-                "Does that agree with what you said, or is something different?",
-            ],
-            [
-                f"Nice work staying with {topic}, {name}.",
-                f"How would you explain {topic} to a classmate in one sentence?",
-            ],
-        ]
-        return templates[turn % len(templates)]
+        if not quote:
+            return [picker.one(UNGROUNDED_OPENERS), picker.one(UNGROUNDED_QUESTIONS)]
+        if intent is Intent.QUESTION:
+            openers, questions = QUESTION_OPENERS, QUESTION_QUESTIONS
+        else:
+            openers, questions = STATEMENT_OPENERS, STATEMENT_QUESTIONS
+        return [picker.one(openers), picker.one(QUOTE_LEADS), picker.one(questions)]
+
+    @staticmethod
+    def _heading_topic(grounding: object) -> str:
+        passages = getattr(grounding, "passages", ())
+        return section_topic(passages[0].heading) if passages else ""
+
+    @staticmethod
+    def _suggested_section(ctx: TutorContext, recent: Sequence[str]) -> str:
+        said = " ".join(recent).lower()
+        topics = [t for t in (section_topic(s.heading) for s in ctx.material) if t]
+        fresh = [t for t in topics if t not in said]
+        return (fresh or topics or [""])[0]
+
+    @staticmethod
+    def _with_section(options: Sequence[str], slots: dict[str, str]) -> Sequence[str]:
+        """Templates that name a section only when there is a section to name."""
+        return options if slots["section"] else [o for o in options if "{section}" not in o]
 
     async def reply(self, ctx: TutorContext, student_text: str) -> AsyncIterator[str]:
         for sentence in self.compose(ctx, student_text):
             yield sentence
+
+
+class _Picker:
+    """Chooses one template per slot: rotates with the turn and skips any sentence the tutor
+    has just said, so two replies in a row never repeat a line."""
+
+    def __init__(self, *, turn: int, recent: Sequence[str], slots: dict[str, str]) -> None:
+        self.turn = turn
+        self.recent = set(recent)
+        self.slots = slots
+        self.used: set[str] = set()
+
+    def fill(self, template: str) -> str:
+        return template.format(**self.slots)
+
+    def one(self, options: Sequence[str]) -> str:
+        filled = [self.fill(o) for o in options]
+        for step in range(len(filled)):
+            candidate = filled[(self.turn + step) % len(filled)]
+            if candidate not in self.recent and candidate not in self.used:
+                self.used.add(candidate)
+                return candidate
+        return filled[self.turn % len(filled)]

@@ -1,0 +1,170 @@
+"""Pieces of the local tutor's sentences: noun-phrase topics, quotable lines, clean slots.
+
+A topic is a run of the student's content words (never a verb, adverb, pronoun or filler),
+preferably one that also appears in the course material, with the article it needs ("the
+standard error", "confidence intervals", "sampling"). A quote is the sentence of a retrieved
+passage that best answers the student, never one the tutor has just said.
+"""
+
+from __future__ import annotations
+
+import re
+
+from classrooms.retrieval import STOPWORDS, stem, terms, wordset
+
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z'-]*|\d+(?:\.\d+)?%?|[^\sA-Za-z\d]")
+# Words that never make a topic: verbs, adverbs, adjectives and fillers students use
+# around the idea they mean ("understand", "actually", "really").
+NOT_TOPIC = wordset(
+    """
+    understand understood understanding explain explained explaining mean means meant meaning
+    get gets getting got know knows knew think thinks thought see seen seem seems feel feels
+    work works worked working make makes made go goes going went come comes came take takes
+    took use used using say says said saying ask asks asked asking show shows showed try tried
+    trying look looks looking find finds found need needs give gives gave let lets put keep
+    calculate calculated compute computed build built learn learned learning study studied
+    describe describes described tell tells told help helps helped remember forgot forget
+    confused confusing confuse lost stuck sure unsure wondering wonder guess guessed suppose
+    actually really basically exactly literally totally just still also even maybe probably
+    always never often sometimes usually again already quite rather pretty kind sort lot lots
+    bit little much many thing things stuff something anything everything nothing someone
+    question questions answer answers problem problems homework exercise example examples
+    good bad great nice fine cool okay right wrong correct true false same different other
+    big bigger small smaller large larger high higher low lower wide wider narrow new old
+    hard easy difficult simple tricky clear unclear important possible particular whole
+    today yesterday tomorrow week weeks class lecture tutor professor teacher everyone
+    hello hi hey thanks thank bye sorry please yes yeah nope hmm um uh oh wow
+    can't cannot won't wouldn't shouldn't couldn't isn't aren't wasn't weren't doesn't didn't
+    don't i'm i've i'd i'll you're you've we're they're it's that's there's what's here's
+    """
+)
+_PRONOUNS = wordset("i me my you your he him his she her we us our they them their it its")
+MASS_ENDINGS = ("ing", "ness", "ity", "ance", "ence", "ics", "ism", "bias", "data", "evidence")
+MAX_TOPIC_WORDS = 3
+QUOTE_LIMIT = 200
+
+
+def _is_topic_word(word: str) -> bool:
+    low = word.lower()
+    return (
+        len(low) >= 3
+        and low.isascii()
+        and low[0].isalpha()
+        and low not in STOPWORDS
+        and low not in NOT_TOPIC
+        and low not in _PRONOUNS
+        and not low.endswith("ly")
+        and "'" not in low
+    )
+
+
+def _stem_line(text: str) -> str:
+    return " " + " ".join(stem(w) for w in re.findall(r"[A-Za-z][A-Za-z'-]*", text.lower())) + " "
+
+
+def noun_phrases(text: str) -> list[str]:
+    """Runs of topic words in the order the student said them (lowercased)."""
+    runs: list[list[str]] = [[]]
+    for token in _TOKEN.findall(text):
+        if _is_topic_word(token):
+            runs[-1].append(token.lower())
+        elif runs[-1]:
+            runs.append([])
+    return [" ".join(run) for run in runs if run]
+
+
+def with_article(phrase: str, headings: str = "") -> str:
+    """ "the standard error", "confidence intervals" (a heading's own plural), "sampling"."""
+    words = phrase.split()
+    last = words[-1]
+    if len(words) > 1 and re.search(rf"\b{re.escape(phrase)}s\b", headings, re.IGNORECASE):
+        return phrase + "s"
+    if last.endswith(MASS_ENDINGS) or (
+        last.endswith("s") and not last.endswith(("ss", "is", "us"))
+    ):
+        return phrase
+    return "the " + phrase
+
+
+def topic_phrase(text: str, material_text: str, headings: str = "") -> str:
+    """The best noun-phrase topic in the student's words, or "" when there is none. With
+    material, only a phrase the material also uses counts (a topic the notes know)."""
+    stems = _stem_line(material_text) if material_text else ""
+    best = ""
+    best_score = 0.0
+    for run in noun_phrases(text):
+        words = run.split()
+        for size in range(min(MAX_TOPIC_WORDS, len(words)), 0, -1):
+            for start in range(len(words) - size + 1):
+                phrase = " ".join(words[start : start + size])
+                if stems:
+                    if _stem_line(phrase).strip() and _stem_line(phrase) not in stems:
+                        continue
+                    score = size * 2 + 1
+                else:
+                    score = size
+                if score > best_score:
+                    best, best_score = phrase, score
+    return with_article(best, headings) if best else ""
+
+
+def section_topic(heading: str) -> str:
+    """A heading usable as a topic ("The central limit theorem" -> "the central limit theorem"),
+    or "" for headings that are not one ("Week 3: ...", "Common misconceptions")."""
+    heading = clean_text(heading)
+    if not heading or ":" in heading or len(heading.split()) > 6:
+        return ""
+    if re.search(r"\b(misconception|summary|introduction|overview|notes|exercise)", heading, re.I):
+        return ""
+    if heading[0].isupper() and (len(heading) == 1 or not heading[1].isupper()):
+        heading = heading[0].lower() + heading[1:]
+    return heading
+
+
+def clean_text(text: str) -> str:
+    """Plain words from Markdown-ish text: no emphasis marks, links, code or list bullets."""
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"[*_`#>]+", "", text)
+    text = re.sub(r"(?m)^\s*(?:[-+]|\d+[.)])\s+", "", text)
+    return " ".join(text.replace('"', "'").split())
+
+
+def sentences_of(passage: str) -> list[str]:
+    text = clean_text(passage)
+    return [s.strip() for s in re.split(r"(?<=[.!?])\s+(?=[A-Z0-9])", text) if s.strip()]
+
+
+def quotable(sentence: str, limit: int = QUOTE_LIMIT) -> str:
+    """A sentence ready to sit inside double quotes followed by a period."""
+    sentence = sentence.strip().rstrip(".;:, ")
+    if len(sentence) > limit:
+        sentence = sentence[:limit].rsplit(" ", 1)[0].rstrip(".;:, ") + "..."
+    return sentence
+
+
+def pick_quote(passages: tuple[str, ...], student_text: str, recent: tuple[str, ...]) -> str:
+    """The passage sentence closest to the student's words that the tutor has not just said."""
+    said = set(terms(student_text))
+    recent_text = " ".join(recent)
+    candidates: list[tuple[float, int, str]] = []
+    order = 0
+    for rank_index, passage in enumerate(passages):
+        for sentence in sentences_of(passage):
+            quote = quotable(sentence)
+            if len(quote) < 12 or quote.rstrip(".") in recent_text:
+                continue
+            overlap = len(said & set(terms(sentence)))
+            # earlier passages rank better; within one, the more of the student's words the better
+            candidates.append((overlap - rank_index * 0.5, -order, quote))
+            order += 1
+    if not candidates:
+        return ""
+    return max(candidates)[2]
+
+
+def echo(text: str, limit: int = 80) -> str:
+    """The student's words, fit to be quoted back (no inner double quotes, trimmed)."""
+    text = " ".join(text.replace('"', "'").split()).rstrip("?.!,;: ")
+    if len(text) > limit:
+        text = text[:limit].rsplit(" ", 1)[0].rstrip("?.!,;: ") + "..."
+    return text
