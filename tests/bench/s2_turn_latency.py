@@ -39,27 +39,35 @@ def _naive_application() -> Any:
 
     from avatars.providers.registry import get_language_model
     from interviews import consumers, services
+    from interviews.live.coach import follow_up_context, follow_up_messages
+    from interviews.live.conversation import InterviewConversation
+    from interviews.live.feedback import FeedbackFlow, db
 
-    class WaitForWholeReply(consumers.InterviewConsumer):
-        async def run_follow_up(self) -> None:
-            ctx = await consumers.db(consumers.follow_up_context)(self.interview_id)
+    class SayWholeReply(FeedbackFlow):
+        async def say_follow_up(self) -> None:
+            conv = self.conv
+            ctx = await db(follow_up_context)(conv.interview_id)
             if ctx is None:
                 return
             model = get_language_model()
-            self.speech_open = True
+            conv.speaker.begin()
             parts: list[str] = []
             async with asyncio.timeout(settings.PROVIDER_TIMEOUT * 2):
-                async for delta in model.stream_text(
-                    consumers.follow_up_messages(ctx), max_tokens=120
-                ):
+                async for delta in model.stream_text(follow_up_messages(ctx), max_tokens=120):
                     parts.append(delta)
             text = "".join(parts).strip()
-            await self.say(text)
-            await consumers.db(services.follow_up_create)(
-                interview=await self.interview(), text=text, gap=ctx["gap"]
+            await conv.speaker.say(text)
+            await db(services.follow_up_create)(
+                interview=await conv.interview(), text=text, gap=ctx["gap"]
             )
-            await self.send_json({"type": "followup", "text": text})
-            await self.speech_generated()
+            await conv.send({"type": "followup", "text": text})
+            await conv.speaker.done()
+
+    class NaiveConversation(InterviewConversation):
+        feedback_class = SayWholeReply
+
+    class WaitForWholeReply(consumers.InterviewConsumer):
+        conversation_class = NaiveConversation
 
     return AuthMiddlewareStack(
         URLRouter([path("ws/interviews/<uuid:public_id>/", WaitForWholeReply.as_asgi())])

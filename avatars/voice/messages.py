@@ -1,0 +1,78 @@
+"""Inbound socket messages: one schema format and one validator for every live socket.
+
+A schema maps a message type to its fields, each `(accepted python types, required)`. Every
+string that passes is cleaned (no NUL, control characters or lone surrogates downstream) and
+every number must be finite and sane, so handlers only ever see well-formed data.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.conf import settings
+
+from config.wsinput import clean_text, sane_number
+
+FieldSpec = tuple[tuple[type, ...], bool]
+Schema = dict[str, dict[str, FieldSpec]]
+NUMBER: tuple[type, ...] = (int, float)
+MAX_TASK_ID_CHARS = 128
+
+
+class BadMessage(Exception):
+    """A message the socket refuses; `code` and `message` go back in an error frame."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def error_frame(code: str, message: str) -> dict[str, str]:
+    return {"type": "error", "code": code, "message": message}
+
+
+def parse_frame(text: str, schema: Schema, *, max_text: int | None = None) -> dict[str, Any]:
+    """Decode one JSON text frame and validate it against `schema`."""
+    if len(text.encode("utf-8", "replace")) > settings.WS_MAX_MESSAGE_BYTES:
+        raise BadMessage(
+            "too_large", f"Messages are limited to {settings.WS_MAX_MESSAGE_BYTES} bytes."
+        )
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise BadMessage("bad_json", "The message is not valid JSON.") from exc
+    return validate(data, schema, max_text=max_text)
+
+
+def validate(content: Any, schema: Schema, *, max_text: int | None = None) -> dict[str, Any]:
+    """Check a decoded message; with `max_text`, a `text` field must be non-blank and short."""
+    if not isinstance(content, dict):
+        raise BadMessage("bad_message", "A message must be a JSON object with a type.")
+    kind = content.get("type")
+    if not isinstance(kind, str):
+        raise BadMessage("bad_message", "A message needs a string 'type'.")
+    fields = schema.get(kind)
+    if fields is None:
+        raise BadMessage("unknown_type", f"Unknown message type {kind[:40]!r}.")
+    for name, (types, required) in fields.items():
+        value = content.get(name)
+        if value is None:
+            if required:
+                raise BadMessage("bad_field", f"{kind}: '{name}' is required.")
+            continue
+        if (isinstance(value, bool) and bool not in types) or not isinstance(value, types):
+            raise BadMessage("bad_field", f"{kind}: '{name}' has the wrong type.")
+        if isinstance(value, str):
+            content[name] = value = clean_text(value)
+        elif not isinstance(value, bool | dict) and not sane_number(value):
+            raise BadMessage("bad_field", f"{kind}: '{name}' is not a sensible number.")
+        if name == "task_id" and not 0 < len(value) <= MAX_TASK_ID_CHARS:
+            raise BadMessage("bad_field", f"{kind}: 'task_id' is empty or too long.")
+        if name == "text" and max_text is not None:
+            if not value.strip():
+                raise BadMessage("bad_field", f"{kind}: 'text' is empty.")
+            if len(value) > max_text:
+                raise BadMessage("too_long", f"{kind}: 'text' is limited to {max_text} characters.")
+    return content

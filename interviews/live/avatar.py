@@ -1,0 +1,77 @@
+"""Start (or reuse) the interview's avatar session, retrying with backoff, and tell the page
+how it is going (connecting, retrying, ready, or failed with the voice-only fallback)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING
+
+from channels.db import database_sync_to_async
+from django.conf import settings
+
+from avatars.models import AvatarSession
+from avatars.providers.base import ProviderError
+from avatars.services import avatar_session_create, avatar_session_start, avatar_session_stop
+from interviews import services
+from interviews.live.state import avatar_options, current_avatar_session
+
+if TYPE_CHECKING:
+    from interviews.live.conversation import InterviewConversation
+
+logger = logging.getLogger(__name__)
+db = database_sync_to_async
+
+AVATAR_START_ATTEMPTS = 3
+AVATAR_RETRY_DELAYS = (1.0, 3.0)
+
+
+async def ensure_interview_avatar(conv: InterviewConversation) -> None:
+    session = await db(current_avatar_session)(conv.interview_id)
+    if session is not None and session.status == AvatarSession.Status.READY:
+        conv.avatar = session
+        await conv.send_connection()
+        return
+    if session is not None and session.is_live:  # left half-started by a dropped connection
+        try:
+            await avatar_session_stop(session=session, reason="restarting")
+        except ProviderError:
+            logger.info("Stopping a stale avatar session failed")
+    options = await db(avatar_options)(conv.user_id)
+    error = ""
+    for attempt in range(1, AVATAR_START_ATTEMPTS + 1):
+        await conv.send(
+            {
+                "type": "avatar.connection",
+                "status": "connecting",
+                "attempt": attempt,
+                "provider": settings.AVATAR_PROVIDER,
+            }
+        )
+        session = await db(avatar_session_create)(
+            purpose=AvatarSession.Purpose.INTERVIEW, subject=conv.public_id, options=options
+        )
+        await db(services.interview_attach_avatar)(
+            interview=await conv.interview(), session_id=session.pk
+        )
+        session = await avatar_session_start(session=session)
+        if session.status == AvatarSession.Status.READY:
+            conv.avatar = session
+            await conv.send_connection()
+            return
+        error = session.error or "The avatar did not start."
+        if attempt < AVATAR_START_ATTEMPTS:
+            delay = AVATAR_RETRY_DELAYS[min(attempt - 1, len(AVATAR_RETRY_DELAYS) - 1)]
+            await conv.send(
+                {
+                    "type": "avatar.connection",
+                    "status": "retrying",
+                    "attempt": attempt,
+                    "retry_in": delay,
+                    "message": error,
+                }
+            )
+            await asyncio.sleep(delay)
+    await conv.send(
+        {"type": "avatar.connection", "status": "failed", "message": error, "fallback": "voice"}
+    )

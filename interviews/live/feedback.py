@@ -1,0 +1,233 @@
+"""The coach's feedback on a submitted answer and the follow-up question it leads to.
+
+The follow-up model is called the moment the coach's verdict is in (before the feedback is
+saved and the state re-read), so its first sentence is ready sooner; a slow coach gets a head
+start of FOLLOW_UP_HEDGE_SECONDS, after which the follow-up is written on the local analysis's
+gap and held until the coach confirms it. The follow-up is said sentence by sentence as the
+model writes it, through the shared speaker.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TYPE_CHECKING, Any
+
+from channels.db import database_sync_to_async
+from django.conf import settings
+
+from avatars.providers.base import ProviderError
+from avatars.providers.registry import get_language_model
+from avatars.retries import stream_with_retries
+from avatars.voice.sentences import iter_sentences
+from config.lifecycle import InvalidTransition
+from config.ratelimit import RateLimited
+from interviews import services
+from interviews.coaching import generate_feedback, local_feedback
+from interviews.live.coach import (
+    DEFAULT_FOLLOW_UP,
+    FeedbackJob,
+    FollowUpDraft,
+    feedback_job,
+    follow_up_context,
+    follow_up_messages,
+    record_feedback,
+)
+from interviews.live.state import attempt_dict
+
+if TYPE_CHECKING:
+    from interviews.live.conversation import InterviewConversation
+
+logger = logging.getLogger(__name__)
+db = database_sync_to_async
+
+FEEDBACK_TIMEOUT_SECONDS = 90.0
+FOLLOW_UP_HEDGE_SECONDS = 1.0
+
+
+class Outbox:
+    """Messages held until `open()` (sent then, in order): lets the feedback start while the
+    state message that must precede its first partial is still being built."""
+
+    def __init__(self, send: Any) -> None:
+        self.send = send
+        self.held: list[dict[str, Any]] = []
+        self.opened = asyncio.Event()
+
+    async def put(self, message: dict[str, Any]) -> None:
+        if self.opened.is_set():
+            await self.send(message)
+        else:
+            self.held.append(message)
+
+    async def open(self) -> None:
+        while self.held:
+            await self.send(self.held.pop(0))
+        self.opened.set()
+
+
+def failure_message(exc: BaseException) -> str:
+    if isinstance(exc, ProviderError):
+        return exc.user_message
+    if isinstance(exc, RateLimited):
+        return str(exc)
+    return "The feedback could not be generated."
+
+
+class FeedbackFlow:
+    def __init__(self, conversation: InterviewConversation) -> None:
+        self.conv = conversation
+        self.draft: FollowUpDraft | None = None
+
+    async def run(self, job: FeedbackJob | None = None, outbox: Outbox | None = None) -> None:
+        """Feedback for the submitted answer; then, when the coach found a gap, the follow-up."""
+        conv = self.conv
+        if job is None:
+            job = await db(feedback_job)(conv.interview_id, conv.user_id)
+            if job is None:
+                await conv.send_state()
+                return
+        attempt = job.attempt
+        model = get_language_model()
+        if outbox is None:
+            outbox = Outbox(conv.send)
+            await outbox.open()
+        hedge: asyncio.Task[Any] | None = None
+        if model is not None and job.follow_ups_left > 0 and job.limited is None:
+            hedge = conv.tasks.track(self.hedge(job), key="follow-up-hedge")
+        final: dict[str, Any] | None = None
+        try:
+            if job.limited is not None:
+                raise job.limited
+            async with asyncio.timeout(FEEDBACK_TIMEOUT_SECONDS):
+                async for event in generate_feedback(job.answer):
+                    if event.get("type") == "partial":
+                        await outbox.put(
+                            {"type": "feedback.partial", "text": str(event.get("text", ""))}
+                        )
+                    elif event.get("type") == "final":
+                        final = event.get("feedback")
+            if not isinstance(final, dict):
+                raise ValueError("The coach returned no feedback.")
+        except asyncio.CancelledError:
+            self.drop_draft()
+            raise
+        except Exception as exc:
+            if hedge is not None:
+                hedge.cancel()
+            self.drop_draft()
+            if not isinstance(exc, ProviderError | RateLimited | TimeoutError):
+                logger.exception("Feedback failed")
+            message = failure_message(exc)
+            await outbox.opened.wait()
+            await db(services.attempt_fail_feedback)(attempt=attempt, reason=message)
+            await conv.send_error("feedback_failed", message + " Your answer is saved.")
+            await conv.send_state()
+            return
+        if hedge is not None:
+            hedge.cancel()
+        gap = final.get("follow_up")
+        wanted = isinstance(gap, str) and bool(gap.strip()) and job.follow_ups_left > 0
+        if wanted and model is not None and self.draft is None:
+            self.start_draft(job, str(gap))
+        if self.draft is not None:
+            self.draft.fallback = str(gap) if wanted else self.draft.fallback
+        await outbox.opened.wait()
+        attempt, started, state = await db(record_feedback)(
+            conv.interview_id, attempt, final, follow_up=wanted
+        )
+        await conv.send(
+            {"type": "feedback.final", "attempt": attempt_dict(attempt), "feedback": final}
+        )
+        await conv.send(state)
+        if started:
+            conv.tasks.track(self.say_follow_up(), key="follow-up")
+        else:
+            self.drop_draft()  # the coach found nothing to probe: never said
+
+    async def hedge(self, job: FeedbackJob) -> None:
+        await asyncio.sleep(FOLLOW_UP_HEDGE_SECONDS)
+        if self.draft is not None:
+            return
+        local = await asyncio.to_thread(local_feedback, job.answer)
+        gap = local.get("follow_up")
+        if isinstance(gap, str) and gap.strip() and self.draft is None:
+            self.start_draft(job, gap)
+
+    def start_draft(self, job: FeedbackJob, gap: str) -> None:
+        model = get_language_model()
+        if model is None:
+            return
+        draft = FollowUpDraft(gap=gap, fallback=gap)
+        draft.task = self.conv.tasks.track(
+            self.write(draft, {**job.context, "gap": gap}, model), key="follow-up-draft"
+        )
+        self.draft = draft
+
+    def drop_draft(self) -> None:
+        draft, self.draft = self.draft, None
+        if draft is not None and draft.task is not None:
+            draft.task.cancel()
+
+    async def write(self, draft: FollowUpDraft, ctx: dict[str, Any], model: Any) -> None:
+        """Stream the follow-up from the model, cut into sentences, into the draft."""
+        clock = self.conv.clock
+        try:
+            async with asyncio.timeout(settings.PROVIDER_TIMEOUT * 2):
+                messages = follow_up_messages(ctx)
+                if clock is not None:
+                    clock.mark("model_request")
+                deltas = stream_with_retries(lambda: model.stream_text(messages, max_tokens=120))
+                async for sentence in iter_sentences(self._first_token(deltas)):
+                    sentence = sentence.strip()
+                    if sentence:
+                        if clock is not None:
+                            clock.mark("first_sentence")
+                        draft.sentences.put_nowait(sentence)
+        except (ProviderError, TimeoutError) as exc:
+            logger.warning("Follow-up generation failed: %s", exc)
+        finally:
+            draft.sentences.put_nowait(None)
+
+    async def _first_token(self, deltas: Any) -> Any:
+        async for delta in deltas:
+            if self.conv.clock is not None and delta:
+                self.conv.clock.mark("first_token")
+            yield delta
+
+    async def say_follow_up(self) -> None:
+        """Say the follow-up as the model writes it (the interview is in follow_up: the
+        feedback is saved and shown), then save it; the speaker listens once it is said."""
+        conv = self.conv
+        draft, self.draft = self.draft, None
+        if draft is None:  # a reconnect in follow_up: write it again
+            ctx = await db(follow_up_context)(conv.interview_id)
+            if ctx is None:
+                return
+            draft = FollowUpDraft(gap=ctx["gap"], fallback=ctx["gap"] or DEFAULT_FOLLOW_UP)
+            model = get_language_model()
+            if model is not None:
+                draft.task = conv.tasks.track(self.write(draft, ctx, model), key="follow-up-draft")
+            else:
+                draft.sentences.put_nowait(None)
+        conv.speaker.begin()
+        spoken: list[str] = []
+        try:
+            while (sentence := await draft.sentences.get()) is not None:
+                spoken.append(sentence)
+                await conv.speaker.say(sentence)
+            if not spoken:
+                spoken = [draft.fallback or DEFAULT_FOLLOW_UP]
+                await conv.speaker.say(spoken[0])
+            text = " ".join(spoken)
+            await db(services.follow_up_create)(
+                interview=await conv.interview(), text=text, gap=draft.gap
+            )
+            await conv.send({"type": "followup", "text": text})
+        except InvalidTransition:
+            conv.speaker.clear()
+            return
+        finally:
+            if draft.task is not None:
+                draft.task.cancel()
+        await conv.speaker.done()
