@@ -1,7 +1,7 @@
 """Nothing leaks: the reaper ends abandoned sessions and stops vendor sessions we do not know.
 
 `reap_once()` (also `python manage.py reap_avatar_sessions`, and every AVATAR_REAPER_INTERVAL
-seconds in each server process) does three things, each safe to run in several processes at
+seconds in each process that runs background loops: avatars/background.py) does three things, each safe to run in several processes at
 once (conditional updates and idempotent vendor stops):
 
 1. Ends our live sessions whose heartbeat stopped (AVATAR_HEARTBEAT_TIMEOUT), that were idle
@@ -17,8 +17,6 @@ once (conditional updates and idempotent vendor stops):
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -27,7 +25,6 @@ from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
 from avatars.models import AvatarSession
 from avatars.providers.base import ProviderError
@@ -154,61 +151,3 @@ async def keepalive_once() -> int:
             else:
                 logger.warning("keep-alive for %s failed: %s", session.public_id, exc.message)
     return sent
-
-
-# --- In-process loops ---------------------------------------------------------------------
-
-_loops: dict[int, asyncio.Task[None]] = {}
-
-
-async def _run_hooks(setting: str) -> None:
-    """Run the other apps' recovery/reaping coroutines named in `setting` (dotted paths), so
-    this app never imports them. One failing hook does not stop the others."""
-    for path in getattr(settings, setting, ()):
-        try:
-            await import_string(path)()
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            logger.exception("background hook %s failed; continuing", path)
-
-
-async def _run_forever() -> None:
-    keepalive_every = max(5, min(settings.AVATAR_KEEPALIVE_INTERVAL // 2, 30))
-    next_reap = 0.0
-    loop = asyncio.get_running_loop()
-    await _run_hooks("BACKGROUND_STARTUP_HOOKS")
-    while True:
-        try:
-            if loop.time() >= next_reap:
-                await reap_once()
-                await _run_hooks("BACKGROUND_PERIODIC_HOOKS")
-                next_reap = loop.time() + settings.AVATAR_REAPER_INTERVAL
-            else:
-                await keepalive_once()
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            logger.exception("avatar background loop failed; continuing")
-        await asyncio.sleep(keepalive_every)
-
-
-def ensure_background_loops() -> bool:
-    """Start the reaper/keep-alive loop in this process's event loop, once. Called on the first
-    WebSocket connect (AVATAR_BACKGROUND_LOOPS=false disables it). Returns True if started."""
-    if not getattr(settings, "AVATAR_BACKGROUND_LOOPS", True):
-        return False
-    loop = asyncio.get_running_loop()
-    task = _loops.get(id(loop))
-    if task is not None and not task.done():
-        return False
-    _loops[id(loop)] = loop.create_task(_run_forever(), name="avatar-reaper")
-    return True
-
-
-async def stop_background_loops() -> None:
-    for key, task in list(_loops.items()):
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await task
-        _loops.pop(key, None)

@@ -1,4 +1,5 @@
-"""ASGI entry point: HTTP first (so apps are loaded), then the WebSocket routes of each app."""
+"""ASGI entry point: HTTP first (so apps are loaded), then the WebSocket routes of each app,
+wrapped so the process's background work starts with the server (config/background.py)."""
 
 import os
 
@@ -13,14 +14,17 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
-from avatars.middleware import AvatarBackgroundLoopsMiddleware  # noqa: E402
+from config.background import BackgroundMiddleware  # noqa: E402
 from config.routing import websocket_urlpatterns  # noqa: E402
 
-application = ProtocolTypeRouter(
-    {
-        "http": django_asgi_app,
-        "websocket": AvatarBackgroundLoopsMiddleware(
-            AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns)))
-        ),
-    }
+# The first event of any kind starts this process's background registry on the server's loop.
+application = BackgroundMiddleware(
+    ProtocolTypeRouter(
+        {
+            "http": django_asgi_app,
+            "websocket": AllowedHostsOriginValidator(
+                AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+            ),
+        }
+    )
 )

@@ -1,15 +1,18 @@
 """Lifecycles as data: a transitions table, one function that moves state, an append-only log.
 
 Each stateful model declares `TRANSITIONS = {to_status: {allowed from statuses}}` and has one
-event model (a concrete subclass of `LifecycleEvent` with a ForeignKey to it). `transition()` is the only code that writes `status`:
-it issues a conditional UPDATE (so two processes racing for the same move cannot both win),
+event model (a concrete subclass of `LifecycleEvent` with a ForeignKey to it). `transition()`
+(one row) and `transition_many()` (bulk paths) are the only code that writes `status`: each
+issues a conditional UPDATE (so two processes racing for the same move cannot both win),
 writes the event row in the same transaction and schedules side effects with `on_commit`.
 Moving to the status an object already has is a no-op that returns False, not an error.
+Event rows are written here too: `record_created()` for new rows, `record_note()` for events
+that are not a move (retries). tests/config/test_lifecycle_invariants.py keeps it that way.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from typing import Any
 
@@ -112,3 +115,101 @@ def transition(
         if on_commit is not None:
             transaction.on_commit(on_commit)
     return True
+
+
+def transition_many(
+    model: type[models.Model],
+    target: str,
+    *,
+    pks: Iterable[Any],
+    reason: str = "",
+    fields: dict[str, Any] | None = None,
+    row_fields: Mapping[Any, dict[str, Any]] | None = None,
+    row_data: Mapping[Any, dict[str, Any]] | None = None,
+    sources: Iterable[str] | None = None,
+    on_commit: Callable[[list[Any]], None] | None = None,
+) -> list[Any]:
+    """Move every row of `pks` that may move to `target` there; returns the pks that moved.
+
+    The bulk form of `transition`, for paths that move many rows at once (a class start, a
+    wave of avatar starts): the rows are read and locked (`select_for_update`; SQLite runs
+    write transactions one at a time), moved with one conditional UPDATE
+    (`status__in=` the allowed sources, narrowed by `sources`), and one event row per moved
+    row is inserted in bulk, all in one transaction. Rows already at `target`, gone, or in a
+    status the table forbids are left alone and not returned: one row in the wrong state must
+    not fail the others. `fields` go into the UPDATE for every row; `row_fields` (pk -> fields)
+    are per row, which costs one conditional UPDATE per row. `row_data` is each event's data.
+    `on_commit(moved_pks)` runs after the commit when at least one row moved.
+    """
+    transitions: Mapping[str, frozenset[str]] = model.TRANSITIONS  # type: ignore[attr-defined]
+    event_model, event_fk = event_link(model)
+    allowed = set(transitions.get(target, frozenset()))
+    if sources is not None:
+        allowed &= set(sources)
+    wanted = list(dict.fromkeys(pks))
+    if not wanted or not allowed:
+        return []
+    manager = model._default_manager
+    now = timezone.now()
+    with transaction.atomic():
+        current = dict(
+            manager.select_for_update()
+            .filter(pk__in=wanted, status__in=allowed)
+            .values_list("pk", "status")
+        )
+        moving = [pk for pk in wanted if pk in current]
+        if not moving:
+            return []
+        if row_fields is None:
+            manager.filter(pk__in=moving, status__in=allowed).update(
+                status=target, **(fields or {})
+            )
+        else:
+            moving = [
+                pk
+                for pk in moving
+                if manager.filter(pk=pk, status__in=allowed).update(
+                    status=target, **(fields or {}), **row_fields.get(pk, {})
+                )
+            ]
+        event_model._default_manager.bulk_create(
+            event_model(
+                **{f"{event_fk}_id": pk},
+                from_status=current[pk],
+                to_status=target,
+                reason=reason[:500],
+                data=(row_data or {}).get(pk, {}),
+                created_at=now,
+            )
+            for pk in moving
+        )
+        if on_commit is not None and moving:
+            moved = list(moving)
+            transaction.on_commit(lambda: on_commit(moved))
+    return moving
+
+
+def record_created(objs: Iterable[models.Model]) -> None:
+    """The first event of rows just created (bulk or not): "- -> <their status>", one insert."""
+    rows = list(objs)
+    if not rows:
+        return
+    event_model, event_fk = event_link(type(rows[0]))
+    now = timezone.now()
+    event_model._default_manager.bulk_create(
+        event_model(**{event_fk: obj}, to_status=obj.status, created_at=now)  # type: ignore[attr-defined]
+        for obj in rows
+    )
+
+
+def record_note(obj: models.Model, reason: str, data: dict[str, Any] | None = None) -> None:
+    """An event that is not a move (a retry, a warning): from and to are the current status."""
+    event_model, event_fk = event_link(type(obj))
+    status = obj.status  # type: ignore[attr-defined]
+    event_model._default_manager.create(
+        **{event_fk: obj},
+        from_status=status,
+        to_status=status,
+        reason=reason[:500],
+        data=data or {},
+    )

@@ -34,6 +34,7 @@ from classrooms.selectors import (
     session_snapshot,
 )
 from classrooms.views.courses import course_owned
+from config import background
 from config.ratelimit import RateLimited
 from config.roles import is_professor, professor_required
 
@@ -61,8 +62,8 @@ def _start_session(request: HttpRequest, course_id: Any) -> tuple[Any, Any, str]
 
 
 async def session_start(request: HttpRequest, course_id: Any) -> HttpResponse:
-    """Create the session, then deploy its tutors in the background on this server's loop
-    (resumable from the database if this process dies)."""
+    """Create the session, then ask the background registry to launch it (at once in this
+    process, or by a worker; the `starting` row is the request, so nothing is lost)."""
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     user = await request.auser()
@@ -74,9 +75,7 @@ async def session_start(request: HttpRequest, course_id: Any) -> HttpResponse:
     if session is None:
         await sync_to_async(messages.error)(request, error)
         return redirect("classrooms:course", course_id=course_id)
-    services.spawn(
-        f"classrooms:launch:{session.pk}", services.class_session_launch(session=session)
-    )
+    background.spawn("class_session.launch", session_id=session.pk)
     return redirect("classrooms:monitor", session_id=session.public_id)
 
 

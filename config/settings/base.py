@@ -199,15 +199,17 @@ AVATAR_IDLE_TIMEOUT = env.int("AVATAR_IDLE_TIMEOUT", default=300)
 AVATAR_MAX_DURATION = env.int("AVATAR_MAX_DURATION", default=3600)
 AVATAR_HEARTBEAT_TIMEOUT = env.int("AVATAR_HEARTBEAT_TIMEOUT", default=120)
 AVATAR_REAPER_INTERVAL = env.int("AVATAR_REAPER_INTERVAL", default=60)
-# Coroutines the avatar background loop runs once when it starts in a process (crash recovery)
-# and on every reaper cycle (overdue sessions), so nothing relies on a single process or cron.
-BACKGROUND_STARTUP_HOOKS = ["classrooms.services.class_sessions_resume"]
-BACKGROUND_PERIODIC_HOOKS = ["classrooms.services.class_sessions_reap"]
 # Seconds between vendor keep-alives for sessions in use; longest wait for a start slot.
 AVATAR_KEEPALIVE_INTERVAL = env.int("AVATAR_KEEPALIVE_INTERVAL", default=60)
 AVATAR_START_QUEUE_TIMEOUT = env.int("AVATAR_START_QUEUE_TIMEOUT", default=180)
-# Reaper and keep-alive loops start lazily in every server process (safe to run several).
+# Background work (config/background.py). Loops (reaper, keep-alives, class resume and reap,
+# job pickup) run in every server process unless AVATAR_BACKGROUND_LOOPS=false (web processes in
+# front of `manage.py run_background` workers); several processes may run them at once.
 AVATAR_BACKGROUND_LOOPS = env.bool("AVATAR_BACKGROUND_LOOPS", default=True)
+# Spawned jobs (a class launch, a room restart) start at once in the process that asked; false
+# leaves them to the workers' pickup loop, which looks for waiting work every N seconds.
+BACKGROUND_JOBS_INLINE = env.bool("BACKGROUND_JOBS_INLINE", default=True)
+BACKGROUND_PICKUP_INTERVAL = env.float("BACKGROUND_PICKUP_INTERVAL", default=2.0)
 # LiveAvatar sandbox sessions (free, about one minute long) for development.
 LIVEAVATAR_SANDBOX = env.bool("LIVEAVATAR_SANDBOX", default=False)
 # The LiveKit browser client, loaded only when a vendor avatar is selected. Empty: our vendored

@@ -1,33 +1,22 @@
-"""The avatar background loop also runs the other apps' recovery and reaping hooks."""
+"""Every loop that keeps the avatar layer and the classes clean is declared in the background
+registry (config/background.py): one mechanism, no settings hooks, no middleware."""
 
 from __future__ import annotations
 
 from django.conf import settings
 
-from avatars.reaper import _run_hooks
-
-CALLS: list[str] = []
+from config import background
 
 
-async def ok_hook() -> None:
-    CALLS.append("ok")
-
-
-async def broken_hook() -> None:
-    CALLS.append("broken")
-    raise RuntimeError("boom")
-
-
-def test_classroom_recovery_and_reaping_are_wired() -> None:
-    assert "classrooms.services.class_sessions_resume" in settings.BACKGROUND_STARTUP_HOOKS
-    assert "classrooms.services.class_sessions_reap" in settings.BACKGROUND_PERIODIC_HOOKS
-
-
-async def test_a_failing_hook_does_not_stop_the_others(settings) -> None:
-    CALLS.clear()
-    settings.BACKGROUND_PERIODIC_HOOKS = [
-        f"{__name__}.broken_hook",
-        f"{__name__}.ok_hook",
-    ]
-    await _run_hooks("BACKGROUND_PERIODIC_HOOKS")
-    assert CALLS == ["broken", "ok"]
+def test_reaper_keepalives_and_class_recovery_are_declared() -> None:
+    background.autodiscover()
+    loops = background.REGISTRY.loops
+    assert loops["avatars.reap"].every() == settings.AVATAR_REAPER_INTERVAL
+    assert loops["avatars.keepalive"].every() <= settings.AVATAR_KEEPALIVE_INTERVAL
+    assert loops["classrooms.resume"].every is None  # once, when a process starts its loops
+    assert loops["classrooms.reap"].every() == settings.AVATAR_REAPER_INTERVAL
+    jobs = background.REGISTRY.jobs
+    assert jobs["class_session.launch"].pending is not None
+    assert jobs["breakout_room.deploy"].pending is not None
+    assert not hasattr(settings, "BACKGROUND_STARTUP_HOOKS")
+    assert not hasattr(settings, "BACKGROUND_PERIODIC_HOOKS")

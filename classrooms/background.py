@@ -1,0 +1,87 @@
+"""The classroom app's background work (config/background.py runs it).
+
+Loops: `classrooms.resume` once when a process starts its loops (finish what a dead process
+left), `classrooms.reap` every AVATAR_REAPER_INTERVAL (overdue sessions, orphan avatars).
+Jobs, asked for with `background.spawn(...)`; the database already holds the wanted state, and
+`pending` finds it again when no process ran the job:
+- `class_session.launch(session_id=)`: the start view; pending: sessions `starting` whose
+  meeting nobody has claimed yet.
+- `class_session.resume(session_id=)`: drive a starting, live or ending session again (the
+  monitor socket on connect); a process with loops resumes everything at its start.
+- `breakout_room.deploy(room_id=)`: pending: rooms waiting for a tutor in live sessions (a
+  restart whose process died after the reset).
+- `breakout_room.restart(room_id=)`: stop the room's avatar and deploy a fresh one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+
+from classrooms.models import BreakoutRoom, ClassSession
+from classrooms.services.ending import (
+    class_session_resume,
+    class_sessions_reap,
+    class_sessions_resume,
+)
+from classrooms.services.starting import (
+    breakout_room_deploy,
+    breakout_room_restart,
+    class_session_launch,
+)
+from config import background
+
+
+@background.at_start("classrooms.resume")
+async def resume_all() -> None:
+    await class_sessions_resume()
+
+
+@background.periodic("classrooms.reap", every=lambda: settings.AVATAR_REAPER_INTERVAL)
+async def reap() -> None:
+    await class_sessions_reap()
+
+
+def sessions_waiting_for_launch() -> list[dict[str, Any]]:
+    return [
+        {"session_id": pk}
+        for pk in ClassSession.objects.filter(
+            status=ClassSession.Status.STARTING, meeting_id=""
+        ).values_list("pk", flat=True)
+    ]
+
+
+@background.job("class_session.launch", pending=sessions_waiting_for_launch)
+async def launch(*, session_id: int) -> None:
+    session = await ClassSession.objects.filter(pk=session_id).afirst()
+    if session is not None:
+        await class_session_launch(session=session)
+
+
+@background.job("class_session.resume")
+async def resume(*, session_id: int) -> None:
+    session = await ClassSession.objects.filter(pk=session_id).afirst()
+    if session is not None:
+        await class_session_resume(session=session)
+
+
+def rooms_waiting_for_tutor() -> list[dict[str, Any]]:
+    return [
+        {"room_id": pk}
+        for pk in BreakoutRoom.objects.filter(
+            status=BreakoutRoom.Status.PENDING, session__status=ClassSession.Status.LIVE
+        ).values_list("pk", flat=True)
+    ]
+
+
+@background.job("breakout_room.deploy", pending=rooms_waiting_for_tutor)
+async def deploy(*, room_id: int) -> None:
+    await breakout_room_deploy(room_id=room_id)
+
+
+@background.job("breakout_room.restart")
+async def restart(*, room_id: int) -> None:
+    room = await BreakoutRoom.objects.filter(pk=room_id).afirst()
+    if room is not None:
+        await breakout_room_restart(room=room)
