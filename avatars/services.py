@@ -18,29 +18,18 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from avatars.models import AvatarSession, AvatarSessionEvent
+from avatars.models import AvatarSession
 from avatars.providers.base import AvatarStartOptions, ProviderError
 from avatars.providers.registry import get_avatar_provider
-from config.lifecycle import InvalidTransition, transition
+from config.lifecycle import (
+    InvalidTransition,
+    record_created,
+    record_note,
+    transition,
+    transition_many,
+)
 
 logger = logging.getLogger(__name__)
-
-
-def avatar_session_transition(
-    *,
-    session: AvatarSession,
-    to: str,
-    reason: str = "",
-    data: dict[str, Any] | None = None,
-    fields: dict[str, Any] | None = None,
-) -> bool:
-    return transition(
-        session,
-        to,
-        reason=reason,
-        data=data,
-        fields=fields,
-    )
 
 
 def avatar_session_create(
@@ -60,7 +49,7 @@ def avatar_session_create(
             voice_id=options.voice_id or settings.AVATAR_DEFAULT_VOICE,
             quality=options.quality,
         )
-        AvatarSessionEvent.objects.create(session=session, to_status=session.status)
+        record_created([session])
     return session
 
 
@@ -100,9 +89,7 @@ def avatar_sessions_create_queued(
                 requested_at=now, provider=chosen, subject__in=[s.subject for s in rows]
             ).order_by("pk")
             sessions = list(created)
-        AvatarSessionEvent.objects.bulk_create(
-            AvatarSessionEvent(session=s, to_status=s.status, created_at=now) for s in sessions
-        )
+        record_created(sessions)
     return sessions
 
 
@@ -270,8 +257,8 @@ async def _start_at_vendor(session: AvatarSession) -> AvatarSession:
         return session
     now = timezone.now()
     try:
-        await sync_to_async(avatar_session_transition)(
-            session=session, to="ready", fields=_ready_fields(connection, now)
+        await sync_to_async(transition)(
+            session, AvatarSession.Status.READY, fields=_ready_fields(connection, now)
         )
     except InvalidTransition:
         # Stopped while the vendor was starting: the vendor session must not outlive the row.
@@ -299,30 +286,24 @@ def _mark_ready_many(
     one bulk insert of events). Returns those stopped meanwhile (their vendor session must be
     stopped)."""
     now = timezone.now()
-    moved: list[AvatarSession] = []
-    stale: list[tuple[AvatarSession, Any]] = []
-    with transaction.atomic():
-        for session, connection in started:
-            fields = _ready_fields(connection, now)
-            updated = AvatarSession.objects.filter(
-                pk=session.pk, status=AvatarSession.Status.STARTING
-            ).update(status=AvatarSession.Status.READY, **fields)
-            if updated:
-                for name, value in fields.items():
-                    setattr(session, name, value)
-                session.status = AvatarSession.Status.READY
-                moved.append(session)
-            else:
-                stale.append((session, connection))
-        AvatarSessionEvent.objects.bulk_create(
-            AvatarSessionEvent(
-                session=s,
-                from_status=AvatarSession.Status.STARTING,
-                to_status=AvatarSession.Status.READY,
-                created_at=now,
-            )
-            for s in moved
+    fields = {session.pk: _ready_fields(connection, now) for session, connection in started}
+    moved = set(
+        transition_many(
+            AvatarSession,
+            AvatarSession.Status.READY,
+            pks=list(fields),
+            row_fields=fields,
+            sources=[AvatarSession.Status.STARTING],
         )
+    )
+    stale: list[tuple[AvatarSession, Any]] = []
+    for session, connection in started:
+        if session.pk in moved:
+            for name, value in fields[session.pk].items():
+                setattr(session, name, value)
+            session.status = AvatarSession.Status.READY
+        else:
+            stale.append((session, connection))
     return stale
 
 
@@ -353,7 +334,7 @@ async def _vendor_start(session: AvatarSession) -> Any:
                     exc.user_message,
                 )
                 return None
-            await sync_to_async(_record_event)(
+            await sync_to_async(record_note)(
                 session, "retry", {"code": exc.code, "attempt": attempt + 1}
             )
             await asyncio.sleep(backoff_delay(attempt, exc))
@@ -366,25 +347,15 @@ def _fail_quietly(
     session: AvatarSession, reason: str, data: dict[str, Any], user_message: str
 ) -> None:
     try:
-        avatar_session_transition(
-            session=session,
-            to="failed",
+        transition(
+            session,
+            AvatarSession.Status.FAILED,
             reason=reason,
             data=data,
             fields={"error": user_message, "ended_at": timezone.now()},
         )
     except InvalidTransition:
         session.refresh_from_db()
-
-
-def _record_event(session: AvatarSession, reason: str, data: dict[str, Any]) -> None:
-    AvatarSessionEvent.objects.create(
-        session=session,
-        from_status=session.status,
-        to_status=session.status,
-        reason=reason,
-        data=data,
-    )
 
 
 async def _stop_vendor_quietly(session: AvatarSession, reason: str = "") -> bool:
@@ -443,15 +414,23 @@ def avatar_session_heartbeat(*, session: AvatarSession) -> None:
     AvatarSession.objects.filter(pk=session.pk).update(last_heartbeat_at=timezone.now())
 
 
+def avatar_session_in_use(*, session_id: int) -> bool:
+    """Someone is using the session (a socket is connected): refresh its heartbeat, only while
+    it is ready (a stopped session must not look alive). True when it was refreshed."""
+    return bool(
+        AvatarSession.objects.filter(pk=session_id, status=AvatarSession.Status.READY).update(
+            last_heartbeat_at=timezone.now()
+        )
+    )
+
+
 async def avatar_session_stop(*, session: AvatarSession, reason: str = "") -> AvatarSession:
     """Stop the vendor session and end the row. Idempotent: an ended session stays ended."""
     await session.arefresh_from_db()
     if not session.is_live:
         return session
     try:
-        await sync_to_async(avatar_session_transition)(
-            session=session, to="stopping", reason=reason
-        )
+        await sync_to_async(transition)(session, AvatarSession.Status.STOPPING, reason=reason)
     except InvalidTransition:  # another process ended it meanwhile
         await session.arefresh_from_db()
         return session
@@ -461,9 +440,9 @@ async def avatar_session_stop(*, session: AvatarSession, reason: str = "") -> Av
         stopped = await _stop_vendor_quietly(session, reason)
     now = timezone.now()
     try:
-        await sync_to_async(avatar_session_transition)(
-            session=session,
-            to="ended",
+        await sync_to_async(transition)(
+            session,
+            AvatarSession.Status.ENDED,
             reason=reason if stopped else f"{reason} (vendor stop failed; the reaper will retry)",
             fields={"ended_at": now, "estimated_cost": _cost(session, now)},
         )

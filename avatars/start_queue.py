@@ -29,6 +29,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from avatars.models import AvatarProviderGate, AvatarSession
+from config.lifecycle import transition_many
 
 logger = logging.getLogger(__name__)
 
@@ -64,8 +65,6 @@ def _cap_for(provider: str, cap: int | None) -> int:
 def _admit_locked(provider: str, cap: int, now: datetime) -> list[int]:
     """Inside the gate transaction: move the oldest live waiters into the free slots (one
     conditional UPDATE and one bulk insert of their events). Returns the admitted pks."""
-    from avatars.models import AvatarSessionEvent
-
     fresh = _fresh_since()
     same = AvatarSession.objects.filter(provider=provider)
     in_flight = same.filter(
@@ -86,22 +85,18 @@ def _admit_locked(provider: str, cap: int, now: datetime) -> list[int]:
     )
     if not waiting:
         return []
-    pks = [pk for pk, _ in waiting]
     # The gate (and on PostgreSQL the row locks) is held: every selected waiter moves.
-    AvatarSession.objects.filter(pk__in=pks, status=AvatarSession.Status.REQUESTED).update(
-        status=AvatarSession.Status.STARTING, last_heartbeat_at=now
+    return transition_many(
+        AvatarSession,
+        AvatarSession.Status.STARTING,
+        pks=[pk for pk, _ in waiting],
+        fields={"last_heartbeat_at": now},
+        current={pk: AvatarSession.Status.REQUESTED for pk, _ in waiting},
+        row_data={
+            pk: {"waited_s": round((now - queued_at).total_seconds(), 3)}
+            for pk, queued_at in waiting
+        },
     )
-    AvatarSessionEvent.objects.bulk_create(
-        AvatarSessionEvent(
-            session_id=pk,
-            from_status=AvatarSession.Status.REQUESTED,
-            to_status=AvatarSession.Status.STARTING,
-            data={"waited_s": round((now - queued_at).total_seconds(), 3)},
-            created_at=now,
-        )
-        for pk, queued_at in waiting
-    )
-    return pks
 
 
 def _gate_lock(provider: str, now: datetime) -> None:

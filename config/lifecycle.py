@@ -127,6 +127,7 @@ def transition_many(
     row_fields: Mapping[Any, dict[str, Any]] | None = None,
     row_data: Mapping[Any, dict[str, Any]] | None = None,
     sources: Iterable[str] | None = None,
+    current: Mapping[Any, str] | None = None,
     on_commit: Callable[[list[Any]], None] | None = None,
 ) -> list[Any]:
     """Move every row of `pks` that may move to `target` there; returns the pks that moved.
@@ -139,7 +140,10 @@ def transition_many(
     status the table forbids are left alone and not returned: one row in the wrong state must
     not fail the others. `fields` go into the UPDATE for every row; `row_fields` (pk -> fields)
     are per row, which costs one conditional UPDATE per row. `row_data` is each event's data.
-    `on_commit(moved_pks)` runs after the commit when at least one row moved.
+    `current` (pk -> status) skips the read when the caller has just read and locked the rows
+    in its own transaction (the conditional UPDATE still guards the move). `on_commit(moved_pks)`
+    runs after the commit when at least one row moved. Inside the caller's transaction no
+    savepoint is made (a bulk path is all or nothing anyway).
     """
     transitions: Mapping[str, frozenset[str]] = model.TRANSITIONS  # type: ignore[attr-defined]
     event_model, event_fk = event_link(model)
@@ -151,19 +155,25 @@ def transition_many(
         return []
     manager = model._default_manager
     now = timezone.now()
-    with transaction.atomic():
-        current = dict(
-            manager.select_for_update()
-            .filter(pk__in=wanted, status__in=allowed)
-            .values_list("pk", "status")
-        )
-        moving = [pk for pk in wanted if pk in current]
+    with transaction.atomic(savepoint=False):
+        if current is None:
+            current = dict(
+                manager.select_for_update()
+                .filter(pk__in=wanted, status__in=allowed)
+                .values_list("pk", "status")
+            )
+        moving = [pk for pk in wanted if current.get(pk) in allowed]
         if not moving:
             return []
         if row_fields is None:
-            manager.filter(pk__in=moving, status__in=allowed).update(
+            updated = manager.filter(pk__in=moving, status__in=allowed).update(
                 status=target, **(fields or {})
             )
+            if updated != len(moving):  # only when `current` was not what the rows held
+                raise RuntimeError(
+                    f"{model.__name__}: {len(moving) - updated} rows changed under a bulk "
+                    "transition; pass current= only for rows locked in this transaction"
+                )
         else:
             moving = [
                 pk

@@ -10,10 +10,10 @@ from asgiref.sync import sync_to_async
 from django.db import transaction
 from django.utils import timezone
 
-from avatars.models import AvatarSession
 from avatars.providers.base import ProviderError
 from avatars.providers.registry import get_avatar_provider
 from avatars.services import (
+    avatar_session_in_use,
     avatar_session_record_speech,
     avatar_session_speak,
 )
@@ -114,9 +114,7 @@ def room_avatar_heartbeat(*, room_id: int) -> None:
         BreakoutRoom.objects.filter(pk=room_id).values_list("avatar_session_id", flat=True).first()
     )
     if avatar_id:
-        AvatarSession.objects.filter(pk=avatar_id, status=AvatarSession.Status.READY).update(
-            last_heartbeat_at=timezone.now()
-        )
+        avatar_session_in_use(session_id=avatar_id)
 
 
 def room_avatar_event(*, room: BreakoutRoom, event: str, seconds: float = 0.0) -> None:

@@ -34,9 +34,7 @@ from classrooms.meetings import get_meeting_provider
 from classrooms.meetings.base import RoomSpec
 from classrooms.models import (
     BreakoutRoom,
-    BreakoutRoomEvent,
     ClassSession,
-    ClassSessionEvent,
     Course,
     ProfessorProfile,
     RosterStudent,
@@ -45,7 +43,7 @@ from classrooms.selectors import (
     room_card,
 )
 from classrooms.services.lifecycle import breakout_room_transition, class_session_transition
-from config.lifecycle import InvalidTransition
+from config.lifecycle import InvalidTransition, record_created, transition_many
 from config.ratelimit import rate_limit_hit
 
 logger = logging.getLogger(__name__)
@@ -96,7 +94,7 @@ def class_session_create(
             title=title or f"{course.title}: {now:%d %b %H:%M}",
             meeting_provider=provider,
         )
-        ClassSessionEvent.objects.create(session=session, to_status=session.status)
+        record_created([session])
         # Bulk: a 100-room session is created with a handful of queries, not ~400.
         rooms = BreakoutRoom.objects.bulk_create(
             BreakoutRoom(
@@ -114,9 +112,7 @@ def class_session_create(
             for room, group in zip(rooms, groups, strict=True)
             for student in group
         )
-        BreakoutRoomEvent.objects.bulk_create(
-            BreakoutRoomEvent(room=room, to_status=room.status, created_at=now) for room in rooms
-        )
+        record_created(rooms)
         class_session_transition(
             session=session, to=ClassSession.Status.STARTING, fields={"started_at": now}
         )
@@ -313,20 +309,13 @@ def _rooms_claim(
             return []
         ids = [r.pk for r in rooms]
         progress = "Starting the avatar"
-        BreakoutRoom.objects.filter(pk__in=ids, status=BreakoutRoom.Status.PENDING).update(
-            status=BreakoutRoom.Status.DEPLOYING,
-            deploy_claimed_at=now,
-            progress=progress,
-            error="",
-        )
-        BreakoutRoomEvent.objects.bulk_create(
-            BreakoutRoomEvent(
-                room=r,
-                from_status=BreakoutRoom.Status.PENDING,
-                to_status=BreakoutRoom.Status.DEPLOYING,
-                created_at=now,
-            )
-            for r in rooms
+        # Locked and read as pending just now: every claimed room moves.
+        transition_many(
+            BreakoutRoom,
+            BreakoutRoom.Status.DEPLOYING,
+            pks=ids,
+            current=dict.fromkeys(ids, BreakoutRoom.Status.PENDING),
+            fields={"deploy_claimed_at": now, "progress": progress, "error": ""},
         )
         avatars = avatar_sessions_create_queued(
             purpose=AvatarSession.Purpose.CLASSROOM,
@@ -372,18 +361,12 @@ def _rooms_deployed(done: list[tuple[BreakoutRoom, AvatarSession]]) -> list[Avat
                 and current.get(r.pk) != BreakoutRoom.Status.ACTIVE
             ]
             if movable:
-                now = timezone.now()
-                BreakoutRoom.objects.filter(
-                    pk__in=[r.pk for r, _ in movable], status=BreakoutRoom.Status.DEPLOYING
-                ).update(status=BreakoutRoom.Status.ACTIVE, progress="", error="")
-                BreakoutRoomEvent.objects.bulk_create(
-                    BreakoutRoomEvent(
-                        room=r,
-                        from_status=current[r.pk],
-                        to_status=BreakoutRoom.Status.ACTIVE,
-                        created_at=now,
-                    )
-                    for r, _ in movable
+                transition_many(
+                    BreakoutRoom,
+                    BreakoutRoom.Status.ACTIVE,
+                    pks=[r.pk for r, _ in movable],
+                    current=current,
+                    fields={"progress": "", "error": ""},
                 )
                 for room, avatar in movable:
                     room.status = BreakoutRoom.Status.ACTIVE

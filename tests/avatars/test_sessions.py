@@ -15,9 +15,8 @@ from avatars.services import (
     avatar_session_speak,
     avatar_session_start,
     avatar_session_stop,
-    avatar_session_transition,
 )
-from config.lifecycle import InvalidTransition
+from config.lifecycle import InvalidTransition, transition
 
 S = AvatarSession.Status
 ALL = [choice.value for choice in S]
@@ -34,17 +33,17 @@ def _make(status: str) -> AvatarSession:
 def test_every_status_transition_is_allowed_or_refused_by_the_table(current, target) -> None:
     session = _make(current)
     if current == target:
-        assert avatar_session_transition(session=session, to=target) is False
+        assert transition(session, target) is False
         assert not AvatarSessionEvent.objects.filter(session=session).exists()
     elif current in AvatarSession.TRANSITIONS.get(target, ()):
-        assert avatar_session_transition(session=session, to=target, reason="test") is True
+        assert transition(session, target, reason="test") is True
         session.refresh_from_db()
         assert session.status == target
         event = AvatarSessionEvent.objects.get(session=session)
         assert (event.from_status, event.to_status, event.reason) == (current, target, "test")
     else:
         with pytest.raises(InvalidTransition):
-            avatar_session_transition(session=session, to=target)
+            transition(session, target)
         session.refresh_from_db()
         assert session.status == current
 
