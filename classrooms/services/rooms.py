@@ -19,7 +19,6 @@ from avatars.services import (
 )
 from classrooms.models import (
     BreakoutRoom,
-    BreakoutRoomEvent,
     ClassSession,
     RoomTranscriptLine,
 )
@@ -31,6 +30,7 @@ from classrooms.selectors import (
 from classrooms.services.lifecycle import publish_room, room_send
 from classrooms.services.teaching import room_teaching_record
 from classrooms.tutor import get_tutor_engine
+from config.lifecycle import record_note
 from config.realtime import broadcast_on_commit
 
 logger = logging.getLogger(__name__)
@@ -98,13 +98,7 @@ def room_help_set(*, room: BreakoutRoom, raised: bool) -> None:
 def room_whisper_set(*, room: BreakoutRoom, text: str) -> None:
     text = " ".join(text.split())[:500]
     BreakoutRoom.objects.filter(pk=room.pk).update(whisper=text)
-    BreakoutRoomEvent.objects.create(
-        room=room,
-        from_status=room.status,
-        to_status=room.status,
-        reason="whisper",
-        data={"text": text},
-    )
+    record_note(room, "whisper", {"text": text})
     publish_room(room_id=room.pk)
 
 

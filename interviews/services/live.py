@@ -16,11 +16,10 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from config.lifecycle import InvalidTransition, transition
+from config.lifecycle import InvalidTransition, record_created, transition
 from interviews.coaching import AnswerInput
 from interviews.models import (
     Attempt,
-    AttemptEvent,
     FollowUp,
     InterviewQuestion,
     MockInterview,
@@ -170,7 +169,7 @@ def interview_listen(*, interview: MockInterview, reason: str = "") -> Attempt:
         attempt = Attempt.objects.create(
             question=question, number=number, kind=kind, follow_up=follow_up
         )
-        AttemptEvent.objects.create(attempt=attempt, to_status=attempt.status)
+        record_created([attempt])
         fields: dict[str, Any] = {"current_attempt": attempt}
         if not follow_up:
             fields["current_follow_up"] = None

@@ -14,12 +14,12 @@ from django.db import transaction
 
 from avatars.providers.base import ChatMessage, ProviderError
 from avatars.providers.registry import get_language_model
+from config.lifecycle import record_created
 from config.ratelimit import rate_limit_hit
 from interviews.coaching.competencies import resolve_competency
 from interviews.models import (
     BankQuestion,
     CandidateProfile,
-    InterviewEvent,
     InterviewQuestion,
     MockInterview,
 )
@@ -254,7 +254,7 @@ def interview_create(*, owner: AbstractBaseUser, spec: InterviewSpec) -> MockInt
             persona=spec.persona,
             question_count=len(bank) + len(generated),
         )
-        InterviewEvent.objects.create(interview=interview, to_status=interview.status)
+        record_created([interview])
         rows = [
             InterviewQuestion(
                 interview=interview,
