@@ -63,6 +63,7 @@ from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
+from django.db import close_old_connections
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
@@ -172,6 +173,9 @@ class Runner:
         self.loop = loop
         self.pid = os.getpid()
         self.loops_started = False
+        # A worker process has no requests to recycle its database connections: each turn of
+        # a loop drops a connection that broke or outlived CONN_MAX_AGE first.
+        self.fresh_connections = False
         self.tasks: dict[str, asyncio.Task[Any]] = {}
         self.states: dict[str, State] = {}
 
@@ -207,6 +211,8 @@ class Runner:
         state.runs += 1
         state.last_started_at = timezone.now()
         try:
+            if self.fresh_connections:
+                await sync_to_async(close_old_connections)()
             await func()
         except asyncio.CancelledError:
             state.state = "stopped"
@@ -280,9 +286,10 @@ _runner_lock = threading.Lock()
 _discovered = False
 
 
-def start(*, loops: bool | None = None) -> Runner:
+def start(*, loops: bool | None = None, worker: bool = False) -> Runner:
     """Set up this process's runner on the running loop (once) and, when `loops` (default
-    AVATAR_BACKGROUND_LOOPS), start its loops. Idempotent; returns the runner."""
+    AVATAR_BACKGROUND_LOOPS), start its loops. Idempotent; returns the runner. `worker`: this
+    process does nothing else (`run_background`), so the runner recycles database connections."""
     global _runner, _discovered
     loop = asyncio.get_running_loop()
     with _runner_lock:
@@ -292,6 +299,7 @@ def start(*, loops: bool | None = None) -> Runner:
         if _runner is None or not _runner.usable:
             _runner = Runner(REGISTRY, loop)
         runner = _runner
+        runner.fresh_connections = runner.fresh_connections or worker
     want_loops = settings.AVATAR_BACKGROUND_LOOPS if loops is None else loops
     if want_loops and runner.loop is loop:
         runner.start_loops()
