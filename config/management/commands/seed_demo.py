@@ -6,10 +6,11 @@ from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from classrooms.models import CourseMaterial
+from classrooms.models import Course, CourseMaterial
 from classrooms.services import (
     course_create,
     course_material_add,
+    course_material_delete,
     professor_create,
     roster_student_add,
 )
@@ -34,6 +35,22 @@ TEACHING_STYLE = (
     "Warm and Socratic. Starts from a concrete example, asks one question at a time, "
     "and lets students reach the idea themselves before naming it."
 )
+
+
+def demo_material_ensure(*, course: Course) -> CourseMaterial:
+    """The demo notes as shipped: an existing demo database whose copy is older (or edited) gets
+    the current text, rechunked, so new misconceptions reach its tutors."""
+    raw = MATERIAL_PATH.read_bytes()
+    current = raw.decode("utf-8-sig")
+    existing = list(CourseMaterial.objects.filter(course=course, title=MATERIAL_TITLE))
+    for material in existing:
+        if material.text == current and len(existing) == 1:
+            return material
+    for material in existing:
+        course_material_delete(material=material)
+    return course_material_add(
+        course=course, filename=MATERIAL_PATH.name, raw=raw, title=MATERIAL_TITLE
+    )
 
 
 class Command(BaseCommand):
@@ -64,13 +81,7 @@ class Command(BaseCommand):
         )
         for name, email, background in STUDENTS:
             roster_student_add(course=course, name=name, email=email, background=background)
-        if not CourseMaterial.objects.filter(course=course, title=MATERIAL_TITLE).exists():
-            course_material_add(
-                course=course,
-                filename="stat101-week3.md",
-                raw=MATERIAL_PATH.read_bytes(),
-                title=MATERIAL_TITLE,
-            )
+        demo_material_ensure(course=course)
         admin, was_created = User.objects.get_or_create(
             username="admin", defaults={"email": "admin@example.com", "is_staff": True}
         )
