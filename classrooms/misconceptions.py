@@ -60,7 +60,13 @@ _IS_IN = re.compile(r"\b(?:is|are|be|being|lies|lie|falls|fall|sits|sit)\s+(?:in
 _IN_INTERVAL = re.compile(r"\bin\s+(the|this|that|my|our|an?|each|every)\s+(interval|range)\b")
 # Pairs of concepts that flip a statement's meaning ("a wider interval is more confident" is
 # right, "less confident" is the misconception).
-_OPPOSITES = (("large", "small"), ("same", "different"), ("wide", "narrow"))
+_OPPOSITES = (
+    ("large", "small"),
+    ("wide", "narrow"),
+    ("same", "different"),
+    ("same", "large"),  # "bigger than" is not "the same as"
+    ("same", "small"),
+)
 _NEGATION = re.compile(r"\b(?:not|never|no)\b|n't\b", re.IGNORECASE)
 # "Isn't it the probability...?" asks the misconception; it does not deny it.
 _NEGATIVE_QUESTION = re.compile(
@@ -71,7 +77,7 @@ _NEGATIVE_QUESTION = re.compile(
 # Most of the wording's ideas, and at least three of them (both, for a two-idea wording): the
 # topic words alone ("the standard error") never make a match.
 MIN_SHARED = 3
-MIN_COVERAGE = 0.65
+MIN_COVERAGE = 0.6
 
 
 @dataclass(frozen=True)
@@ -199,14 +205,19 @@ def _negated(text: str) -> bool:
 def _contradicts(said: frozenset[str], target: frozenset[str]) -> bool:
     for one, other in _OPPOSITES:
         for a, b in ((one, other), (other, one)):
-            if a in target and b in said and a not in said:
+            if a in target and b not in target and b in said and a not in said:
                 return True
     return False
 
 
-def _score(said: frozenset[str], wording: str) -> tuple[float, int, int]:
+def _score(said: frozenset[str], wording: str, topic: frozenset[str]) -> tuple[float, int, int]:
     target = concepts(wording)
     if not target or _contradicts(said, target):
+        return 0.0, 0, 0
+    # The section's own topic words ("central limit theorem") say what it is about, not what
+    # the student believes: the claim words must be there too.
+    claim = target - topic
+    if len(said & claim) < min(2, len(claim)):
         return 0.0, 0, 0
     shared = len(said & target)
     return shared / len(target), shared, len(target)
@@ -222,10 +233,11 @@ def match_misconception(
     negated = _negated(text)
     best: tuple[float, int, Misconception] | None = None
     for item in items:
+        topic = concepts(item.heading)
         for wording in (item.statement, *item.phrasings):
             if _negated(wording) != negated:
                 continue  # "it is not the probability..." states the opposite
-            coverage, shared, size = _score(said, wording)
+            coverage, shared, size = _score(said, wording, topic)
             if shared < min(MIN_SHARED, size) or coverage < MIN_COVERAGE:
                 continue
             if best is None or (coverage, shared) > best[:2]:

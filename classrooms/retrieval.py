@@ -249,6 +249,7 @@ class Passage:
     score: float
     index: int = -1  # position in the ranked `chunks` list (to find the chunk's id)
     coverage: float = 0.0  # share of the query's distinct terms the passage contains
+    matched: int = 0  # how many of the query's distinct terms it contains
 
 
 def rank(query: str, chunks: list[tuple[str, str]], k: int = 3) -> list[Passage]:
@@ -285,6 +286,7 @@ def rank(query: str, chunks: list[tuple[str, str]], k: int = 3) -> list[Passage]
                     score=round(score, 4),
                     index=index,
                     coverage=round(found / len(query_terms), 4),
+                    matched=found,
                 )
             )
     scored.sort(key=lambda p: p.score, reverse=True)

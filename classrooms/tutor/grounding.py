@@ -16,15 +16,20 @@ from classrooms.tutor.intents import CHATTER, classify
 
 MAX_PASSAGES = 3
 # A passage counts as relevant when it holds at least this share of the student's content
-# words (one shared word of a long rambling sentence is not grounding).
+# words, or at least two of them (one shared word of a long sentence is not grounding).
 MIN_COVERAGE = 0.25
+MIN_MATCHED = 2
 
 
 def ground(ctx: TutorContext, student_text: str) -> Grounding:
     text = student_text.strip()
     chunks = [(s.heading, s.text) for s in ctx.material]
     misconception = match_misconception(text, ctx.misconceptions) if text else None
-    found = [p for p in rank(text, chunks, k=MAX_PASSAGES) if p.coverage >= MIN_COVERAGE]
+    found = [
+        p
+        for p in rank(text, chunks, k=MAX_PASSAGES)
+        if p.coverage >= MIN_COVERAGE or p.matched >= MIN_MATCHED
+    ]
     relevant = bool(found)  # before the whisper's passage: grounding is about the student
     if ctx.whisper:  # the professor's instruction steers what the tutor looks at
         for p in rank(ctx.whisper, chunks, k=1):

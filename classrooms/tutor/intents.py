@@ -61,10 +61,12 @@ def classify(text: str) -> Intent:
     text = text.strip()
     if not re.search(r"[A-Za-z0-9]", text):
         return Intent.EMPTY
+    content = terms(text)
+    if not content and len(text.split()) <= 2 and not _THANKS.search(text):
+        return Intent.EMPTY  # "um", "why", "hmm": nothing to answer yet
     if ANSWER_BEGGING.search(text):
         return Intent.ANSWER_BEGGING
     short = len(text.split()) <= SHORT_CHATTER_WORDS
-    content = terms(text)
     if _GREETING.search(text) and (short or len(content) <= 1):
         return Intent.GREETING
     if _FAREWELL.search(text) and short:

@@ -120,7 +120,12 @@ WHISPER_QUESTIONS = (
     "How do you think they relate?",
     "What role do you think {focus} plays here?",
 )
-EMPTY_REPLY = ("Take your time, {name}.", "What part would you like to start with?")
+EMPTY_OPENERS = ("Take your time, {name}.", "No rush, {name}.", "I'm still here, {name}.")
+EMPTY_QUESTIONS = (
+    "What part would you like to start with?",
+    "What's on your mind about today's class?",
+    "Which idea from today's class shall we look at?",
+)
 
 
 class LocalTutor:
@@ -151,7 +156,7 @@ class LocalTutor:
         picker = _Picker(turn=turn, recent=recent, slots=slots)
         intent = classify(text)
         if intent is Intent.EMPTY:
-            return [picker.fill(s) for s in EMPTY_REPLY]
+            return [picker.one(EMPTY_OPENERS), picker.one(EMPTY_QUESTIONS)]
         if grounding.misconception is not None:
             return [picker.one(MISCONCEPTION_OPENERS), grounding.misconception.ask]
         quote = pick_quote(passages, text, recent)
@@ -229,11 +234,8 @@ class _Picker:
         self.slots = slots
         self.used: set[str] = set()
 
-    def fill(self, template: str) -> str:
-        return template.format(**self.slots)
-
     def one(self, options: Sequence[str]) -> str:
-        filled = [self.fill(o) for o in options]
+        filled = [o.format(**self.slots) for o in options]
         for step in range(len(filled)):
             candidate = filled[(self.turn + step) % len(filled)]
             if candidate not in self.recent and candidate not in self.used:

@@ -33,6 +33,12 @@ NOT_TOPIC = wordset(
     big bigger small smaller large larger high higher low lower wide wider narrow new old
     hard easy difficult simple tricky clear unclear important possible particular whole
     today yesterday tomorrow week weeks class lecture tutor professor teacher everyone
+    enough every each several whole part parts piece way ways time times bunch one two three
+    protect protects avoid avoids matter matters happen happens form forms divide divides
+    become becomes represent represents compare compared appear appears shows grow grows
+    increase increases decrease decreases depend depends change changes catch catches
+    estimates contains contain sit sits lie lies mentioned noticed reading read wrote
+    plus minus versus per approximately roughly around almost nearly
     hello hi hey thanks thank bye sorry please yes yeah nope hmm um uh oh wow
     can't cannot won't wouldn't shouldn't couldn't isn't aren't wasn't weren't doesn't didn't
     don't i'm i've i'd i'll you're you've we're they're it's that's there's what's here's
@@ -62,11 +68,15 @@ def _stem_line(text: str) -> str:
     return " " + " ".join(stem(w) for w in re.findall(r"[A-Za-z][A-Za-z'-]*", text.lower())) + " "
 
 
+# "mean" is a filler on its own ("I mean") but a noun after one: "the sample mean".
+_NOUN_AFTER_NOUN = frozenset({"mean", "means"})
+
+
 def noun_phrases(text: str) -> list[str]:
     """Runs of topic words in the order the student said them (lowercased)."""
     runs: list[list[str]] = [[]]
     for token in _TOKEN.findall(text):
-        if _is_topic_word(token):
+        if _is_topic_word(token) or (runs[-1] and token.lower() in _NOUN_AFTER_NOUN):
             runs[-1].append(token.lower())
         elif runs[-1]:
             runs.append([])
@@ -103,6 +113,8 @@ def topic_phrase(text: str, material_text: str, headings: str = "") -> str:
                     score = size * 2 + 1
                 else:
                     score = size
+                if phrase.endswith("ed"):
+                    score -= 1.5  # "repeated", "biased": a participle is not the head noun
                 if score > best_score:
                     best, best_score = phrase, score
     return with_article(best, headings) if best else ""
