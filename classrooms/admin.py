@@ -14,7 +14,10 @@ from classrooms.models import (
     ClassSessionEvent,
     Course,
     CourseMaterial,
+    MisconceptionHit,
     ProfessorProfile,
+    RoomInvitation,
+    RoomPresenceSpan,
     RoomTranscriptLine,
     RosterStudent,
 )
@@ -181,3 +184,40 @@ class RoomTranscriptLineAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class _RecordAdmin(admin.ModelAdmin):
+    """Records written by the product (who was invited, who was there, what was heard): staff
+    read and search them, never type them in."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(RoomInvitation)
+class RoomInvitationAdmin(_RecordAdmin):
+    list_display = ("email", "student", "room", "status", "attempts", "sent_at", "error")
+    list_filter = ("status",)
+    search_fields = ("email", "student__name", "room__name", "room__session__title")
+    list_select_related = ("student", "room")
+    date_hierarchy = "created_at"
+
+
+@admin.register(RoomPresenceSpan)
+class RoomPresenceSpanAdmin(_RecordAdmin):
+    list_display = ("room", "started_at", "ended_at")
+    search_fields = ("room__name", "room__session__title")
+    list_select_related = ("room",)
+    date_hierarchy = "started_at"
+
+
+@admin.register(MisconceptionHit)
+class MisconceptionHitAdmin(_RecordAdmin):
+    list_display = ("misconception", "key", "room", "created_at")
+    list_filter = ("key",)
+    search_fields = ("misconception", "key", "room__name", "room__session__title")
+    list_select_related = ("room",)
+    raw_id_fields = ("line",)

@@ -11,6 +11,9 @@ Jobs, asked for with `background.spawn(...)`; the database already holds the wan
 - `breakout_room.deploy(room_id=)`: pending: rooms waiting for a tutor in live sessions (a
   restart whose process died after the reset).
 - `breakout_room.restart(room_id=)`: stop the room's avatar and deploy a fresh one.
+- `room_invitations.send(base_url=)`: the start view (a session just created or prepared);
+  sends every invitation due, then waits for each retry slot until none is pending. pending:
+  invitations whose next attempt is due (links use SITE_URL then).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from classrooms.services.ending import (
     class_sessions_reap,
     class_sessions_resume,
 )
+from classrooms.services.invitations import room_invitations_deliver, room_invitations_due
 from classrooms.services.starting import (
     breakout_room_deploy,
     breakout_room_restart,
@@ -85,3 +89,12 @@ async def restart(*, room_id: int) -> None:
     room = await BreakoutRoom.objects.filter(pk=room_id).afirst()
     if room is not None:
         await breakout_room_restart(room=room)
+
+
+def invitations_waiting() -> list[dict[str, Any]]:
+    return [{"base_url": ""}] if room_invitations_due() else []
+
+
+@background.job("room_invitations.send", pending=invitations_waiting)
+async def send_invitations(*, base_url: str = "") -> None:
+    await room_invitations_deliver(base_url=base_url)

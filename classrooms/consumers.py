@@ -356,6 +356,7 @@ class RoomConsumer(_Base):
             await self._interrupt_tutor()
         else:
             await db(services.room_presence_set)(room=room, student=True)
+            self.span_id = await db(services.room_presence_span_open)(room=room)
         await self.send_snapshot()
         if self.role == "student":
             self.track(services.room_greet(room=room), "greet")
@@ -378,6 +379,8 @@ class RoomConsumer(_Base):
                 )
             else:
                 await db(services.room_presence_set)(room=room, student=False)
+                if getattr(self, "span_id", None):
+                    await db(services.room_presence_span_close)(span_id=self.span_id)
         except Exception:
             logger.exception("Presence update failed for room %s", room.pk)
 

@@ -5,7 +5,15 @@ from typing import Any
 from django import forms
 from django.conf import settings
 
-from classrooms.models import ClassSession, Course, ProfessorProfile, RosterStudent
+from classrooms.models import (
+    SHORT_CODE_ALPHABET,
+    SHORT_CODE_LENGTH,
+    ClassSession,
+    Course,
+    ProfessorProfile,
+    RosterStudent,
+)
+from classrooms.selectors import normalise_short_code
 
 
 class MaterialUploadForm(forms.Form):
@@ -72,9 +80,48 @@ class SessionStartForm(forms.Form):
 
     def __init__(self, *args: Any, course: Course, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["students"].queryset = course.students.all()
+        students = course.students.all()
+        self.fields["students"].queryset = students
+        # A professor starting a breakout session means the whole class: everyone is ticked,
+        # deselecting leaves someone out.
+        self.fields["students"].initial = [s.pk for s in students]
+        self.fields["students"].error_messages["required"] = (
+            "Pick at least one student (everyone was deselected)."
+        )
         self.fields["meeting_provider"].choices = meeting_provider_choices()
         self.fields["meeting_provider"].initial = settings.MEETING_PROVIDER
+
+    @property
+    def prepare_only(self) -> bool:
+        """The "Prepare" button: rooms and links now, tutors when the professor presses Start."""
+        return self.data.get("action") == "prepare"
+
+    def error_text(self) -> str:
+        return " ".join(str(e) for errors in self.errors.values() for e in errors)
+
+
+class JoinForm(forms.Form):
+    """The home page's "Join a class room": the short code as shown, typed or pasted."""
+
+    code = forms.CharField(
+        label="Room code",
+        max_length=64,
+        help_text="The code from your professor's email or screen, e.g. abcd-efgh-…",
+        error_messages={"required": "Type the room code your professor gave you."},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}
+        ),
+    )
+
+    def clean_code(self) -> str:
+        code = normalise_short_code(self.cleaned_data["code"])
+        if not code:
+            raise forms.ValidationError("Type the room code your professor gave you.")
+        if len(code) != SHORT_CODE_LENGTH or any(c not in SHORT_CODE_ALPHABET for c in code):
+            raise forms.ValidationError(
+                f"A room code has {SHORT_CODE_LENGTH} letters and digits; check it and try again."
+            )
+        return code
 
 
 class ProfessorProfileForm(forms.ModelForm):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from classrooms.views import courses, rooms, sessions, zoom
+from classrooms.views import courses, join, links, reports, rooms, sessions, zoom
 
 app_name = "classrooms"
 urlpatterns = [
@@ -25,6 +25,31 @@ urlpatterns = [
     ),
     path("classrooms/sessions/<uuid:session_id>/", sessions.monitor, name="monitor"),
     path(
+        "classrooms/sessions/<uuid:session_id>/start/",
+        sessions.session_start_prepared,
+        name="session_start_prepared",
+    ),
+    path(
+        "classrooms/sessions/<uuid:session_id>/links/",
+        links.session_links_page,
+        name="session_links",
+    ),
+    path(
+        "classrooms/sessions/<uuid:session_id>/links.csv",
+        links.session_links_csv,
+        name="session_links_csv",
+    ),
+    path(
+        "classrooms/sessions/<uuid:session_id>/report/",
+        reports.session_report_page,
+        name="session_report",
+    ),
+    path(
+        "classrooms/sessions/<uuid:session_id>/report.csv",
+        reports.session_report_csv,
+        name="session_report_csv",
+    ),
+    path(
         "classrooms/sessions/<uuid:session_id>/transcript.csv",
         sessions.transcript_csv,
         name="transcript_csv",
@@ -35,6 +60,7 @@ urlpatterns = [
         name="session_zoom_signature",
     ),
     path("classrooms/zoom/webhook/", zoom.zoom_webhook, name="zoom_webhook"),
+    path("join/", join.join, name="join"),
     path("rooms/<str:token>/", rooms.room, name="room"),
     path("r/<str:code>", rooms.short, name="short"),
 ]

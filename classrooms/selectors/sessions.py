@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
+from django.urls import reverse
 
 from classrooms.models import (
     BreakoutRoom,
@@ -12,8 +13,14 @@ from classrooms.models import (
     Course,
     CourseMaterial,
     ProfessorProfile,
+    RoomInvitation,
     RosterStudent,
 )
+
+
+def format_short_code(code: str) -> str:
+    """The short code in blocks of four ("abcd-efgh-..."), easier to read aloud and type."""
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
 
 
 def course_list_for_professor(*, professor: ProfessorProfile) -> QuerySet[Course]:
@@ -39,6 +46,10 @@ def sessions_for_professor(*, professor: ProfessorProfile, limit: int = 20) -> Q
         .select_related("course")
         .annotate(room_count=Count("rooms"))[:limit]
     )
+
+
+def sessions_for_course(*, course: Course, limit: int = 10) -> list[ClassSession]:
+    return list(ClassSession.objects.filter(course=course).order_by("-created_at")[:limit])
 
 
 def class_session_for_owner(*, public_id: Any, user: Any) -> ClassSession | None:
@@ -83,7 +94,81 @@ def room_by_token(*, token: str) -> BreakoutRoom | None:
     )
 
 
+def normalise_short_code(text: str) -> str:
+    """What a student typed or pasted, as stored: lower case, without spaces and dashes (the
+    code is shown in blocks, "abcd-efgh-..."). Anything else is kept, so it fails to match."""
+    return "".join(ch for ch in text.lower() if ch not in " -\t\u00a0\u2010\u2011\u2013")
+
+
 def room_by_short_code(*, code: str) -> BreakoutRoom | None:
+    code = normalise_short_code(code or "")
     if not code or len(code) > 32:
         return None
-    return BreakoutRoom.objects.filter(short_code=code.lower()).only("join_token").first()
+    return (
+        BreakoutRoom.objects.filter(short_code=code)
+        .select_related("session")
+        .only("join_token", "status", "session__status")
+        .first()
+    )
+
+
+def class_session_for_reader(*, public_id: Any, user: Any) -> ClassSession | None:
+    """The session for its professor, or for staff (the report and the links pages)."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    qs = ClassSession.objects.select_related("course", "professor").filter(public_id=public_id)
+    if not user.is_staff:
+        qs = qs.filter(professor__user=user)
+    return qs.first()
+
+
+def session_links(*, session: ClassSession) -> list[dict[str, Any]]:
+    """Every room's students with their room link, short code and invitation (three queries)."""
+    rooms = list(
+        BreakoutRoom.objects.filter(session=session)
+        .only("id", "public_id", "name", "position", "join_token", "short_code", "session_id")
+        .prefetch_related(
+            Prefetch("students", queryset=RosterStudent.objects.only("id", "name", "email")),
+            Prefetch(
+                "invitations",
+                queryset=RoomInvitation.objects.only(
+                    "id", "room_id", "student_id", "status", "error", "attempts", "sent_at"
+                ),
+            ),
+        )
+        .order_by("position")
+    )
+    out = []
+    for room in rooms:
+        invitations = {i.student_id: i for i in room.invitations.all()}
+        out.append(
+            {
+                "id": str(room.public_id),
+                "name": room.name,
+                "link": reverse("classrooms:room", args=[room.join_token]),
+                "short_link": reverse("classrooms:short", args=[room.short_code]),
+                "code": format_short_code(room.short_code),
+                "students": [
+                    {
+                        "name": student.name,
+                        "email": student.email,
+                        "invitation": invitations.get(student.pk),
+                    }
+                    for student in room.students.all()
+                ],
+            }
+        )
+    return out
+
+
+def invitation_counts(*, session: ClassSession) -> dict[str, int]:
+    counts = dict.fromkeys(RoomInvitation.Status.values, 0)
+    rows = (
+        RoomInvitation.objects.filter(room__session=session)
+        .values("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    for status, n in rows:
+        counts[status] = n
+    return counts

@@ -20,12 +20,21 @@ from classrooms.services.ending import (
     class_sessions_reap,
     class_sessions_resume,
 )
+from classrooms.services.invitations import (
+    room_invitations_create,
+    room_invitations_deliver,
+    room_invitations_send_due,
+)
 from classrooms.services.lifecycle import (
     breakout_room_transition,
     class_session_transition,
     publish_room,
     publish_session,
     room_send,
+)
+from classrooms.services.presence import (
+    room_presence_span_close,
+    room_presence_span_open,
 )
 from classrooms.services.rooms import (
     MAX_LINE_CHARS,
@@ -49,6 +58,8 @@ from classrooms.services.starting import (
     class_session_create,
     class_session_deploy,
     class_session_launch,
+    class_session_prepare,
+    class_session_start,
     spawn,
 )
 from classrooms.services.zoom_events import (
@@ -68,7 +79,9 @@ __all__ = [
     "class_session_deploy",
     "class_session_end",
     "class_session_launch",
+    "class_session_prepare",
     "class_session_resume",
+    "class_session_start",
     "class_session_transition",
     "class_sessions_reap",
     "class_sessions_resume",
@@ -84,8 +97,13 @@ __all__ = [
     "room_avatar_heartbeat",
     "room_greet",
     "room_help_set",
+    "room_invitations_create",
+    "room_invitations_deliver",
+    "room_invitations_send_due",
     "room_line_add",
     "room_presence_set",
+    "room_presence_span_close",
+    "room_presence_span_open",
     "room_professor_message",
     "room_send",
     "room_tutor_reply",

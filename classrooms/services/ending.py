@@ -35,6 +35,8 @@ from config.lifecycle import InvalidTransition
 
 logger = logging.getLogger(__name__)
 
+PREPARED_MAX_AGE = timedelta(days=14)
+
 
 # --- Ending, reaping, resuming --------------------------------------------------------------
 
@@ -153,10 +155,18 @@ async def class_session_end(
 
 def _overdue_sessions() -> list[ClassSession]:
     cutoff = timezone.now() - timedelta(seconds=settings.CLASS_SESSION_MAX_DURATION)
+    # A prepared session waits for its class (no tutor runs, nothing is billed): its clock
+    # starts at Start; one never started is cleared after PREPARED_MAX_AGE.
+    waiting = Q(status=ClassSession.Status.PREPARED)
+    stale_prepared = waiting & Q(created_at__lt=timezone.now() - PREPARED_MAX_AGE)
     return list(
         ClassSession.objects.filter(
-            Q(status__in=ClassSession.OPEN_STATUSES)
-            & (Q(started_at__lt=cutoff) | Q(started_at__isnull=True, created_at__lt=cutoff))
+            (
+                Q(status__in=ClassSession.OPEN_STATUSES)
+                & ~waiting
+                & (Q(started_at__lt=cutoff) | Q(started_at__isnull=True, created_at__lt=cutoff))
+            )
+            | stale_prepared
         )
     )
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from avatars.providers.base import ProviderError
@@ -54,8 +55,6 @@ def room_line_add(
             room=room, speaker=speaker, text=text, source=source, created_at=now
         )
         updates: dict[str, Any] = {"last_activity_at": now}
-        from django.db.models import F
-
         if speaker == RoomTranscriptLine.Speaker.STUDENT:
             updates["student_seconds"] = F("student_seconds") + seconds
         elif speaker == RoomTranscriptLine.Speaker.TUTOR:
@@ -90,8 +89,12 @@ def room_help_set(*, room: BreakoutRoom, raised: bool) -> None:
     at = timezone.now() if raised else None
     qs = BreakoutRoom.objects.filter(pk=room.pk)
     if raised:
-        qs = qs.filter(help_requested_at__isnull=True)
-    qs.update(help_requested_at=at)
+        # Counted once per raise (a second "help" while one is open is the same request).
+        qs.filter(help_requested_at__isnull=True).update(
+            help_requested_at=at, help_requests=F("help_requests") + 1
+        )
+    else:
+        qs.update(help_requested_at=None)
     publish_room(room_id=room.pk)
 
 

@@ -42,6 +42,7 @@ from classrooms.models import (
 from classrooms.selectors import (
     room_card,
 )
+from classrooms.services.invitations import room_invitations_create
 from classrooms.services.lifecycle import breakout_room_transition, class_session_transition
 from config.lifecycle import InvalidTransition, record_created, transition_many
 from config.ratelimit import rate_limit_hit
@@ -67,8 +68,74 @@ def class_session_create(
     meeting_provider: str | None = None,
     title: str = "",
 ) -> ClassSession:
-    """Create the session and its rooms (one per student or per small group), then mark it
-    starting. Deployment happens in `class_session_launch` (async)."""
+    """Create the session and its rooms (one per student or per small group), queue each
+    student's invitation, then mark it starting. Deployment happens in `class_session_launch`
+    (async)."""
+    return _class_session_with_rooms(
+        professor=professor,
+        course=course,
+        student_ids=student_ids,
+        group_size=group_size,
+        meeting_provider=meeting_provider,
+        title=title,
+        to=ClassSession.Status.STARTING,
+    )
+
+
+def class_session_prepare(
+    *,
+    professor: ProfessorProfile,
+    course: Course,
+    student_ids: Iterable[int],
+    group_size: int = 1,
+    meeting_provider: str | None = None,
+    title: str = "",
+) -> ClassSession:
+    """Create the session, its rooms and links ahead of class (invitations are queued) without
+    starting any tutor: no vendor minutes until `class_session_start`."""
+    return _class_session_with_rooms(
+        professor=professor,
+        course=course,
+        student_ids=student_ids,
+        group_size=group_size,
+        meeting_provider=meeting_provider,
+        title=title,
+        to=ClassSession.Status.PREPARED,
+    )
+
+
+def class_session_start(*, session: ClassSession, professor: ProfessorProfile) -> ClassSession:
+    """A prepared session's "Start": prepared -> starting; `class_session_launch` deploys."""
+    if session.professor_id != professor.pk:
+        raise ValidationError("You can only start your own sessions.")
+    if professor.has_clone and not professor.has_consent:
+        raise ValidationError(
+            "Your avatar clone needs your recorded consent before tutors can use it."
+        )
+    try:
+        moved = class_session_transition(
+            session=session,
+            to=ClassSession.Status.STARTING,
+            reason="started by the professor",
+            fields={"started_at": timezone.now()},
+        )
+    except InvalidTransition:
+        moved = False
+    if not moved:  # a second click, another tab, or an ended session
+        raise ValidationError("This session has already started or ended.")
+    return session
+
+
+def _class_session_with_rooms(
+    *,
+    professor: ProfessorProfile,
+    course: Course,
+    student_ids: Iterable[int],
+    group_size: int,
+    meeting_provider: str | None,
+    title: str,
+    to: str,
+) -> ClassSession:
     if course.professor_id != professor.pk:
         raise ValidationError("You can only start sessions for your own courses.")
     if professor.has_clone and not professor.has_consent:
@@ -113,9 +180,15 @@ def class_session_create(
             for student in group
         )
         record_created(rooms)
-        class_session_transition(
-            session=session, to=ClassSession.Status.STARTING, fields={"started_at": now}
+        room_invitations_create(
+            pairs=[
+                (room, student)
+                for room, group in zip(rooms, groups, strict=True)
+                for student in group
+            ]
         )
+        fields = {"started_at": now} if to == ClassSession.Status.STARTING else {}
+        class_session_transition(session=session, to=to, fields=fields)
     return session
 
 

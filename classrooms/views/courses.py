@@ -25,6 +25,7 @@ from classrooms.models import CourseMaterial
 from classrooms.selectors import (
     course_for_owner,
     course_list_for_professor,
+    sessions_for_course,
     sessions_for_professor,
 )
 from config.roles import professor_required
@@ -79,6 +80,7 @@ def course_detail(request: HttpRequest, course_id: Any) -> HttpResponse:
             "start_form": SessionStartForm(course=course),
             "upload_form": MaterialUploadForm(),
             "student_form": StudentForm(),
+            "sessions": sessions_for_course(course=course),
         },
     )
 

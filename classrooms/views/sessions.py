@@ -31,6 +31,8 @@ from classrooms.meetings.zoom import (
 from classrooms.models import ClassSession
 from classrooms.selectors import (
     class_session_for_owner,
+    invitation_counts,
+    session_links,
     session_snapshot,
 )
 from classrooms.views.courses import course_owned
@@ -40,15 +42,16 @@ from config.roles import is_professor, professor_required
 
 
 def _start_session(request: HttpRequest, course_id: Any) -> tuple[Any, Any, str]:
-    """(session, form, error) — sync part of the start view."""
+    """(session, form, error) — sync part of the start view ("Start" or "Prepare")."""
     if not is_professor(request.user):
         raise PermissionDenied("This page is for professors.")
     course = course_owned(request, course_id)
     form = SessionStartForm(request.POST, course=course)
     if not form.is_valid():
-        return None, form, "Pick at least one student."
+        return None, form, form.error_text() or "Pick at least one student."
+    create = services.class_session_prepare if form.prepare_only else services.class_session_create
     try:
-        session = services.class_session_create(
+        session = create(
             professor=request.user.professor_profile,
             course=course,
             student_ids=[s.pk for s in form.cleaned_data["students"]],
@@ -61,9 +64,17 @@ def _start_session(request: HttpRequest, course_id: Any) -> tuple[Any, Any, str]
     return session, form, ""
 
 
+def _invitations_kick(request: HttpRequest) -> None:
+    """Send the invitations just queued, off the request (retries follow their schedule);
+    links in them use the address the professor is using."""
+    background.spawn("room_invitations.send", base_url=request.build_absolute_uri("/"))
+
+
 async def session_start(request: HttpRequest, course_id: Any) -> HttpResponse:
     """Create the session, then ask the background registry to launch it (at once in this
-    process, or by a worker; the `starting` row is the request, so nothing is lost)."""
+    process, or by a worker; the `starting` row is the request, so nothing is lost).
+    "Prepare" creates the rooms and links only; the monitor's Start button launches later.
+    Either way the invitations just queued are sent by the registry's job."""
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     user = await request.auser()
@@ -75,6 +86,36 @@ async def session_start(request: HttpRequest, course_id: Any) -> HttpResponse:
     if session is None:
         await sync_to_async(messages.error)(request, error)
         return redirect("classrooms:course", course_id=course_id)
+    _invitations_kick(request)
+    if session.status == ClassSession.Status.PREPARED:
+        return redirect("classrooms:monitor", session_id=session.public_id)
+    background.spawn("class_session.launch", session_id=session.pk)
+    return redirect("classrooms:monitor", session_id=session.public_id)
+
+
+def _start_prepared(request: HttpRequest, session_id: Any) -> tuple[Any, str]:
+    if not is_professor(request.user):
+        raise PermissionDenied("This page is for professors.")
+    session = _owned_session(request, session_id)
+    try:
+        services.class_session_start(session=session, professor=request.user.professor_profile)
+    except ValidationError as exc:
+        return session, " ".join(exc.messages)
+    return session, ""
+
+
+async def session_start_prepared(request: HttpRequest, session_id: Any) -> HttpResponse:
+    """A prepared session's Start button: the tutors are deployed now."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    user = await request.auser()
+    if not user.is_authenticated:
+        return redirect(f"{reverse('login')}?next={request.path}")
+    request.user = user
+    session, error = await sync_to_async(_start_prepared)(request, session_id)
+    if error:
+        await sync_to_async(messages.error)(request, error)
+        return redirect("classrooms:monitor", session_id=session.public_id)
     background.spawn("class_session.launch", session_id=session.pk)
     return redirect("classrooms:monitor", session_id=session.public_id)
 
@@ -100,6 +141,10 @@ def monitor(request: HttpRequest, session_id: Any) -> HttpResponse:
             "figures": snapshot["figures"],
             "ice_servers": settings.WEBRTC_ICE_SERVERS,
             "silent_minutes": settings.CLASS_ROOM_SILENT_MINUTES,
+            "links": session_links(session=session),
+            "invitations": invitation_counts(session=session),
+            "site": request.build_absolute_uri("/").rstrip("/"),
+            "prepared": session.status == ClassSession.Status.PREPARED,
         },
     )
 

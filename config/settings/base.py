@@ -152,6 +152,11 @@ LOGOUT_REDIRECT_URL = "home"
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Mockingbird <noreply@localhost>")
+# Seconds an SMTP connection may take (invitation retries are spaced well beyond it).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+# The site's public address, for links in emails sent by background jobs (a session's first
+# invitations use the address the professor started it from).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # --- I18N / static --------------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
@@ -261,6 +266,8 @@ RATE_LIMITS = {
     "feedback_request": env.str("RATE_LIMIT_FEEDBACK_REQUEST", default="120/3600"),
     # Tutor replies per breakout room (students join by link, without an account).
     "tutor_reply": env.str("RATE_LIMIT_TUTOR_REPLY", default="240/3600"),
+    # Short-code attempts on the join form, per client address (guessing is pointless anyway).
+    "room_join": env.str("RATE_LIMIT_ROOM_JOIN", default="30/600"),
 }
 
 LOGGING = {

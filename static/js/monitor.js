@@ -13,7 +13,7 @@ const initial = JSON.parse($("snapshot").textContent);
 const rooms = new Map(); // id -> card data
 const expanded = new Set();
 const tails = new Map(); // id -> [lines]
-let sessionOpen = ["draft", "starting", "live"].includes(initial.session.status);
+let sessionOpen = ["draft", "prepared", "starting", "live"].includes(initial.session.status);
 let activeCall = null; // {roomId, socket, call}
 
 const SILENT_MINUTES = Number(script.dataset.silentMinutes) || 3;
@@ -167,7 +167,7 @@ function showSession(session) {
   const pill = $("session-status");
   pill.className = `pill status-${session.status}`;
   pill.textContent = session.status_label;
-  sessionOpen = ["draft", "starting", "live"].includes(session.status);
+  sessionOpen = ["draft", "prepared", "starting", "live"].includes(session.status);
   $("end-session").disabled = !sessionOpen;
   $("broadcast-form-box").hidden = !sessionOpen;
   if (session.summary && Object.keys(session.summary).length) showSummary(session.summary);

@@ -33,6 +33,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from avatars.models import AvatarProviderGate
 from avatars.services import avatar_session_create
 from classrooms import services as class_services
+from classrooms.models import MisconceptionHit, RoomInvitation, RoomPresenceSpan, new_short_code
+from classrooms.selectors import format_short_code
 from config.routing import websocket_urlpatterns
 from interviews.models import FollowUp
 from tests.security.conftest import (
@@ -73,6 +75,8 @@ class Case:
     method: str = "GET"
     data: Callable[[World], dict[str, Any]] = field(default=lambda w: {})
     label: str = ""
+    # POST data that depends on who asks (e.g. the short code that persona holds).
+    data_for: Callable[[World, str], dict[str, Any]] | None = None
 
 
 def get(path: Callable[[World, str], str], expected: dict[str, str], label: str = "") -> Case:
@@ -84,8 +88,11 @@ def post(
     expected: dict[str, str],
     data: Callable[[World], dict[str, Any]] = lambda w: {},
     label: str = "",
+    data_for: Callable[[World, str], dict[str, Any]] | None = None,
 ) -> Case:
-    return Case(path=path, expect=expected, method="POST", data=data, label=label)
+    return Case(
+        path=path, expect=expected, method="POST", data=data, label=label, data_for=data_for
+    )
 
 
 def const(path: str) -> Callable[[World, str], str]:
@@ -98,6 +105,8 @@ PROFESSOR_PAGE = expect("302:login", logged_in="403", professors="200")
 OWNER_PROFESSOR_PAGE = expect("302:login", logged_in="403", professors="404", professor_owner="200")
 OWNER_PROFESSOR_POST = expect("302:login", logged_in="403", professors="404", professor_owner="302")
 STAFF_ONLY = expect("302:admin_login", staff="200")
+# Readable by the session's professor and by staff (support); nobody else learns it exists.
+OWNER_OR_STAFF_PAGE = expect("302:login", logged_in="404", professor_owner="200", staff="200")
 
 
 def live(w: World) -> str:
@@ -114,6 +123,14 @@ def course(w: World) -> str:
 
 def session(w: World) -> str:
     return str(w.session.public_id)
+
+
+def join_code(w: World, persona: str) -> str:
+    """The code a persona would type: its room's, shown in blocks and in capitals, or a
+    well-formed code no room has."""
+    if persona in ("student_right_token", "student_other_token"):
+        return format_short_code(w.short_code(persona)).upper()
+    return new_short_code()
 
 
 SITE: dict[str, list[Case]] = {
@@ -243,6 +260,32 @@ CLASSROOMS: dict[str, list[Case]] = {
     "classrooms:monitor": [
         get(lambda w, p: f"/classrooms/sessions/{session(w)}/", OWNER_PROFESSOR_PAGE)
     ],
+    "classrooms:session_start_prepared": [
+        get(lambda w, p: f"/classrooms/sessions/{session(w)}/start/", expect("405")),
+        # The world's session is already starting: its owner is told so on the monitor.
+        post(lambda w, p: f"/classrooms/sessions/{session(w)}/start/", OWNER_PROFESSOR_POST),
+    ],
+    "classrooms:session_links": [
+        get(lambda w, p: f"/classrooms/sessions/{session(w)}/links/", OWNER_OR_STAFF_PAGE)
+    ],
+    "classrooms:session_links_csv": [
+        get(lambda w, p: f"/classrooms/sessions/{session(w)}/links.csv", OWNER_OR_STAFF_PAGE)
+    ],
+    "classrooms:session_report": [
+        get(lambda w, p: f"/classrooms/sessions/{session(w)}/report/", OWNER_OR_STAFF_PAGE)
+    ],
+    "classrooms:session_report_csv": [
+        get(lambda w, p: f"/classrooms/sessions/{session(w)}/report.csv", OWNER_OR_STAFF_PAGE)
+    ],
+    "classrooms:join": [
+        get(const("/join/"), expect("200")),
+        # A right code opens that room; a code nobody holds is a clear 404 page.
+        post(
+            const("/join/"),
+            expect("404", student_right_token="302", student_other_token="302"),
+            data_for=lambda w, p: {"code": join_code(w, p)},
+        ),
+    ],
     "classrooms:transcript_csv": [
         get(lambda w, p: f"/classrooms/sessions/{session(w)}/transcript.csv", OWNER_PROFESSOR_PAGE)
     ],
@@ -294,6 +337,9 @@ ADMIN_MODELS = {
     "classrooms_classsession": (True, True),
     "classrooms_breakoutroom": (True, True),
     "classrooms_roomtranscriptline": (False, True),
+    "classrooms_roominvitation": (False, True),
+    "classrooms_roompresencespan": (False, True),
+    "classrooms_misconceptionhit": (False, True),
 }
 
 
@@ -312,6 +358,12 @@ def add_admin_objects(world: World) -> None:
     AvatarProviderGate.objects.get_or_create(provider="local")
     FollowUp.objects.create(
         question=world.attempt.question, prompted_by=world.attempt, text="What was the result?"
+    )
+    student = world.room1.students.order_by("pk").first()
+    RoomInvitation.objects.create(room=world.room1, student=student, email="x@example.edu")
+    RoomPresenceSpan.objects.create(room=world.room1)
+    MisconceptionHit.objects.create(
+        room=world.room1, key="ci-probability", misconception="A 95% interval has a 95% chance"
     )
 
 
@@ -505,9 +557,8 @@ def test_http_matrix(secret_settings: dict[str, str], record: Any) -> None:
                 else:
                     client, token = csrf_client(world, persona)
                     with transaction.atomic():
-                        response = client.post(
-                            path, case.data(world), headers={"x-csrftoken": token}
-                        )
+                        data = case.data_for(world, persona) if case.data_for else case.data(world)
+                        response = client.post(path, data, headers={"x-csrftoken": token})
                         actual = classify(response)
                         if actual in DENIED and fingerprint() != baseline:
                             problems.append("a refused POST changed the database")

@@ -1,0 +1,73 @@
+"""Student links of a session: the printable page and the CSV (the monitor has the panel)."""
+
+from __future__ import annotations
+
+import csv
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from classrooms.models import ClassSession
+from classrooms.selectors import class_session_for_reader, session_links
+
+
+def readable_session(request: HttpRequest, session_id: Any) -> ClassSession:
+    session = class_session_for_reader(public_id=session_id, user=request.user)
+    if session is None:
+        raise Http404("No such session.")
+    return session
+
+
+def _no_store(response: HttpResponse) -> HttpResponse:
+    # Every link on these pages opens a room: never cached, never sent on as a referrer.
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@login_required
+def session_links_page(request: HttpRequest, session_id: Any) -> HttpResponse:
+    session = readable_session(request, session_id)
+    return _no_store(
+        render(
+            request,
+            "classrooms/links.html",
+            {
+                "session": session,
+                "links": session_links(session=session),
+                "site": request.build_absolute_uri("/").rstrip("/"),
+            },
+        )
+    )
+
+
+@login_required
+def session_links_csv(request: HttpRequest, session_id: Any) -> HttpResponse:
+    session = readable_session(request, session_id)
+    site = request.build_absolute_uri("/").rstrip("/")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="links-{session.public_id}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["room", "student", "email", "link", "short_link", "code", "invitation"])
+    for room in session_links(session=session):
+        for student in room["students"]:
+            invitation = student["invitation"]
+            writer.writerow(
+                [
+                    csv_cell(room["name"]),
+                    csv_cell(student["name"]),
+                    csv_cell(student["email"]),
+                    site + room["link"],
+                    site + room["short_link"],
+                    room["code"],
+                    invitation.status if invitation else "no email",
+                ]
+            )
+    return _no_store(response)
+
+
+def csv_cell(value: str) -> str:
+    """Spreadsheets run a cell starting with = + - @ as a formula: keep it text."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

@@ -1,0 +1,42 @@
+// Copy buttons of the "Student links" panel: each copies its data-copy text and says so, both on
+// the button (briefly) and in a live region for screen readers.
+
+const status = document.getElementById("copy-status");
+
+async function copyText(text) {
+  if (navigator.clipboard && window.isSecureContext) {
+    await navigator.clipboard.writeText(text);
+    return;
+  }
+  // Plain http on a LAN address has no clipboard API: fall back to a selected textarea.
+  const area = document.createElement("textarea");
+  area.value = text;
+  area.setAttribute("readonly", "");
+  area.style.position = "fixed";
+  area.style.opacity = "0";
+  document.body.append(area);
+  area.select();
+  const ok = document.execCommand("copy");
+  area.remove();
+  if (!ok) throw new Error("copy refused");
+}
+
+function say(message) {
+  if (status) status.textContent = message;
+}
+
+document.addEventListener("click", async (event) => {
+  const button = event.target.closest("button[data-copy]");
+  if (!button) return;
+  const label = button.firstChild.textContent;
+  try {
+    await copyText(button.dataset.copy);
+    button.firstChild.textContent = "Copied";
+    say(`Copied ${button.dataset.copy}`);
+  } catch {
+    button.firstChild.textContent = "Select and copy";
+    say("Copying is not allowed here: select the text and copy it.");
+  }
+  window.__lastCopied = button.dataset.copy;
+  setTimeout(() => { button.firstChild.textContent = label; }, 1500);
+});

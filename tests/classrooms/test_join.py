@@ -1,0 +1,98 @@
+"""Joining by short code from the home page: normalised, clear refusals, rate limited per client."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from asgiref.sync import async_to_sync
+from django.test import Client
+from django.urls import reverse
+
+from classrooms import services
+from classrooms.models import SHORT_CODE_LENGTH, new_short_code
+from classrooms.selectors import format_short_code
+
+pytestmark = pytest.mark.django_db
+
+
+def _join(code: str, client: Client | None = None) -> Any:
+    return (client or Client()).post(reverse("classrooms:join"), {"code": code})
+
+
+def test_the_home_page_has_the_join_form() -> None:
+    html = Client().get("/").content.decode()
+    assert "Join a class room" in html
+    assert 'action="/join/"' in html
+    assert 'name="code"' in html
+
+
+def test_the_code_in_blocks_is_what_a_student_sees() -> None:
+    code = new_short_code()
+    shown = format_short_code(code)
+    assert shown.replace("-", "") == code
+    assert shown.split("-")[0] == code[:4]
+    assert len(code) == SHORT_CODE_LENGTH  # 128 bits kept
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        lambda code: code,
+        lambda code: format_short_code(code).upper(),
+        lambda code: "  " + " ".join(format_short_code(code).split("-")) + " ",
+        lambda code: format_short_code(code).replace("-", " - "),
+    ],
+    ids=["plain", "blocks-in-capitals", "spaces", "spaced-dashes"],
+)
+def test_a_right_code_opens_the_room_however_it_is_typed(make_session: Any, typed: Any) -> None:
+    room = make_session().rooms.first()
+    response = _join(typed(room.short_code))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("classrooms:room", args=[room.join_token])
+
+
+def test_a_wrong_code_says_so(make_session: Any) -> None:
+    make_session()
+    response = _join(format_short_code(new_short_code()))
+    assert response.status_code == 404
+    assert "No room has that code" in response.content.decode()
+
+
+@pytest.mark.parametrize("typed", ["abc", "", "o1il" * 6 + "o1", "<script>" * 4])
+def test_a_malformed_code_is_a_clear_error_not_a_lookup(typed: str) -> None:
+    response = _join(typed)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'role="alert"' in html
+    assert "room code" in html.lower()
+    assert "<script><script>" not in html
+
+
+def test_an_ended_session_code_says_the_session_has_ended(make_session: Any) -> None:
+    session = make_session()
+    room = session.rooms.first()
+    async_to_sync(services.class_session_end)(session=session)
+    response = _join(room.short_code)
+    assert response.status_code == 410
+    assert "has ended" in response.content.decode()
+
+
+def test_attempts_are_rate_limited_per_client(make_session: Any, settings: Any) -> None:
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "room_join": "3/600"}
+    room = make_session().rooms.first()
+    guesser = Client(REMOTE_ADDR="10.0.0.9")
+    for _ in range(3):
+        assert _join(format_short_code(new_short_code()), guesser).status_code == 404
+    refused = _join(room.short_code, guesser)  # even a right code, once over the limit
+    assert refused.status_code == 429
+    assert "try again" in refused.content.decode().lower()
+    # Another client is not affected.
+    assert _join(room.short_code, Client(REMOTE_ADDR="10.0.0.10")).status_code == 302
+
+
+def test_the_short_link_accepts_the_code_in_blocks(make_session: Any) -> None:
+    room = make_session().rooms.first()
+    response = Client().get(f"/r/{format_short_code(room.short_code).upper()}")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("classrooms:room", args=[room.join_token])
