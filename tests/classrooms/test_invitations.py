@@ -177,3 +177,18 @@ def test_the_delivery_job_returns_once_nothing_is_pending(
     totals = async_to_sync(services.room_invitations_deliver)(base_url="http://x.example/")
     assert totals["sent"] == 3
     assert len(mail.outbox) == 3
+
+
+def test_the_registry_declares_the_job_and_finds_due_invitations(
+    professor: Any, course_with_emails: Any
+) -> None:
+    from classrooms import background as classroom_background
+    from config import background
+
+    background.autodiscover()
+    assert "room_invitations.send" in background.REGISTRY.jobs
+    assert classroom_background.invitations_waiting() == []
+    _start(professor, course_with_emails)
+    assert classroom_background.invitations_waiting() == [{"base_url": ""}]
+    services.room_invitations_send_due()
+    assert classroom_background.invitations_waiting() == []

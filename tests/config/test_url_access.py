@@ -24,6 +24,7 @@ PUBLIC = {
     "admin:logout",
     "admin:jsi18n",
     "admin:password_reset",
+    "classrooms:join",  # the short-code form on the home page (students have no account)
 }
 # Public only to whoever holds an unguessable token: an unknown token must not be served.
 TOKEN_PUBLIC_PREFIXES = (
