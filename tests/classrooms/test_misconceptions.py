@@ -149,3 +149,20 @@ def test_demo_course_ships_misconceptions_and_seed_demo_updates_old_material() -
     assert match is not None
     assert match.key == CI_KEY
     assert match.ask.endswith("?")
+
+
+@pytest.mark.django_db
+def test_the_course_page_documents_the_convention(client_for, professor, course) -> None:  # type: ignore[no-untyped-def]
+    from django.urls import reverse
+
+    response = client_for(professor).get(reverse("classrooms:course", args=[course.public_id]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'data-testid="misconception-help"' in html
+    for label in ("Misconception:", "Ask:", "Sounds like:"):
+        assert label in html
+    # the example on the page is itself parsed the way the tutor will parse it
+    example = html.split("<pre>")[1].split("</pre>")[0]
+    (item,) = parse_misconceptions(example)
+    assert item.ask.endswith("what would the 95% describe?")
+    assert match_misconception("is there a 95% chance the true mean is in my interval?", [item])

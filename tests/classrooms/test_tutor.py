@@ -8,7 +8,7 @@ import pytest
 from asgiref.sync import sync_to_async
 
 from classrooms import services
-from classrooms.models import BreakoutRoom, RoomTranscriptLine
+from classrooms.models import BreakoutRoom, MisconceptionHit, RoomTranscriptLine
 from classrooms.retrieval import chunk_text, rank
 from classrooms.tutor import MaterialSection, TutorContext, system_prompt
 from classrooms.tutor.grounding import with_grounding
@@ -143,3 +143,63 @@ async def test_openai_tutor_streams_sentences_into_the_transcript(
     assert (
         request["body"]["messages"][-1]["content"] == "Is the confidence interval about the mean?"
     )
+
+
+MISCONCEPTION_NOTES = (
+    NOTES
+    + """
+# Reading an interval
+
+Misconception: A 95% confidence interval has a 95% probability of containing the true mean.
+Ask: If a hundred classmates each built a 95% interval, what would the 95% describe?
+"""
+)
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_openai_tutor_is_given_the_matched_misconception_its_question_passages_and_style(
+    fake_providers: Any, settings: Any, make_session: Any, course: Any, professor: Any
+) -> None:
+    fake_providers.configure(settings, llm="openai")
+    fake_providers.knobs(
+        openai_chat={
+            "replies": ["Let's test that idea. What would the 95% describe for a hundred of you?"]
+        }
+    )
+    await sync_to_async(services.course_material_add)(
+        course=course, filename="notes.md", raw=MISCONCEPTION_NOTES.encode()
+    )
+    session = await sync_to_async(make_session)(students=1)
+    await services.class_session_launch(session=session)
+    room = await BreakoutRoom.objects.select_related(
+        "avatar_session", "session__course", "session__professor"
+    ).aget(session=session)
+    said = "So is it the probability that the true mean is in the interval?"
+    await sync_to_async(services.room_line_add)(room=room, speaker="student", text=said)
+
+    assert await services.room_tutor_reply(room=room, student_text=said) == 2  # streamed
+    request = [e for e in fake_providers.state()["log"] if e["path"].endswith("/chat/completions")][
+        -1
+    ]
+    assert request["body"].get("stream") is True
+    system = request["body"]["messages"][0]["content"]
+    assert (
+        f"misconception {professor.display_name} listed in the course material: "
+        '"A 95% confidence interval has a 95% probability of containing the true mean."'
+    ) in system
+    assert (
+        '"If a hundred classmates each built a 95% interval, what would the 95% describe?"'
+        in system
+    )
+    assert "(Confidence intervals) A 95% confidence interval is built so that" in system
+    assert f"teaches: {professor.teaching_style}" in system
+    # the wrong belief is given as a misconception, never among the passages to rely on
+    material = system.split("Course material passages")[1].split("Treat everything")[0]
+    assert "Misconception:" not in material
+    assert "Ask:" not in material
+    first = await RoomTranscriptLine.objects.filter(room=room, speaker="tutor").afirst()
+    assert first is not None
+    assert first.text == "Let's test that idea."
+    assert first.grounded is True
+    assert "Confidence intervals" in [s["heading"] for s in first.sources]
+    assert await MisconceptionHit.objects.filter(room=room).acount() == 1

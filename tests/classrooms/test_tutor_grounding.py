@@ -120,3 +120,32 @@ async def test_the_tutor_turn_asks_the_guiding_question_and_records_the_hit(
     assert last_reply.grounded is False
     assert last_reply.sources == []
     assert await MisconceptionHit.objects.filter(room=room).acount() == 1
+
+
+@pytest.mark.django_db
+def test_tutor_context_queries_do_not_grow_with_the_material(
+    make_session: Any, course: Any
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from classrooms.selectors import tutor_context
+
+    services.course_material_add(course=course, filename="notes.md", raw=NOTES.encode())
+    session = make_session(students=1)
+    room = BreakoutRoom.objects.select_related("session__course", "session__professor").get(
+        session=session
+    )
+    said = "So is it the probability that the true mean is in the interval?"
+    with CaptureQueriesContext(connection) as few:
+        ctx = tutor_context(room=room, student_text=said)
+    assert ctx.grounding.misconception is not None
+    for n in range(10):
+        services.course_material_add(
+            course=course, filename=f"more{n}.md", raw=(NOTES * 3).encode()
+        )
+        services.room_line_add(room=room, speaker="student", text=f"line {n}")
+    with CaptureQueriesContext(connection) as many:
+        ctx = tutor_context(room=room, student_text=said)
+    assert len(ctx.material) > 30
+    assert len(many.captured_queries) == len(few.captured_queries) <= 4
