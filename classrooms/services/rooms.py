@@ -159,13 +159,13 @@ async def room_tutor_reply(*, room: BreakoutRoom, student_text: str) -> int:
                 text=sentence,
                 source=engine.name,
             )
-            await room_tutor_say(room=room, text=sentence)
-            spoken += 1
-            if first_line is None:  # the report's data: every tutor turn must record it
-                first_line = line
+            if first_line is None:  # the report's data: every tutor turn must record it,
+                first_line = line  # before speaking (a barge-in cancels during speech)
                 await sync_to_async(room_teaching_record)(
                     room=room, student_line=None, tutor_line=line, grounding=ctx.grounding
                 )
+            await room_tutor_say(room=room, text=sentence)
+            spoken += 1
     except ProviderError as exc:
         logger.warning("Tutor engine failed in room %s: %s", room.pk, exc)
         failed = True
