@@ -22,6 +22,7 @@ import time
 import traceback
 from pathlib import Path
 
+from tests.bench import history
 from tests.bench.core import ROOT, Context, Figure, machine_description, render
 from tests.bench.env import (
     FakeServer,
@@ -108,13 +109,17 @@ def main(argv: list[str] | None = None) -> int:
             fresh_database(database_url)
 
     elapsed = time.monotonic() - started
+    load_after = load_average()
     notes_path = ROOT / "tests" / "bench" / "notes.md"
     text = render(ctx.figures, smoke=args.smoke)
     text += (
         f"\nRun: {elapsed:.0f} s in total; load average before {load_before}, after "
-        f"{load_average()} (1, 5, 15 min); database {database_url.split(':', 1)[0]}; "
+        f"{load_after} (1, 5, 15 min); database {database_url.split(':', 1)[0]}; "
         f"Redis {'at ' + redis.split('@')[-1] if redis else 'not available'}.\n"
     )
+    if not args.smoke and not args.only:  # only full runs count towards the stability table
+        history.record(ctx.figures, load_before=load_before, load_after=load_after)
+        text += "\n" + history.render_stability(ctx.figures, history.last_runs())
     if notes_path.exists() and not args.smoke:
         text += "\n" + notes_path.read_text()
     print(text)
