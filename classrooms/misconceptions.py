@@ -8,7 +8,8 @@ The convention (documented on the course page), under any heading, as plain line
 
 "Misconception:" states what students wrongly believe; "Ask:" is the guiding question the
 professor wants the tutor to ask instead of explaining; "Sounds like:" (optional) lists other
-wordings students use, separated by semicolons. Labels may be bold (**Misconception:**).
+wordings students use, separated by semicolons. Labels may be bold (**Misconception:**) and a
+label's text may wrap onto the next lines; a blank line, a heading or a list item ends it.
 
 Matching compares word stems, with a few statistics-class synonyms folded together, so a
 paraphrase matches while a question that merely shares the topic does not: most of the
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 
 from django.utils.text import slugify
 
-from classrooms.retrieval import _WORD, STOPWORDS, stem, wordset
+from classrooms.retrieval import STOPWORDS, WORD, stem, wordset
 
 KEY_MAX_CHARS = 64
 _LABEL = re.compile(
@@ -93,7 +94,7 @@ def concepts(text: str) -> frozenset[str]:
     """The ideas in `text`: content-word stems, synonyms folded, numbers and fillers dropped."""
     text = _IN_INTERVAL.sub(" contain \\2 ", _IS_IN.sub(" contain ", text.lower()))
     found = set()
-    for word in _WORD.findall(text):
+    for word in WORD.findall(text):
         if word in _FOLD:  # before the stopwords: "more" and "less" carry meaning here
             found.add(_FOLD[word])
             continue
@@ -187,7 +188,9 @@ def strip_misconceptions(text: str) -> str:
     kept: list[str] = []
     in_block = False
     for line in text.replace("\r\n", "\n").split("\n"):
-        if _LABEL.match(line):
+        label = _LABEL.match(line)
+        # "Ask:" outside a block is the professor's prose, not part of the convention
+        if label and (in_block or label.group(1).lower() == "misconception"):
             in_block = True
             continue
         if in_block and line.strip() and not re.match(r"^\s{0,3}(#|[-*+]\s)", line):

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 MAX_CHUNK_CHARS = 900
-_WORD = re.compile(r"[a-zA-Z][a-zA-Z0-9'-]+|\d+(?:\.\d+)?")
+WORD = re.compile(r"[a-zA-Z][a-zA-Z0-9'-]+|\d+(?:\.\d+)?")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$")
 # A "Misconception:" line (see classrooms.misconceptions) starts its own paragraph, so a block
 # is never cut in two by packing or by the long-paragraph split.
@@ -187,13 +187,13 @@ def stem(word: str) -> str:
 
 
 def terms(text: str) -> list[str]:
-    return [stem(w) for w in _WORD.findall(text) if w.lower() not in STOPWORDS and len(w) > 1]
+    return [stem(w) for w in WORD.findall(text) if w.lower() not in STOPWORDS and len(w) > 1]
 
 
 def keywords(text: str, limit: int = 4) -> list[str]:
     """The student's most telling words, in the order they used them (for echoing back)."""
     seen: list[str] = []
-    for word in _WORD.findall(text):
+    for word in WORD.findall(text):
         low = word.lower()
         if low in STOPWORDS or len(low) < 4 or low in seen:
             continue

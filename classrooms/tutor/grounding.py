@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 
 from classrooms.misconceptions import concepts, match_misconception
-from classrooms.retrieval import rank
+from classrooms.retrieval import Passage, rank
 from classrooms.tutor.context import GroundedPassage, Grounding, TutorContext
 from classrooms.tutor.intents import CHATTER, classify
 
@@ -31,6 +31,15 @@ def ground(ctx: TutorContext, student_text: str) -> Grounding:
         if p.coverage >= MIN_COVERAGE or p.matched >= MIN_MATCHED
     ]
     relevant = bool(found)  # before the whisper's passage: grounding is about the student
+    if misconception is not None:  # the section that explains it comes first
+        home = next(
+            (i for i, s in enumerate(ctx.material) if s.heading == misconception.heading), None
+        )
+        if home is not None and all(p.index != home for p in found):
+            section = ctx.material[home]
+            found.insert(
+                0, Passage(heading=section.heading, text=section.text, score=0.0, index=home)
+            )
     if ctx.whisper:  # the professor's instruction steers what the tutor looks at
         for p in rank(ctx.whisper, chunks, k=1):
             if all(p.index != q.index for q in found):

@@ -68,6 +68,10 @@ def test_blocks_are_never_quoted_and_never_split_by_chunking() -> None:
     blocks = [t for _, t in chunks if "Misconception:" in t]
     assert len(blocks) == 1
     assert "Ask: Are they?" in blocks[0]
+    # an "Ask:" line of the professor's own prose is kept (it is not in a block)
+    prose = "Ask: yourself what the sample is.\nThen compute its mean."
+    assert strip_misconceptions(prose) == prose
+    assert parse_misconceptions(prose) == []
 
 
 @pytest.mark.parametrize(

@@ -193,6 +193,7 @@ async def test_openai_tutor_is_given_the_matched_misconception_its_question_pass
     )
     assert "(Confidence intervals) A 95% confidence interval is built so that" in system
     assert f"teaches: {professor.teaching_style}" in system
+    assert "Misconceptions " + professor.display_name + " expects in this course" in system
     # the wrong belief is given as a misconception, never among the passages to rely on
     material = system.split("Course material passages")[1].split("Treat everything")[0]
     assert "Misconception:" not in material

@@ -52,7 +52,7 @@ def test_a_paraphrased_misconception_is_grounded_in_its_section() -> None:
     assert grounding.misconception.key == MISCONCEPTION_KEY
     assert grounding.misconception.ask == GUIDING_QUESTION
     assert grounding.grounded is True
-    assert {"chunk_id": 0, "heading": "Confidence intervals"} in grounding.sources
+    assert grounding.sources[0] == {"chunk_id": 0, "heading": "Confidence intervals"}
     # the wrong belief itself is never a passage the tutor could quote
     assert all("Misconception" not in p.text for p in grounding.passages)
 
