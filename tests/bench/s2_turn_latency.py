@@ -42,37 +42,29 @@ def _naive_application() -> Any:
     from django.conf import settings
     from django.urls import path
 
-    from avatars.providers.registry import get_language_model
-    from interviews import consumers, services
-    from interviews.live.coach import follow_up_context, follow_up_messages
+    from interviews import consumers
+    from interviews.live.coach import follow_up_messages
     from interviews.live.conversation import InterviewConversation
-    from interviews.live.feedback import FeedbackFlow, db
+    from interviews.live.feedback import FeedbackFlow
 
-    class SayWholeReply(FeedbackFlow):
-        async def say_follow_up(self) -> None:
-            conv = self.conv
-            ctx = await db(follow_up_context)(conv.interview_id)
-            if ctx is None:
-                return
-            model = get_language_model()
-            conv.speaker.begin()
+    class WholeReplyFlow(FeedbackFlow):
+        async def write(self, draft: Any, ctx: dict[str, Any], model: Any) -> None:
             parts: list[str] = []
-            async with asyncio.timeout(settings.PROVIDER_TIMEOUT * 2):
-                async for delta in model.stream_text(follow_up_messages(ctx), max_tokens=120):
-                    parts.append(delta)
-            text = "".join(parts).strip()
-            await conv.speaker.say(text)
-            await db(services.follow_up_create)(
-                interview=await conv.interview(), text=text, gap=ctx["gap"]
-            )
-            await conv.send({"type": "followup", "text": text})
-            await conv.speaker.done()
+            try:
+                async with asyncio.timeout(settings.PROVIDER_TIMEOUT * 2):
+                    async for delta in model.stream_text(follow_up_messages(ctx), max_tokens=120):
+                        parts.append(delta)
+                text = "".join(parts).strip()
+                if text:
+                    draft.sentences.put_nowait(text)
+            finally:
+                draft.sentences.put_nowait(None)
 
-    class NaiveConversation(InterviewConversation):
-        feedback_class = SayWholeReply
+    class WholeReplyConversation(InterviewConversation):
+        feedback_class = WholeReplyFlow
 
     class WaitForWholeReply(consumers.InterviewConsumer):
-        conversation_class = NaiveConversation
+        conversation_class = WholeReplyConversation
 
     return AuthMiddlewareStack(
         URLRouter([path("ws/interviews/<uuid:public_id>/", WaitForWholeReply.as_asgi())])
