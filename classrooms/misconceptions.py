@@ -27,7 +27,7 @@ from classrooms.retrieval import STOPWORDS, WORD, stem, wordset
 
 KEY_MAX_CHARS = 64
 _LABEL = re.compile(
-    r"^\s{0,3}(?:[-*+]\s+)?(?:\*\*|__)?(misconception|ask|sounds like)\s*:\s*(?:\*\*|__)?\s*(.*)$",
+    r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?(misconception|ask|sounds like)\s*:\s*(?:\*\*|__)?\s*(.*)$",
     re.IGNORECASE,
 )
 # Words students use for the same idea; each folds to the first stem of its group.

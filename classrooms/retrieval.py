@@ -18,7 +18,7 @@ _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$")
 # A "Misconception:" line (see classrooms.misconceptions) starts its own paragraph, so a block
 # is never cut in two by packing or by the long-paragraph split.
 _MISCONCEPTION_START = re.compile(
-    r"\n(?=\s{0,3}(?:[-*+]\s+)?(?:\*\*|__)?misconception\s*:)", re.IGNORECASE
+    r"\n(?=[ \t]*(?:[-*+]\s+)?(?:\*\*|__)?misconception\s*:)", re.IGNORECASE
 )
 STOPWORDS = frozenset(
     [
