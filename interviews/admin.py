@@ -1,7 +1,12 @@
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.utils.html import format_html, format_html_join
 
+from interviews.coaching.schema import DIMENSIONS, dimension_label
+from interviews.exports import write_feedback_csv
 from interviews.models import (
     Attempt,
     AttemptEvent,
@@ -73,9 +78,34 @@ class AttemptAdmin(admin.ModelAdmin):
     list_filter = ("status", "kind", "is_best")
     search_fields = ("public_id", "question__interview__public_id")
     list_select_related = ("question",)
-    readonly_fields = ("public_id", "status")
+    readonly_fields = ("public_id", "status", "feedback_scores")
     raw_id_fields = ("question", "follow_up")
     inlines = (AttemptEventInline,)
+    actions = ("export_feedback",)
+
+    @admin.display(description="Feedback scores")
+    def feedback_scores(self, attempt: Attempt) -> str:
+        """The coach's scores under their human labels (the raw JSON stays editable below)."""
+        dims = (attempt.feedback or {}).get("dimensions") if attempt.feedback else None
+        if not isinstance(dims, dict):
+            return "-"
+        rows = [
+            (
+                dimension_label(name),
+                dims[name].get("score", "-"),
+                "" if dims[name].get("supported", True) else " (not counted)",
+            )
+            for name in DIMENSIONS
+            if isinstance(dims.get(name), dict)
+        ]
+        return format_html("<ul>{}</ul>", format_html_join("", "<li>{}: {}/5{}</li>", rows))
+
+    @admin.action(description="Export feedback to CSV")
+    def export_feedback(self, request: HttpRequest, queryset: QuerySet[Attempt]) -> HttpResponse:
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="interview-feedback.csv"'
+        write_feedback_csv(response, queryset)
+        return response
 
 
 @admin.register(FollowUp)

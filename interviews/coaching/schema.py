@@ -16,11 +16,18 @@ Unsupported dimensions are shown as such and left out of the overall score.
 from __future__ import annotations
 
 import copy
+import math
 import re
 import unicodedata
 from typing import Any, Literal, TypedDict
 
-SCHEMA_VERSION = 1
+# The checker lives in its own module; re-exported here, where every engine's tests look for it.
+from interviews.coaching.schema_check import schema_errors as schema_errors
+from interviews.coaching.schema_check import strict_schema_problems as strict_schema_problems
+
+#: 2: every dimension carries its human `label`; `repairs` lists what was fixed in an engine's
+#: output; `capped_from` is the overall before the relevance cap (None when not capped).
+SCHEMA_VERSION = 2
 
 DIMENSIONS: tuple[str, ...] = (
     "structure_star",
@@ -33,7 +40,7 @@ DIMENSION_LABELS: dict[str, str] = {
     "structure_star": "Structure (STAR)",
     "specificity_evidence": "Specifics and evidence",
     "impact_results": "Impact and results",
-    "relevance": "Relevance to the question",
+    "relevance": "Relevance",
     "delivery": "Delivery",
 }
 #: Weights of the overall score (renormalised over the supported dimensions).
@@ -58,6 +65,7 @@ Dimension = Literal[
 
 
 class DimensionFeedback(TypedDict):
+    label: str
     score: int
     quotes: list[str]
     note: str
@@ -92,6 +100,8 @@ class Feedback(TypedDict):
     delivery: DeliveryMetrics
     signals: dict[str, Any]
     dropped_quotes: list[str]
+    repairs: list[str]
+    capped_from: float | None
 
 
 # --- JSON schemas ----------------------------------------------------------------------------
@@ -155,7 +165,11 @@ MODEL_SCHEMA: dict[str, Any] = _obj(
 
 _DIMENSION_STORED = copy.deepcopy(_DIMENSION_MODEL)
 _DIMENSION_STORED["properties"]["supported"] = {"type": "boolean"}
-_DIMENSION_STORED["required"].append("supported")
+_DIMENSION_STORED["properties"]["label"] = {
+    "type": "string",
+    "enum": list(DIMENSION_LABELS.values()),
+}
+_DIMENSION_STORED["required"] += ["supported", "label"]
 
 _NUM_OR_NULL = {"type": ["number", "null"]}
 
@@ -197,6 +211,8 @@ FEEDBACK_SCHEMA: dict[str, Any] = _obj(
         ),
         "signals": {"type": "object"},
         "dropped_quotes": _STR_LIST,
+        "repairs": _STR_LIST,
+        "capped_from": _NUM_OR_NULL,
     }
 )
 
@@ -251,6 +267,7 @@ def _clip_quote(quote: str) -> str:
 
 
 def _score(value: Any) -> int:
+    """A stored score read back (already validated once): clamped into 1-5."""
     try:
         number = round(float(value))
     except (TypeError, ValueError):
@@ -258,7 +275,31 @@ def _score(value: Any) -> int:
     return max(1, min(5, number))
 
 
+_SCORE_TEXT = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(?:(?:/|out of)\s*5)?\s*\.?\s*$", re.I)
+
+
+def parse_score(value: Any) -> int | None:
+    """An engine's 1-5 score as an integer: 4, 4.0, "4", "4/5" and "4 out of 5" all read as 4.
+
+    None when it is no number or lies outside 1-5. A 7 or a -1 is not clamped: it means the
+    engine used another scale or made a mistake, and turning it into a 5 or a 1 would invent a
+    judgement. Halves round up (3.5 -> 4), the way a person reads them.
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        match = _SCORE_TEXT.match(value)
+        if not match:
+            return None
+        value = float(match.group(1))
+    if not isinstance(value, int | float) or not 1 <= value <= 5:  # NaN fails the comparison
+        return None
+    return min(5, math.floor(value + 0.5))
+
+
 def _str_list(value: Any, limit: int = MAX_LIST_ITEMS) -> list[str]:
+    if isinstance(value, str) and value.strip():
+        value = [value]  # a single item where a list was asked for
     if not isinstance(value, list):
         return []
     out = [clip(item) for item in value if isinstance(item, str) and item.strip()]
@@ -277,6 +318,59 @@ def overall_score(dimensions: dict[str, DimensionFeedback]) -> float:
     return round(total / weight, 1)
 
 
+NOT_ASSESSED_NOTE = "The coach did not assess this part, so it is not counted."
+BAD_SCORE_NOTE = "The coach gave no usable score for this part, so it is not counted."
+
+
+def _dimension(name: str, item: Any, keep: Any, repairs: list[str]) -> DimensionFeedback:
+    """One dimension of an engine's output, checked: score parsed, quotes verified."""
+    label = DIMENSION_LABELS[name]
+    if not isinstance(item, dict):
+        repairs.append(f"{name}: missing")
+        return {
+            "label": label,
+            "score": 1,
+            "quotes": [],
+            "note": NOT_ASSESSED_NOTE,
+            "supported": False,
+        }
+    given_score = item.get("score")
+    score = parse_score(given_score)
+    if score is None:
+        repairs.append(f"{name}: unusable score {clip(repr(given_score), 40)}")
+    elif not isinstance(given_score, int) or isinstance(given_score, bool):
+        repairs.append(f"{name}: score {clip(repr(given_score), 40)} read as {score}")
+    given = item.get("quotes")
+    if isinstance(given, str):
+        given = [given]
+    given = given if isinstance(given, list) else []
+    quotes: list[str] = []
+    lost = False
+    for quote in given[: MAX_QUOTES * 3]:
+        kept = keep(quote)
+        if kept is None:
+            lost = lost or bool(isinstance(quote, str) and quote.strip())
+        elif kept not in quotes and len(quotes) < MAX_QUOTES:
+            quotes.append(kept)
+    note = clip(item.get("note", ""), 300) if isinstance(item.get("note"), str) else ""
+    if score is None:
+        return {
+            "label": label,
+            "score": 1,
+            "quotes": quotes,
+            "note": BAD_SCORE_NOTE,
+            "supported": False,
+        }
+    if name == "delivery":
+        supported = not (lost and not quotes)
+    elif quotes:
+        supported = True
+    else:
+        # No valid quote: only a low score resting on an absence is believable.
+        supported = score <= 2 and not lost
+    return {"label": label, "score": score, "quotes": quotes, "note": note, "supported": supported}
+
+
 def finalise(
     raw: dict[str, Any],
     *,
@@ -287,12 +381,16 @@ def finalise(
 ) -> Feedback:
     """Turn an engine's raw output (MODEL_SCHEMA shape, possibly sloppy) into a `Feedback`.
 
-    Applies to every engine: clamps scores, bounds every list and string, drops every quote
-    not found in the transcript (recorded in `dropped_quotes`), marks dimensions unsupported,
-    and computes the overall score. Never raises on malformed input.
+    Applies to every engine: reads scores written as text ("4", "4/5"), refuses scores outside
+    1-5, bounds every list and string, drops every quote not found in the transcript (recorded
+    in `dropped_quotes`), marks missing, unscored and unquoted dimensions unsupported (each
+    repair is listed in `repairs`), and computes the overall score. Never raises on malformed
+    input. (The relevance cap comes after this, in `engine.py`: it needs the question.)
     """
+    raw = raw if isinstance(raw, dict) else {}
     haystack = normalise(transcript)
     dropped: list[str] = []
+    repairs: list[str] = []
 
     def keep(quote: Any) -> str | None:
         if not isinstance(quote, str) or not quote.strip():
@@ -303,32 +401,7 @@ def finalise(
         return None
 
     raw_dims = raw.get("dimensions") if isinstance(raw.get("dimensions"), dict) else {}
-    dimensions: dict[str, DimensionFeedback] = {}
-    for name in DIMENSIONS:
-        item = raw_dims.get(name) if isinstance(raw_dims.get(name), dict) else {}
-        score = _score(item.get("score", 1))
-        given = item.get("quotes") if isinstance(item.get("quotes"), list) else []
-        quotes: list[str] = []
-        lost = False
-        for quote in given[: MAX_QUOTES * 3]:
-            kept = keep(quote)
-            if kept is None:
-                lost = lost or bool(isinstance(quote, str) and quote.strip())
-            elif kept not in quotes and len(quotes) < MAX_QUOTES:
-                quotes.append(kept)
-        if name == "delivery":
-            supported = not (lost and not quotes)
-        elif quotes:
-            supported = True
-        else:
-            # No valid quote: only a low score resting on an absence is believable.
-            supported = score <= 2 and not lost
-        dimensions[name] = {
-            "score": score,
-            "quotes": quotes,
-            "note": clip(item.get("note", ""), 300),
-            "supported": supported,
-        }
+    dimensions = {name: _dimension(name, raw_dims.get(name), keep, repairs) for name in DIMENSIONS}
 
     raw_star = raw.get("star") if isinstance(raw.get("star"), dict) else {}
     star: dict[str, str | None] = {part: keep(raw_star.get(part)) for part in STAR_PARTS}
@@ -337,12 +410,13 @@ def finalise(
     follow_up = clip(follow_up, 300) if isinstance(follow_up, str) and follow_up.strip() else None
     reason = raw.get("follow_up_reason")
     reason = reason if reason in FOLLOW_UP_REASONS and follow_up else None
+    summary = raw.get("summary")
 
     return {
         "schema_version": SCHEMA_VERSION,
         "engine": engine,
         "overall": overall_score(dimensions),
-        "summary": clip(raw.get("summary", ""), 500),
+        "summary": clip(summary, 500) if isinstance(summary, str) else "",
         "dimensions": dimensions,
         "star": star,
         "strengths": _str_list(raw.get("strengths")),
@@ -353,7 +427,29 @@ def finalise(
         "delivery": delivery,
         "signals": signals or {},
         "dropped_quotes": dropped[:20],
+        "repairs": repairs[:20],
+        "capped_from": None,
     }
+
+
+def dimension_label(name: str) -> str:
+    """The human label of a dimension ("Structure (STAR)"), the one source for every page."""
+    return DIMENSION_LABELS.get(name, "Other")
+
+
+def with_labels(feedback: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Feedback stored before labels were part of the schema, with each dimension's label
+    filled in (a copy; newer feedback is returned unchanged)."""
+    if not isinstance(feedback, dict) or not isinstance(feedback.get("dimensions"), dict):
+        return feedback
+    dims = feedback["dimensions"]
+    if all(isinstance(d, dict) and d.get("label") for d in dims.values()):
+        return feedback
+    labelled = {
+        name: {**dim, "label": dimension_label(name)} if isinstance(dim, dict) else dim
+        for name, dim in dims.items()
+    }
+    return {**feedback, "dimensions": labelled}
 
 
 # --- Typed read helpers (used by reports, story bank, interview pages) -------------------------
@@ -382,75 +478,3 @@ def delivery_metric(feedback: dict[str, Any] | None, key: str) -> float | None:
 def feedback_overall(feedback: dict[str, Any] | None) -> float | None:
     value = (feedback or {}).get("overall")
     return float(value) if isinstance(value, int | float) else None
-
-
-# --- A small JSON-schema checker (the subset these schemas use; no third-party dependency) -----
-
-_TYPES: dict[str, tuple[type, ...]] = {
-    "object": (dict,),
-    "array": (list,),
-    "string": (str,),
-    "integer": (int,),
-    "number": (int, float),
-    "boolean": (bool,),
-    "null": (type(None),),
-}
-
-
-def schema_errors(value: Any, schema: dict[str, Any], path: str = "$") -> list[str]:
-    """Errors of `value` against `schema` (type, enum, properties, required,
-    additionalProperties, items). Empty list when valid."""
-    errors: list[str] = []
-    kinds = schema.get("type")
-    if kinds is not None:
-        kinds = kinds if isinstance(kinds, list) else [kinds]
-        ok = False
-        for kind in kinds:
-            if isinstance(value, bool) and kind in ("integer", "number"):
-                continue
-            if isinstance(value, _TYPES[kind]):
-                ok = True
-        if not ok:
-            return [f"{path}: expected {kinds}, got {type(value).__name__}"]
-    if "enum" in schema and value not in schema["enum"]:
-        errors.append(f"{path}: {value!r} not in {schema['enum']}")
-    if isinstance(value, dict):
-        props = schema.get("properties", {})
-        for key in schema.get("required", []):
-            if key not in value:
-                errors.append(f"{path}: missing {key}")
-        extra = schema.get("additionalProperties", True)
-        for key, item in value.items():
-            if key in props:
-                errors.extend(schema_errors(item, props[key], f"{path}.{key}"))
-            elif extra is False:
-                errors.append(f"{path}: unexpected {key}")
-            elif isinstance(extra, dict):
-                errors.extend(schema_errors(item, extra, f"{path}.{key}"))
-    if isinstance(value, list) and "items" in schema:
-        for index, item in enumerate(value):
-            errors.extend(schema_errors(item, schema["items"], f"{path}[{index}]"))
-    return errors
-
-
-def strict_schema_problems(schema: dict[str, Any], path: str = "$") -> list[str]:
-    """Why `schema` would be refused as OpenAI strict structured output (empty when fine):
-    every object lists all its properties as required and forbids additional ones."""
-    problems: list[str] = []
-    if schema.get("type") == "object" or "properties" in schema:
-        props = schema.get("properties")
-        if not isinstance(props, dict):
-            problems.append(f"{path}: object without properties")
-            props = {}
-        if schema.get("additionalProperties") is not False:
-            problems.append(f"{path}: additionalProperties must be false")
-        if sorted(schema.get("required", [])) != sorted(props):
-            problems.append(f"{path}: every property must be required")
-        for key, sub in props.items():
-            problems.extend(strict_schema_problems(sub, f"{path}.{key}"))
-    if "items" in schema:
-        problems.extend(strict_schema_problems(schema["items"], f"{path}[]"))
-    for keyword in ("minLength", "maxLength", "minItems", "maxItems", "format", "default"):
-        if keyword in schema:
-            problems.append(f"{path}: keyword {keyword} not supported in strict mode")
-    return problems

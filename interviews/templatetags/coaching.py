@@ -8,6 +8,7 @@ from django import template
 
 from interviews.charts import Series, line_chart
 from interviews.coaching.schema import DIMENSION_LABELS, DIMENSIONS
+from interviews.coaching.schema import dimension_label as label_of
 from interviews.selectors import competency_label, progress_for_user
 
 register = template.Library()
@@ -15,7 +16,17 @@ register = template.Library()
 
 @register.filter
 def dimension_label(name: str) -> str:
-    return DIMENSION_LABELS.get(name, str(name).replace("_", " ").capitalize())
+    return label_of(str(name))
+
+
+@register.filter
+def dimension_rows(feedback: Any) -> list[tuple[str, dict[str, Any]]]:
+    """(label, dimension) in the schema's order, whatever order the database kept the keys in
+    (PostgreSQL's jsonb sorts them), for feedback of every schema version."""
+    dims = (feedback or {}).get("dimensions") if isinstance(feedback, dict) else None
+    if not isinstance(dims, dict):
+        return []
+    return [(label_of(name), dims[name]) for name in DIMENSIONS if isinstance(dims.get(name), dict)]
 
 
 @register.filter

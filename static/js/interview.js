@@ -189,6 +189,23 @@ function el(tag, text, className) {
   return node;
 }
 
+// One card line per scored dimension. The label comes from the server (the coaching schema's
+// label map): the page never turns an internal key into text itself.
+function renderDimensions(dimensions) {
+  const entries = Object.entries(dimensions || {});
+  if (!entries.length) return null;
+  const list = el("ul", null, "dimensions");
+  for (const [name, dim] of entries) {
+    const item = el("li");
+    item.append(el("strong", dim.label || name, "dimension-label"), ": ", el("strong", `${dim.score}/5`));
+    if (dim.supported === false) item.append(" ", el("span", "not counted", "pill status-feedback_failed"));
+    if (dim.note) item.append(" ", el("span", dim.note, "muted"));
+    for (const quote of dim.quotes || []) item.appendChild(el("blockquote", quote, "quote"));
+    list.appendChild(item);
+  }
+  return list;
+}
+
 function renderFeedback(attempt) {
   const body = $("feedback-body");
   body.innerHTML = "";
@@ -204,17 +221,11 @@ function renderFeedback(attempt) {
   head.append("Overall ", el("strong", `${Number(fb.overall).toFixed(1)} / 5`, "score overall-score"));
   if (attempt.kind === "follow_up") head.append(" (follow-up answer)");
   body.appendChild(head);
-  const dims = Object.entries(fb.dimensions || {});
-  if (dims.length) {
-    const list = el("ul", null, "dimensions");
-    for (const [name, dim] of dims) {
-      const item = el("li");
-      item.append(el("strong", `${name.replaceAll("_", " ")}: ${dim.score}`));
-      for (const quote of dim.quotes || []) item.appendChild(el("blockquote", quote, "quote"));
-      list.appendChild(item);
-    }
-    body.appendChild(list);
+  if (fb.capped_from !== null && fb.capped_from !== undefined) {
+    body.appendChild(el("p", `Capped from ${Number(fb.capped_from).toFixed(1)}: an answer to a different question cannot pass.`, "capped-note"));
   }
+  const dims = renderDimensions(fb.dimensions);
+  if (dims) body.appendChild(dims);
   for (const [title, items] of [["Strengths", fb.strengths], ["To improve", fb.improvements]]) {
     if (!items || !items.length) continue;
     body.appendChild(el("h3", title));

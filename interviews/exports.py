@@ -1,0 +1,63 @@
+"""CSV export of scored attempts for staff: one row per attempt, one column per coaching
+dimension, headed by the dimension's human label (the schema's label map)."""
+
+from __future__ import annotations
+
+import csv
+from typing import Any
+
+from django.db.models import QuerySet
+
+from interviews.coaching.schema import DIMENSIONS, dimension_label, dimension_score
+from interviews.models import Attempt
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(text: str) -> str:
+    """User text as a spreadsheet shows it, never as a formula."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def feedback_header() -> list[str]:
+    return [
+        "interview",
+        "question",
+        "competency",
+        "attempt",
+        "kind",
+        "status",
+        "engine",
+        "Overall",
+        *(dimension_label(name) for name in DIMENSIONS),
+        "Capped from",
+        "transcript",
+    ]
+
+
+def write_feedback_csv(out: Any, attempts: QuerySet[Attempt]) -> None:
+    """Unsupported dimensions are left empty: they are not part of the score either."""
+    writer = csv.writer(out)
+    writer.writerow(feedback_header())
+    rows = attempts.select_related("question__interview").order_by(
+        "question__interview_id", "question__order", "kind", "number"
+    )
+    for attempt in rows.iterator():
+        feedback = attempt.feedback if isinstance(attempt.feedback, dict) else {}
+        scores = [dimension_score(feedback, name) for name in DIMENSIONS]
+        capped = feedback.get("capped_from")
+        writer.writerow(
+            [
+                str(attempt.question.interview.public_id),
+                _cell(attempt.question.text),
+                attempt.question.competency,
+                attempt.number,
+                attempt.kind,
+                attempt.status,
+                feedback.get("engine", ""),
+                "" if attempt.overall is None else f"{attempt.overall:.1f}",
+                *("" if score is None else score for score in scores),
+                capped if isinstance(capped, int | float) else "",
+                _cell(attempt.transcript),
+            ]
+        )
