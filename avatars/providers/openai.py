@@ -87,6 +87,20 @@ def map_openai_error(exc: Exception) -> ProviderError:
     return ProviderError(str(exc), permanent=False, provider=NAME, code="unexpected")
 
 
+def json_in_reply(content: str) -> Any:
+    """The JSON of a structured reply. OpenAI-compatible servers that do not enforce the schema
+    (many local ones) wrap it in prose or a ```json fence; then the JSON object that starts at
+    the first "{" is taken. Raises JSONDecodeError when there is none."""
+    try:
+        return json.loads(content)
+    except json.JSONDecodeError:
+        start = content.find("{")
+        if start < 0:
+            raise
+        value, _ = json.JSONDecoder().raw_decode(content, start)
+        return value
+
+
 class OpenAILanguageModel:
     name = NAME
 
@@ -187,7 +201,7 @@ class OpenAILanguageModel:
                 code="truncated",
             )
         try:
-            value = json.loads(choice.message.content or "")
+            value = json_in_reply(choice.message.content or "")
         except json.JSONDecodeError as exc:
             raise ProviderError(
                 "the model did not return valid JSON",

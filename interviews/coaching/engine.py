@@ -1,10 +1,24 @@
-"""The coaching entry points: one input type, one output schema, the engine chosen by settings."""
+"""The coaching entry points: one input type, one output schema, the engine chosen by settings.
+
+Every engine's final feedback passes `cap_for_relevance` here, so an answer to a different
+question cannot pass as good whichever engine judged it.
+"""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
+
+from interviews.coaching.schema import clip, overall_score
+
+#: A relevance of 2 or less (of 5) means "did not answer this question" (the engines agree on it).
+OFF_TOPIC_RELEVANCE = 2
+#: The most an off-topic answer can score overall. 3 of 5 is the pass mark ("adequate"), so the
+#: cap sits below it: an answer to another question must never read as a pass, however polished
+#: the story. Half a point below rather than at 2: a well-told story to the wrong question still
+#: ranks above a non-answer (about 1), and the candidate sees that the story itself had merit.
+RELEVANCE_CAP = 2.5
 
 
 @dataclass(frozen=True)
@@ -22,11 +36,61 @@ class AnswerInput:
     interview_type: str = ""
 
 
+def _join(labels: list[str]) -> str:
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " or " + labels[-1]
+
+
+def off_topic_note(answer: AnswerInput) -> str:
+    """Which part of the question the answer did not address: the question's criteria that the
+    answer shows no sign of (competencies.py), else the question itself."""
+    from interviews.coaching.competencies import missing_criteria
+
+    missing = missing_criteria(answer.transcript, answer.question, answer.competency)
+    if missing:
+        return clip(
+            "This answer does not address what the question asks: it does not say "
+            f"{_join([c.label for c in missing])}.",
+            300,
+        )
+    question = clip(answer.question, 160) or "the question"
+    return clip(
+        f"This answer does not address the question asked ({question}): open with the part of "
+        "your story that answers it.",
+        300,
+    )
+
+
+def cap_for_relevance(feedback: dict[str, Any], answer: AnswerInput) -> dict[str, Any]:
+    """Feedback whose relevance is <= OFF_TOPIC_RELEVANCE: the overall is capped at
+    RELEVANCE_CAP (the uncapped value kept in `capped_from`) and the relevance note and the
+    first improvement say what the answer did not address. Other feedback is returned as is.
+    A relevance score the engine could not support (invented quotes, none given) caps nothing:
+    it is not counted anywhere else either."""
+    dims = feedback.get("dimensions") or {}
+    relevance = dims.get("relevance") or {}
+    if not relevance.get("supported") or relevance.get("score", 5) > OFF_TOPIC_RELEVANCE:
+        return feedback
+    note = off_topic_note(answer)
+    dims = {**dims, "relevance": {**relevance, "note": note}}
+    improvements = [note] + [item for item in feedback.get("improvements") or [] if item != note]
+    uncapped = feedback.get("overall")
+    if not isinstance(uncapped, int | float):
+        uncapped = overall_score(dims)  # type: ignore[arg-type]
+    capped = uncapped > RELEVANCE_CAP
+    return {
+        **feedback,
+        "dimensions": dims,
+        "improvements": improvements[:6],
+        "overall": RELEVANCE_CAP if capped else uncapped,
+        "capped_from": uncapped if capped else None,
+    }
+
+
 def local_feedback(answer: AnswerInput) -> dict[str, Any]:
     """Deterministic feedback (FEEDBACK_SCHEMA) without any network call."""
     from interviews.coaching.local import local_coach
 
-    return dict(local_coach(answer))
+    return cap_for_relevance(dict(local_coach(answer)), answer)
 
 
 async def generate_feedback(answer: AnswerInput) -> AsyncIterator[dict[str, Any]]:
@@ -44,4 +108,6 @@ async def generate_feedback(answer: AnswerInput) -> AsyncIterator[dict[str, Any]
     from interviews.coaching.openai_coach import stream_model_feedback
 
     async for event in stream_model_feedback(answer, model):
+        if event.get("type") == "final":
+            event = {**event, "feedback": cap_for_relevance(event["feedback"], answer)}
         yield event

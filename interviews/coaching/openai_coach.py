@@ -4,6 +4,14 @@ quotes not found in the transcript are dropped and their dimensions marked unsup
 
 Delivery is never judged by the model: it cannot hear the answer. The measured metrics and the
 delivery score come from the local coach, and the model receives them as facts to comment on.
+The prompt carries what an answer to this question must contain (coaching.competencies).
+
+Models do not always keep to the schema, above all local ones behind an OpenAI-compatible API.
+What can be repaired is (`finalise`: "4" read as 4, quotes that are not in the answer dropped,
+missing or out-of-range dimensions not counted; the provider takes the JSON out of surrounding
+prose). A reply cut off at max_tokens is asked again once with twice the room; a reply with no
+usable content, a refusal, or a second cut-off ends in `CoachOutputError`, which the interview
+shows with "Retry feedback" (the answer is saved either way).
 """
 
 from __future__ import annotations
@@ -17,9 +25,16 @@ from django.conf import settings
 
 from avatars.providers.base import ChatMessage, LanguageModel, ProviderError
 from avatars.retries import with_retries
+from interviews.coaching.competencies import criteria_prompt
 from interviews.coaching.engine import AnswerInput
 from interviews.coaching.local import local_coach
-from interviews.coaching.schema import DIMENSION_LABELS, MODEL_SCHEMA, Feedback, clip, finalise
+from interviews.coaching.schema import (
+    DIMENSIONS,
+    MODEL_SCHEMA,
+    Feedback,
+    clip,
+    finalise,
+)
 
 SCHEMA_NAME = "interview_feedback"
 MAX_TRANSCRIPT_CHARS = 12_000
@@ -34,7 +49,11 @@ RUBRIC = """Score each dimension from 1 to 5:
   3 = some detail but vague; 1 = generic statements only.
 - impact_results: 5 = a measurable outcome with its business or user effect; 3 = an outcome
   without numbers; 1 = no outcome at all.
-- relevance: 5 = answers exactly the question asked, for this role; 1 = off topic.
+- relevance: 5 = answers exactly the question asked, for this role, with every part the
+  question's criteria name; 3 = on topic but misses a part; 2 or less = the story answers a
+  different question (a success story to a question about failure, a bug fix to a question
+  about a disagreement, general claims with no example): say in the note which part of the
+  question it does not address.
 - delivery: judge only from the measured metrics given (pace, fillers, pauses, length).
 Also consider ownership: candidates should say what THEY did ("I"), not only the team ("we")."""
 
@@ -99,6 +118,8 @@ def build_messages(answer: AnswerInput, local: Feedback) -> list[ChatMessage]:
         [
             "Interview context (JSON):\n" + json.dumps(context, ensure_ascii=False),
             f"Question:\n{answer.question}",
+            "What an answer to this question must contain:\n"
+            + criteria_prompt(answer.question, answer.competency),
             "Candidate's answer (transcript"
             + (", truncated" if truncated else "")
             + "):\n<<<\n"
@@ -111,15 +132,25 @@ def build_messages(answer: AnswerInput, local: Feedback) -> list[ChatMessage]:
     return [ChatMessage(role="system", content=system), ChatMessage(role="user", content=user)]
 
 
+class CoachOutputError(ProviderError):
+    """The model answered, but nothing checkable came of it (a refusal, a reply cut off twice,
+    no content dimension backed by the answer's words). Shown with "Retry feedback"."""
+
+    def __init__(self, message: str, *, code: str) -> None:
+        super().__init__(message, permanent=False, provider="openai", code=code)
+
+    @property
+    def user_message(self) -> str:
+        return self.message
+
+
+CONTENT_DIMENSIONS = tuple(name for name in DIMENSIONS if name != "delivery")
+
+
 def merge_model_output(raw: Any, answer: AnswerInput, local: Feedback) -> Feedback:
     """The model's judgement plus our measurements, quote-checked (`finalise`)."""
     if not isinstance(raw, dict) or not isinstance(raw.get("dimensions"), dict):
-        raise ProviderError(
-            "the model returned feedback in an unexpected shape",
-            permanent=False,
-            provider="openai",
-            code="bad_output",
-        )
+        raise CoachOutputError("The coach's reply had no scores in it.", code="bad_output")
     dimensions = dict(raw["dimensions"])
     local_delivery = local["dimensions"]["delivery"]
     dimensions["delivery"] = {
@@ -128,13 +159,21 @@ def merge_model_output(raw: Any, answer: AnswerInput, local: Feedback) -> Feedba
         "note": local_delivery["note"],
     }
     merged = {**raw, "dimensions": dimensions}
-    return finalise(
+    feedback = finalise(
         merged,
         transcript=answer.transcript,
         delivery=local["delivery"],
         engine="openai",
         signals=local["signals"],
     )
+    if not any(feedback["dimensions"][name]["supported"] for name in CONTENT_DIMENSIONS):
+        # Only delivery (our own measurement) would be left: that is not the coach's verdict.
+        raise CoachOutputError(
+            "The coach's feedback could not be checked against your answer "
+            "(none of its scores was backed by your own words).",
+            code="unverifiable",
+        )
+    return feedback
 
 
 def _model_options(model: LanguageModel) -> dict[str, Any]:
@@ -149,6 +188,48 @@ def _model_options(model: LanguageModel) -> dict[str, Any]:
     if "temperature" in accepted:
         options["temperature"] = TEMPERATURE
     return options
+
+
+async def model_verdict(answer: AnswerInput, model: LanguageModel, local: Feedback) -> Feedback:
+    """The model's checked feedback. A 429, a 5xx or a dropped connection is retried (backoff,
+    Retry-After) before the candidate is told the feedback failed; a reply cut off at max_tokens
+    is asked again once with twice the room."""
+    messages = build_messages(answer, local)
+    options = _model_options(model)
+
+    async def ask(room: int) -> dict[str, Any]:
+        return await with_retries(
+            lambda: model.complete_json(
+                messages,
+                schema_name=SCHEMA_NAME,
+                schema=MODEL_SCHEMA,
+                max_tokens=room,
+                **options,
+            )
+        )
+
+    try:
+        try:
+            raw = await ask(MAX_TOKENS)
+        except ProviderError as exc:
+            if exc.code != "truncated":
+                raise
+            raw = await ask(MAX_TOKENS * 2)
+    except ProviderError as exc:
+        if exc.code == "refusal":
+            raise CoachOutputError(
+                "The coach declined to review this answer.", code="refusal"
+            ) from exc
+        if exc.code == "malformed":  # still unreadable after the retries
+            raise CoachOutputError(
+                "The coach's reply could not be read.", code="malformed"
+            ) from exc
+        if exc.code == "truncated":
+            raise CoachOutputError(
+                "The coach's reply was cut off before it was complete.", code="truncated"
+            ) from exc
+        raise
+    return merge_model_output(raw, answer, local)
 
 
 async def stream_model_feedback(
@@ -168,26 +249,13 @@ async def stream_model_feedback(
         f"{delivery['long_pauses']} long pauses. The coach is reading your answer…",
         "delivery": dict(delivery),
     }
-    messages = build_messages(answer, local)
-    options = _model_options(model)
-    # A 429, a 5xx or a dropped connection is retried (backoff, Retry-After) before the
-    # candidate is told the feedback failed.
-    raw = await with_retries(
-        lambda: model.complete_json(
-            messages,
-            schema_name=SCHEMA_NAME,
-            schema=MODEL_SCHEMA,
-            max_tokens=MAX_TOKENS,
-            **options,
-        )
-    )
-    feedback = merge_model_output(raw, answer, local)
+    feedback = await model_verdict(answer, model, local)
     for name, dim in feedback["dimensions"].items():
         yield {
             "type": "partial",
             "stage": "dimension",
             "dimension": name,
-            "text": f"{DIMENSION_LABELS[name]}: {dim['score']}/5",
+            "text": f"{dim['label']}: {dim['score']}/5",
             "score": dim["score"],
             "supported": dim["supported"],
         }

@@ -22,6 +22,8 @@ Prefixes and what each speaks
 /openai      POST v1/chat/completions: JSON or SSE stream ending in `data: [DONE]`; strict
              json_schema structured output (schema validated like the real API); error envelope
              `{"error": {message, type, param, code}}` with retry-after.
+/v1          the same OpenAI emulation at the root, the URL shape of local OpenAI-compatible
+             servers (Ollama `http://localhost:11434/v1`, llama.cpp `http://localhost:8080/v1`).
 /zoom        POST oauth/token (account_credentials, Basic auth), POST v2/users/{id}/meetings
              (breakout rooms echoed), GET/PATCH/DELETE v2/meetings/{id},
              PUT|PATCH v2/meetings/{id}/status {"action": "end"}.
@@ -69,7 +71,13 @@ Vendor-specific: heygen `idle_timeout`, `session_duration_limit`, `connect_delay
 `finalize_completes`, `idle_close`; openai `replies` and `json_replies` (lists consumed in order,
 the last repeats; default JSON is a minimal value satisfying the schema), `ttft` and
 `tokens_per_second` for streams, `finish_reason`, `stream_error` (an error event mid-stream),
-`stream_reset` (the connection drops after half of a streamed reply);
+`stream_reset` (the connection drops after half of a streamed reply), `output_faults` (list
+consumed one per request, the last repeats; each item a fault name, a list of names, or null for
+a clean reply; tests/fakes/model_faults.py): "paraphrase" (every other quote, and every STAR part,
+retold in the third person instead of copied), "string_scores" ("4"), "out_of_range" (7, -1),
+"missing_dimension" (the first key of `dimensions` left out), "prose" (chatty text around the
+JSON), "fenced" (a ```json fence), "refusal" (`content: null` and the message's `refusal` text;
+streamed as `delta.refusal`), "truncated" (the reply cut at 60% with `finish_reason: "length"`);
 zoom `token_ttl`.
 
 Control API

@@ -42,6 +42,11 @@ VENDOR_APPS: dict[str, Vendor] = {
 }
 
 
+#: OpenAI-compatible local model servers (Ollama, llama.cpp's server) serve the API at the root
+#: (`http://localhost:11434/v1`): the same fake OpenAI answers there, whole path kept.
+ROOT_MOUNTS: dict[str, str] = {"v1": "openai"}
+
+
 def _split(path: str) -> tuple[str, str]:
     _, _, rest = path.partition("/")
     prefix, sep, tail = rest.partition("/")
@@ -77,7 +82,20 @@ def _loggable(body: bytes) -> Any:
     except ValueError:
         return {"bytes": len(body)}
     text = json.dumps(value)
-    return value if len(text) <= 4000 else {"truncated": text[:4000]}
+    if len(text) <= 4000:
+        return value
+    # A long body (a prompt) is cut, but its short top-level parameters (model, max_tokens,
+    # stream, ...) stay readable for tests.
+    params = (
+        {
+            k: v
+            for k, v in value.items()
+            if isinstance(v, int | float | bool | str | None) and len(str(v)) <= 200
+        }
+        if isinstance(value, dict)
+        else {}
+    )
+    return {"truncated": text[:4000], "params": params}
 
 
 def _stamped(receive: Receive, send: Send) -> tuple[Receive, Send]:
@@ -118,6 +136,8 @@ async def application(scope: Scope, receive: Receive, send: Send) -> None:
                 await send({"type": "lifespan.shutdown.complete"})
                 return
     prefix, rest = _split(scope["path"])
+    if prefix in ROOT_MOUNTS:
+        prefix, rest = ROOT_MOUNTS[prefix], scope["path"]
     if scope["type"] == "websocket":
         vendor = VENDOR_APPS.get(prefix)
         if vendor is None or vendor.websocket is None:

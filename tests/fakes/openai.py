@@ -24,6 +24,13 @@ from tests.fakes.core import (
     new_id,
     retry_after_headers,
 )
+from tests.fakes.model_faults import (
+    REFUSAL,
+    apply_text_faults,
+    apply_value_faults,
+    faults_of,
+    truncate,
+)
 
 DEFAULT_REPLY = (
     "That is a thoughtful answer. Could you give a concrete example from your own work? "
@@ -164,11 +171,19 @@ async def _stream(
     finish: str,
     fail_midway: bool,
     reset_midway: bool = False,
+    refusal: str | None = None,
 ) -> AsyncIterator[bytes]:
     ttft = float(STORE.knob("openai", "chat", "ttft", 0) or 0)
     tps = float(STORE.knob("openai", "chat", "tokens_per_second", 0) or 0)
     if ttft:
         await asyncio.sleep(ttft)
+    if refusal:
+        yield _chunk(completion_id, model, {"role": "assistant", "content": None}, None)
+        for token in tokens_of(refusal):
+            yield _chunk(completion_id, model, {"refusal": token}, None)
+        yield _chunk(completion_id, model, {}, "stop")
+        yield b"data: [DONE]\n\n"
+        return
     yield _chunk(completion_id, model, {"role": "assistant", "content": ""}, None)
     tokens = tokens_of(content)
     for i, token in enumerate(tokens):
@@ -228,6 +243,10 @@ async def chat_completions(request: Request) -> Response:
                 400, "role", f"Invalid value for 'messages[{i}].role'.", param=f"messages[{i}].role"
             )
     response_format = body.get("response_format") or {}
+    try:
+        faults = faults_of(STORE.next_scripted("openai", "chat", "output_faults", None))
+    except ValueError as exc:
+        return error(400, "fault", str(exc))
     content: str
     if response_format.get("type") == "json_schema":
         spec = response_format.get("json_schema") or {}
@@ -252,13 +271,19 @@ async def chat_completions(request: Request) -> Response:
         value = STORE.next_scripted("openai", "chat", "json_replies", None)
         if value is None:
             value = example_for(schema, schema)
+        value = apply_value_faults(value, faults)
         content = value if isinstance(value, str) else json.dumps(value)
     elif response_format.get("type") == "json_object":
         value = STORE.next_scripted("openai", "chat", "json_replies", {"ok": True})
+        value = apply_value_faults(value, faults)
         content = value if isinstance(value, str) else json.dumps(value)
     else:
         content = str(STORE.next_scripted("openai", "chat", "replies", DEFAULT_REPLY))
+    content = apply_text_faults(content, faults)
     finish = str(STORE.knob("openai", "chat", "finish_reason", "stop"))
+    if "truncated" in faults:  # cut off at max_tokens: the reply stops mid-way
+        content, finish = truncate(content), "length"
+    refusal = REFUSAL if "refusal" in faults else None
     completion_id = f"chatcmpl-{new_id()[:20]}"
     headers = [("x-request-id", f"req_{new_id()[:12]}")]
     if body.get("stream"):
@@ -278,9 +303,10 @@ async def chat_completions(request: Request) -> Response:
                 finish=finish,
                 fail_midway=bool(STORE.knob("openai", "chat", "stream_error")),
                 reset_midway=bool(STORE.knob("openai", "chat", "stream_reset")),
+                refusal=refusal,
             ),
         )
-    tokens = len(tokens_of(content))
+    tokens = len(tokens_of(refusal or content))
     return json_response(
         {
             "id": completion_id,
@@ -290,7 +316,11 @@ async def chat_completions(request: Request) -> Response:
             "choices": [
                 {
                     "index": 0,
-                    "message": {"role": "assistant", "content": content, "refusal": None},
+                    "message": {
+                        "role": "assistant",
+                        "content": None if refusal else content,
+                        "refusal": refusal,
+                    },
                     "logprobs": None,
                     "finish_reason": finish,
                 }

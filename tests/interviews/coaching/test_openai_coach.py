@@ -9,7 +9,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from avatars.providers.base import ProviderError
+from avatars.providers.base import ChatMessage, ProviderError
 from interviews.coaching import AnswerInput, generate_feedback, local_feedback
 from interviews.coaching.calibration import SAMPLES
 from interviews.coaching.schema import FEEDBACK_SCHEMA, schema_errors
@@ -162,3 +162,168 @@ def test_calibration_command_runs_the_openai_engine_against_the_fake(
     assert "## Engine: openai" in doc
     assert "Not measured" not in doc
     assert openai_coach.state()["requests"]["openai.chat"] == len(SAMPLES)
+
+
+# --- Realistic bad model output (the fake's `output_faults` knob) ---------------------------
+
+
+def chat_requests(fake) -> list[dict]:
+    return [entry for entry in fake.state()["log"] if entry["endpoint"] == "chat"]
+
+
+async def final_feedback(fake, faults, reply: dict | None = None) -> dict:
+    fake.knobs(openai_chat={"json_replies": [reply or model_reply()], "output_faults": faults})
+    events = await collect(ANSWER)
+    feedback = events[-1]["feedback"]
+    assert events[-1]["type"] == "final"
+    assert schema_errors(feedback, FEEDBACK_SCHEMA) == []
+    return feedback
+
+
+async def test_the_prompt_carries_the_questions_competency_criteria(openai_coach) -> None:
+    failure = AnswerInput(
+        question="Tell me about a time you failed. What did you learn?",
+        transcript=TRANSCRIPT,
+        competency="failure",
+    )
+    openai_coach.knobs(openai_chat={"json_replies": [model_reply()]})
+    await collect(failure)
+    body = chat_requests(openai_coach)[0]["body"]
+    text = body["truncated"] if "truncated" in body else json.dumps(body)
+    prompt = text.encode().decode("unicode_escape")
+    assert "What an answer to this question must contain" in prompt
+    for criterion in ("what went wrong", "your part in it", "what you learned"):
+        assert criterion in prompt
+
+
+async def test_scores_written_as_text_are_read_as_numbers(openai_coach) -> None:
+    clean = await final_feedback(openai_coach, None)
+    repaired = await final_feedback(openai_coach, "string_scores")
+    assert repaired["overall"] == clean["overall"]
+    assert repaired["dimensions"]["impact_results"]["score"] == 5
+    assert "impact_results: score '5' read as 5" in repaired["repairs"]
+
+
+async def test_out_of_range_scores_are_not_counted(openai_coach) -> None:
+    reply = model_reply()
+    reply["dimensions"]["relevance"] = {**reply["dimensions"]["relevance"], "score": 7}
+    feedback = await final_feedback(openai_coach, None, reply)
+    relevance = feedback["dimensions"]["relevance"]
+    assert relevance["supported"] is False
+    assert relevance["label"] == "Relevance"
+    assert "not counted" in relevance["note"]
+    assert feedback["dimensions"]["structure_star"]["supported"] is True
+
+
+async def test_every_score_out_of_range_ends_in_retry_feedback(openai_coach) -> None:
+    openai_coach.knobs(
+        openai_chat={"json_replies": [model_reply()], "output_faults": "out_of_range"}
+    )
+    with pytest.raises(ProviderError) as caught:
+        await collect(ANSWER)
+    assert caught.value.code == "unverifiable"
+    assert "could not be checked against your answer" in caught.value.user_message
+
+
+async def test_a_missing_dimension_is_shown_as_not_assessed(openai_coach) -> None:
+    feedback = await final_feedback(openai_coach, "missing_dimension")
+    structure = feedback["dimensions"]["structure_star"]
+    assert structure["supported"] is False
+    assert structure["label"] == "Structure (STAR)"
+    assert "did not assess" in structure["note"]
+    assert "structure_star: missing" in feedback["repairs"]
+    # The overall rests on what was assessed (4, 5, 4 and the measured delivery).
+    assert feedback["overall"] > 3
+
+
+async def test_paraphrased_quotes_are_dropped_and_only_copied_ones_count(openai_coach) -> None:
+    feedback = await final_feedback(openai_coach, "paraphrase")
+    dims = feedback["dimensions"]
+    assert dims["structure_star"]["supported"] is False  # its only quote was retold
+    assert dims["specificity_evidence"]["supported"] is True  # copied word for word
+    assert dims["impact_results"]["supported"] is False
+    assert any(q.startswith("they wrote") or "they" in q for q in feedback["dropped_quotes"])
+    assert all(part is None for part in feedback["star"].values())  # every part was retold
+
+
+@pytest.mark.parametrize("faults", ["prose", "fenced", ["fenced", "prose"]])
+async def test_json_wrapped_in_prose_or_a_fence_is_extracted(openai_coach, faults) -> None:
+    clean = await final_feedback(openai_coach, None)
+    wrapped = await final_feedback(openai_coach, faults)
+    assert wrapped["overall"] == clean["overall"]
+    assert wrapped["dimensions"] == clean["dimensions"]
+
+
+async def test_a_reply_that_is_not_json_at_all_ends_in_retry_feedback(
+    openai_coach, settings
+) -> None:
+    settings.PROVIDER_MAX_RETRIES = 1
+    openai_coach.knobs(openai_chat={"json_replies": ["I think this answer is pretty good."]})
+    with pytest.raises(ProviderError) as caught:
+        await collect(ANSWER)
+    assert caught.value.code == "malformed"
+    assert caught.value.user_message == "The coach's reply could not be read."
+    assert len(chat_requests(openai_coach)) == 2  # retried once, then told
+
+
+async def test_a_refusal_ends_in_retry_feedback_without_retrying(openai_coach) -> None:
+    openai_coach.knobs(openai_chat={"json_replies": [model_reply()], "output_faults": "refusal"})
+    with pytest.raises(ProviderError) as caught:
+        await collect(ANSWER)
+    assert caught.value.code == "refusal"
+    assert caught.value.user_message == "The coach declined to review this answer."
+    assert len(chat_requests(openai_coach)) == 1
+
+
+async def test_a_reply_cut_off_at_max_tokens_is_asked_again_with_more_room(openai_coach) -> None:
+    feedback = await final_feedback(openai_coach, ["truncated", None])
+    assert feedback["dimensions"]["impact_results"]["score"] == 5
+    requests = chat_requests(openai_coach)
+    assert len(requests) == 2
+    sizes = [r["body"].get("params", r["body"]).get("max_tokens") for r in requests]
+    assert sizes == [1600, 3200]
+
+
+async def test_a_reply_cut_off_twice_ends_in_retry_feedback(openai_coach) -> None:
+    openai_coach.knobs(openai_chat={"json_replies": [model_reply()], "output_faults": "truncated"})
+    with pytest.raises(ProviderError) as caught:
+        await collect(ANSWER)
+    assert caught.value.code == "truncated"
+    assert "cut off" in caught.value.user_message
+    assert len(chat_requests(openai_coach)) == 2
+
+
+# --- A local model server (Ollama, llama.cpp) through the same client ------------------------
+
+
+async def test_the_coach_runs_against_a_local_server_url_shape(fake_providers, settings) -> None:
+    """README "Local model server": base URL `http://host:port/v1` (no vendor prefix), a
+    placeholder key, the local model's name; the fake serves OpenAI at its root /v1 too."""
+    from avatars.providers.registry import get_language_model, reset_providers
+
+    fake_providers.configure(settings, llm="openai")
+    settings.OPENAI_BASE_URL = fake_providers.url + "/v1"
+    settings.OPENAI_API_KEY = "ollama"
+    settings.OPENAI_MODEL = "llama3.2"
+    settings.OPENAI_COACH_MODEL = "qwen2.5:7b"
+    reset_providers()
+    # A local server takes any key, and may wrap its JSON in prose.
+    fake_providers.knobs(
+        openai={"api_key": None},
+        openai_chat={"json_replies": [model_reply()], "output_faults": "prose"},
+    )
+    events = await collect(ANSWER)
+    feedback = events[-1]["feedback"]
+    assert schema_errors(feedback, FEEDBACK_SCHEMA) == []
+    assert feedback["engine"] == "openai"
+    assert feedback["dimensions"]["impact_results"]["score"] == 5
+
+    # The tutor and follow-ups stream plain text from the same server and model setting.
+    model = get_language_model()
+    text = "".join([d async for d in model.stream_text([ChatMessage("user", "Hello")])])
+    assert text
+
+    requests = chat_requests(fake_providers)
+    assert [r["path"] for r in requests] == ["/v1/chat/completions"] * 2
+    models = [r["body"].get("params", r["body"]).get("model") for r in requests]
+    assert models == ["qwen2.5:7b", "llama3.2"]
