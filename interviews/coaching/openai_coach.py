@@ -9,9 +9,11 @@ The prompt carries what an answer to this question must contain (coaching.compet
 Models do not always keep to the schema, above all local ones behind an OpenAI-compatible API.
 What can be repaired is (`finalise`: "4" read as 4, quotes that are not in the answer dropped,
 missing or out-of-range dimensions not counted; the provider takes the JSON out of surrounding
-prose). A reply cut off at max_tokens is asked again once with twice the room; a reply with no
-usable content, a refusal, or a second cut-off ends in `CoachOutputError`, which the interview
-shows with "Retry feedback" (the answer is saved either way).
+prose). When nothing of the model's content judgement survives those checks, the built-in
+coach's feedback is given instead, saying so in its summary. A reply cut off at max_tokens is
+asked again once with twice the room; a refusal, a second cut-off or an unreadable reply ends
+in `CoachOutputError`, which the interview shows with "Retry feedback" (the answer is saved
+either way).
 """
 
 from __future__ import annotations
@@ -167,13 +169,27 @@ def merge_model_output(raw: Any, answer: AnswerInput, local: Feedback) -> Feedba
         signals=local["signals"],
     )
     if not any(feedback["dimensions"][name]["supported"] for name in CONTENT_DIMENSIONS):
-        # Only delivery (our own measurement) would be left: that is not the coach's verdict.
-        raise CoachOutputError(
-            "The coach's feedback could not be checked against your answer "
-            "(none of its scores was backed by your own words).",
-            code="unverifiable",
-        )
+        return _built_in_instead(feedback, local)
     return feedback
+
+
+def _built_in_instead(checked: Feedback, local: Feedback) -> Feedback:
+    """The model answered, but none of its content scores survived the checks (every quote
+    reworded, every score off the scale): only our own delivery measurement would be left,
+    which is not a verdict on the answer. The built-in coach's feedback is given instead, and
+    says so."""
+    return {
+        **local,
+        "summary": clip(
+            "The model coach's scores could not be checked against your answer, so this is the "
+            "built-in coach's feedback. " + local["summary"],
+            500,
+        ),
+        "dropped_quotes": checked["dropped_quotes"],
+        "repairs": [*checked["repairs"], "no model score could be checked: built-in coach used"][
+            :20
+        ],
+    }
 
 
 def _model_options(model: LanguageModel) -> dict[str, Any]:

@@ -221,6 +221,7 @@ function renderFeedback(attempt) {
   head.append("Overall ", el("strong", `${Number(fb.overall).toFixed(1)} / 5`, "score overall-score"));
   if (attempt.kind === "follow_up") head.append(" (follow-up answer)");
   body.appendChild(head);
+  if (fb.summary) body.appendChild(el("p", fb.summary, "feedback-summary"));
   if (fb.capped_from !== null && fb.capped_from !== undefined) {
     body.appendChild(el("p", `Capped from ${Number(fb.capped_from).toFixed(1)}: an answer to a different question cannot pass.`, "capped-note"));
   }

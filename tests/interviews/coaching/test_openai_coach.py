@@ -215,14 +215,16 @@ async def test_out_of_range_scores_are_not_counted(openai_coach) -> None:
     assert feedback["dimensions"]["structure_star"]["supported"] is True
 
 
-async def test_every_score_out_of_range_ends_in_retry_feedback(openai_coach) -> None:
-    openai_coach.knobs(
-        openai_chat={"json_replies": [model_reply()], "output_faults": "out_of_range"}
-    )
-    with pytest.raises(ProviderError) as caught:
-        await collect(ANSWER)
-    assert caught.value.code == "unverifiable"
-    assert "could not be checked against your answer" in caught.value.user_message
+async def test_nothing_checkable_from_the_model_gives_the_built_in_coach_and_says_so(
+    openai_coach,
+) -> None:
+    feedback = await final_feedback(openai_coach, "out_of_range")  # 7, -1, 7, -1
+    assert feedback["engine"] == "local"
+    assert feedback["summary"].startswith("The model coach's scores could not be checked")
+    built_in = local_feedback(ANSWER)
+    assert feedback["overall"] == built_in["overall"]
+    assert feedback["dimensions"] == built_in["dimensions"]
+    assert feedback["repairs"][-1] == "no model score could be checked: built-in coach used"
 
 
 async def test_a_missing_dimension_is_shown_as_not_assessed(openai_coach) -> None:

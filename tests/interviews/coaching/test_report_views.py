@@ -3,6 +3,8 @@ see it."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 
 import pytest
@@ -267,3 +269,68 @@ def test_session_summary_shows_advice_as_written_not_templated(client_for, candi
     summary = html[: html.index("Questions and attempts")]
     assert "Too short (35 s): aim for 60-120 s." in summary
     assert not re.search(r"\bN s\b|\bN-N\b", summary)
+
+
+# --- Human labels for the coaching dimensions -------------------------------------------------
+
+LABELS = (
+    "Structure (STAR)",
+    "Specifics and evidence",
+    "Impact and results",
+    "Relevance",
+    "Delivery",
+)
+INTERNAL_KEYS = ("structure_star", "specificity_evidence", "impact_results")
+
+
+def visible_text(html: str) -> str:
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+def assert_human_labels(html: str) -> None:
+    labels = re.findall(r'class="dimension-label">([^<]+)<', html)
+    assert labels[:5] == [label.replace("&", "&amp;") for label in LABELS]  # schema order
+    text = visible_text(html)
+    for key in INTERNAL_KEYS:
+        assert key not in html
+        assert key.replace("_", " ") not in text.lower()
+
+
+def test_report_and_share_page_label_every_dimension(client_for, candidate, interview):
+    assert_human_labels(client_for(candidate).get(report_url(interview)).content.decode())
+    share = ReportShare.objects.create(interview=interview)
+    shared = client_for(None).get(reverse("interviews:shared", args=[share.token]))
+    assert_human_labels(shared.content.decode())
+
+
+def test_feedback_stored_before_labels_is_labelled_in_schema_order(client_for, candidate):
+    interview = make_finished_interview(candidate, [("technical_general", ["tech-strong"])])
+    attempt = interview.questions.get().attempts.get()
+    old = {k: v for k, v in attempt.feedback.items() if k not in ("repairs", "capped_from")}
+    # As PostgreSQL's jsonb hands keys back (by length), and without labels.
+    names = sorted(old["dimensions"], key=lambda name: (len(name), name))
+    old["dimensions"] = {
+        name: {k: v for k, v in old["dimensions"][name].items() if k != "label"} for name in names
+    }
+    type(attempt).objects.filter(pk=attempt.pk).update(feedback=old)
+    assert_human_labels(client_for(candidate).get(report_url(interview)).content.decode())
+
+
+def test_admin_shows_labelled_scores_and_exports_them_to_csv(admin_client, candidate, interview):
+    attempt = interview.questions.order_by("order").first().attempts.order_by("number").first()
+    page = admin_client.get(reverse("admin:interviews_attempt_change", args=[attempt.pk]))
+    html = page.content.decode()
+    assert "Feedback scores" in html
+    for label in LABELS:
+        assert f"<li>{label.replace('&', '&amp;')}: " in html
+
+    response = admin_client.post(
+        reverse("admin:interviews_attempt_changelist"),
+        {"action": "export_feedback", "_selected_action": [attempt.pk]},
+    )
+    assert response["Content-Type"].startswith("text/csv")
+    header, *rows = csv.reader(io.StringIO(response.content.decode()))
+    assert header[7:13] == ["Overall", *LABELS]
+    assert len(rows) == 1
+    assert rows[0][7] == f"{attempt.overall:.1f}"
+    assert rows[0][-1] == attempt.transcript
