@@ -40,6 +40,11 @@ urlpatterns = [
         name="session_links_csv",
     ),
     path(
+        "classrooms/sessions/<uuid:session_id>/invitations/",
+        links.session_invitations,
+        name="session_invitations",
+    ),
+    path(
         "classrooms/sessions/<uuid:session_id>/report/",
         reports.session_report_page,
         name="session_report",

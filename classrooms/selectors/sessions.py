@@ -150,15 +150,41 @@ def session_links(*, session: ClassSession) -> list[dict[str, Any]]:
                 "code": format_short_code(room.short_code),
                 "students": [
                     {
+                        "key": f"{room.public_id}:{student.pk}",
                         "name": student.name,
                         "email": student.email,
                         "invitation": invitations.get(student.pk),
+                        **invitation_state(invitations.get(student.pk)),
                     }
                     for student in room.students.all()
                 ],
             }
         )
     return out
+
+
+def invitation_state(invitation: RoomInvitation | None) -> dict[str, str]:
+    """What the links panel says about one student's invitation (and its CSS state)."""
+    if invitation is None:
+        return {"state": "none", "label": "No email"}
+    if invitation.status == RoomInvitation.Status.SENT:
+        return {"state": "sent", "label": "Sent"}
+    if invitation.status == RoomInvitation.Status.FAILED:
+        return {"state": "failed", "label": f"Failed: {invitation.error[:120]}"}
+    if invitation.error:
+        tried = f"{invitation.attempts} tried" if invitation.attempts else "retrying"
+        return {"state": "retrying", "label": f"Retrying ({tried}): {invitation.error[:80]}"}
+    return {"state": "pending", "label": "Waiting to send"}
+
+
+def invitation_states(*, session: ClassSession) -> dict[str, dict[str, str]]:
+    """Every invitation of the session by "room:student" key (the monitor's live refresh)."""
+    rows = (
+        RoomInvitation.objects.filter(room__session=session)
+        .select_related("room")
+        .only("status", "error", "attempts", "student_id", "room__public_id")
+    )
+    return {f"{i.room.public_id}:{i.student_id}": invitation_state(i) for i in rows}
 
 
 def invitation_counts(*, session: ClassSession) -> dict[str, int]:

@@ -6,11 +6,16 @@ import csv
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from classrooms.models import ClassSession
-from classrooms.selectors import class_session_for_reader, session_links
+from classrooms.selectors import (
+    class_session_for_reader,
+    invitation_counts,
+    invitation_states,
+    session_links,
+)
 
 
 def readable_session(request: HttpRequest, session_id: Any) -> ClassSession:
@@ -66,6 +71,17 @@ def session_links_csv(request: HttpRequest, session_id: Any) -> HttpResponse:
                 ]
             )
     return _no_store(response)
+
+
+@login_required
+def session_invitations(request: HttpRequest, session_id: Any) -> JsonResponse:
+    """Invitation states for the monitor's links panel, which refreshes while some are sending."""
+    session = readable_session(request, session_id)
+    response = JsonResponse(
+        {"counts": invitation_counts(session=session), "items": invitation_states(session=session)}
+    )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def csv_cell(value: str) -> str:

@@ -40,3 +40,37 @@ document.addEventListener("click", async (event) => {
   window.__lastCopied = button.dataset.copy;
   setTimeout(() => { button.firstChild.textContent = label; }, 1500);
 });
+
+// Invitation states: refreshed while some are still being sent (a failure appears without a
+// reload); the poll stops once every invitation is sent or failed.
+const panel = document.getElementById("student-links");
+const SENDING = '[data-invitation][data-state="pending"], [data-invitation][data-state="retrying"]';
+
+async function refreshInvitations() {
+  let data;
+  try {
+    const response = await fetch(panel.dataset.invitationsUrl, {headers: {Accept: "application/json"}});
+    if (!response.ok) return;
+    data = await response.json();
+  } catch {
+    return; // offline for a moment: the next turn tries again
+  }
+  for (const [key, item] of Object.entries(data.items)) {
+    const cell = panel.querySelector(`[data-invitation="${CSS.escape(key)}"]`);
+    if (!cell) continue;
+    cell.dataset.state = item.state;
+    cell.textContent = item.label;
+    cell.classList.toggle("invitation-failed", item.state === "failed");
+  }
+  for (const node of panel.querySelectorAll("[data-count]")) {
+    node.textContent = data.counts[node.dataset.count] ?? node.textContent;
+  }
+  document.getElementById("invitation-failures").hidden = !data.counts.failed;
+}
+
+if (panel?.dataset.invitationsUrl) {
+  const timer = setInterval(async () => {
+    if (!panel.querySelector(SENDING)) { clearInterval(timer); return; }
+    await refreshInvitations();
+  }, 3000);
+}

@@ -107,6 +107,15 @@ def test_a_professor_runs_a_class_from_one_click_to_the_report(
         ),
         "two invitations sent",
     )
+    # ...and the monitor's panel says so without a reload.
+    prof.wait_for_function(
+        "document.querySelectorAll('#student-links [data-state=\"sent\"]').length === 2"
+    )
+    assert panel.locator('[data-state="none"]').inner_text() == "No email"
+    first_code = format_short_code(rooms[0].short_code)
+    panel.get_by_role("button", name="Copy code").first.click()
+    prof.wait_for_function(f"window.__lastCopied === {first_code!r}")
+    assert prof.locator("#copy-status").inner_text()
     messages = _messages(outbox_dir)
     assert len(messages) == 2
     ada_room = next(r for r in rooms if r.students.filter(name="Ada Lovelace").exists())

@@ -96,3 +96,17 @@ def test_the_short_link_accepts_the_code_in_blocks(make_session: Any) -> None:
     response = Client().get(f"/r/{format_short_code(room.short_code).upper()}")
     assert response.status_code == 302
     assert response["Location"] == reverse("classrooms:room", args=[room.join_token])
+
+
+def test_a_prepared_sessions_room_opens_and_says_the_class_has_not_started(
+    professor: Any, course: Any
+) -> None:
+    session = services.class_session_prepare(
+        professor=professor, course=course, student_ids=course.students.values_list("pk", flat=True)
+    )
+    room = session.rooms.first()
+    response = _join(format_short_code(room.short_code))
+    assert response.status_code == 302
+    page = Client().get(response["Location"])
+    assert page.status_code == 200
+    assert "has not started the class yet" in page.content.decode()

@@ -136,7 +136,7 @@ def test_the_monitor_lists_every_link_with_copy_buttons_and_invitation_state(
     assert html.count("Copy link") == 2
     assert html.count("Copy code") == 2
     assert "Failed: SMTPRecipientsRefused" in html
-    assert "could not be sent" in html
+    assert 'id="invitation-failures" >' in html  # shown, not hidden
     assert "No email" in html
     assert "js/links.js" in html
     assert reverse("classrooms:session_links", args=[session.public_id]) in html
@@ -177,3 +177,25 @@ def test_starting_from_the_page_queues_and_sends_one_invitation_per_student(
     # Whatever the page's delivery job already sent, the job finishes the rest exactly once.
     services.room_invitations_send_due()
     assert sorted(m.to[0] for m in mail.outbox) == ["ada@example.edu", "ben@example.edu"]
+
+
+def test_the_invitation_states_refresh_for_the_monitor(
+    client_for: Any, professor: Any, other_professor: Any
+) -> None:
+    course = factories.make_course(professor, students=0)
+    services.roster_student_add(course=course, name="Ada L", email="ada@example.edu", background="")
+    session = services.class_session_create(
+        professor=professor, course=course, student_ids=course.students.values_list("pk", flat=True)
+    )
+    url = reverse("classrooms:session_invitations", args=[session.public_id])
+    monitor = client_for(professor).get(reverse("classrooms:monitor", args=[session.public_id]))
+    assert 'data-state="pending"' in monitor.content.decode()
+    assert url in monitor.content.decode()
+    before = client_for(professor).get(url).json()
+    assert before["counts"] == {"pending": 1, "sent": 0, "failed": 0}
+    assert [v["state"] for v in before["items"].values()] == ["pending"]
+    services.room_invitations_send_due()
+    after = client_for(professor).get(url).json()
+    assert after["counts"]["sent"] == 1
+    assert [v["label"] for v in after["items"].values()] == ["Sent"]
+    assert client_for(other_professor).get(url).status_code == 404

@@ -271,6 +271,9 @@ CLASSROOMS: dict[str, list[Case]] = {
     "classrooms:session_links_csv": [
         get(lambda w, p: f"/classrooms/sessions/{session(w)}/links.csv", OWNER_OR_STAFF_PAGE)
     ],
+    "classrooms:session_invitations": [
+        get(lambda w, p: f"/classrooms/sessions/{session(w)}/invitations/", OWNER_OR_STAFF_PAGE)
+    ],
     "classrooms:session_report": [
         get(lambda w, p: f"/classrooms/sessions/{session(w)}/report/", OWNER_OR_STAFF_PAGE)
     ],
