@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
 
-from classrooms.tutor import NO_GROUNDING, TutorContext, greeting_text
+from classrooms.tutor import NO_GROUNDING, Grounding, TutorContext, greeting_text
 from classrooms.tutor.grounding import ground
 from classrooms.tutor.intents import Intent, classify
 from classrooms.tutor.phrasing import echo, pick_quote, section_topic, topic_phrase
@@ -22,6 +22,15 @@ MISCONCEPTION_OPENERS = (
     "That's a very natural way to read it, {name}, and lots of people do.",
     "I can see why it looks that way, {name}, so let's test it together.",
     "Let's slow down and check that idea carefully.",
+)
+MISCONCEPTION_AGAIN = (
+    "Let's stay with that idea a little longer, {name}.",
+    "It's worth another look, {name}.",
+)
+HINT_LEADS = ('Here is a hint from the notes: "{quote}"', 'The notes give a clue: "{quote}"')
+MISCONCEPTION_AGAIN_QUESTIONS = (
+    "With that in mind, how would you answer my last question now?",
+    "Does that change your answer to my question?",
 )
 ANSWER_OPENERS = (
     "I won't just hand you the answer, but we can get there together.",
@@ -157,11 +166,18 @@ class LocalTutor:
         intent = classify(text)
         if intent is Intent.EMPTY:
             return [picker.one(EMPTY_OPENERS), picker.one(EMPTY_QUESTIONS)]
-        if grounding.misconception is not None:
-            return [picker.one(MISCONCEPTION_OPENERS), grounding.misconception.ask]
         quote = pick_quote(passages, text, recent)
         if quote:
             slots["quote"] = quote if quote.endswith("...") else quote + "."
+        if grounding.misconception is not None:
+            ask = grounding.misconception.ask
+            if ask in recent and quote:  # asked just now: a hint from the notes, then back to it
+                return [
+                    picker.one(MISCONCEPTION_AGAIN),
+                    picker.one(HINT_LEADS),
+                    picker.one(MISCONCEPTION_AGAIN_QUESTIONS),
+                ]
+            return [picker.one(MISCONCEPTION_OPENERS), ask]
         if intent is Intent.ANSWER_BEGGING:
             if quote:
                 return [
@@ -203,8 +219,8 @@ class LocalTutor:
         return [picker.one(openers), picker.one(QUOTE_LEADS), picker.one(questions)]
 
     @staticmethod
-    def _heading_topic(grounding: object) -> str:
-        passages = getattr(grounding, "passages", ())
+    def _heading_topic(grounding: Grounding) -> str:
+        passages = grounding.passages
         return section_topic(passages[0].heading) if passages else ""
 
     @staticmethod

@@ -268,6 +268,16 @@ def test_the_same_question_twice_in_a_row_gets_a_different_passage_and_wording()
         assert not set(after) & set(before)
 
 
+def test_the_same_misconception_twice_gets_a_hint_then_the_question_again() -> None:
+    said = "So is it the probability that the true mean is in the interval?"
+    first, second = _conversation([said, said])
+    assert "hundred classmates" in first[1][-1]
+    assert "hint from the notes" in second[1][1] or "clue" in second[1][1]
+    assert "95%" in second[1][1]  # from the confidence interval section
+    assert second[1][-1].endswith("?")
+    assert not set(first[1]) & set(second[1])
+
+
 @pytest.mark.parametrize(("said", "clue"), MISCONCEPTIONS)
 def test_a_misconception_gets_the_professors_guiding_question(said: str, clue: str) -> None:
     ctx = _demo_context()
