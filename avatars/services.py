@@ -10,12 +10,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from avatars.models import AvatarSession
@@ -424,16 +426,39 @@ def avatar_session_in_use(*, session_id: int) -> bool:
     )
 
 
+def _stop_take_over(session: AvatarSession) -> bool:
+    """Claim a `stopping` row whose stopper went quiet (conditional update: one winner)."""
+    now = timezone.now()
+    stale = now - timedelta(seconds=settings.AVATAR_HEARTBEAT_TIMEOUT)
+    return bool(
+        AvatarSession.objects.filter(pk=session.pk, status=AvatarSession.Status.STOPPING)
+        .filter(Q(last_heartbeat_at__lt=stale) | Q(last_heartbeat_at__isnull=True))
+        .update(last_heartbeat_at=now)
+    )
+
+
 async def avatar_session_stop(*, session: AvatarSession, reason: str = "") -> AvatarSession:
-    """Stop the vendor session and end the row. Idempotent: an ended session stays ended."""
+    """Stop the vendor session and end the row. Idempotent: an ended session stays ended.
+
+    Moving to `stopping` is the claim: when several processes stop the same session at once
+    (two workers reaping, a professor ending the class while the reaper runs) only the one
+    that moved it calls the vendor. A `stopping` row whose claim went stale (its process died
+    mid-stop: no heartbeat for AVATAR_HEARTBEAT_TIMEOUT) is taken over by the next caller."""
     await session.arefresh_from_db()
     if not session.is_live:
         return session
     try:
-        await sync_to_async(transition)(session, AvatarSession.Status.STOPPING, reason=reason)
+        claimed = await sync_to_async(transition)(
+            session,
+            AvatarSession.Status.STOPPING,
+            reason=reason,
+            fields={"last_heartbeat_at": timezone.now()},
+        )
     except InvalidTransition:  # another process ended it meanwhile
         await session.arefresh_from_db()
         return session
+    if not claimed and not await sync_to_async(_stop_take_over)(session):
+        return session  # another process is stopping it now
     await session.arefresh_from_db()  # the freshest provider session id
     stopped = True
     if session.provider_session_id:
