@@ -32,6 +32,11 @@ from classrooms.services.lifecycle import (
     publish_session,
     room_send,
 )
+from classrooms.services.preparing import (
+    class_session_create,
+    class_session_prepare,
+    class_session_start,
+)
 from classrooms.services.presence import (
     room_presence_span_close,
     room_presence_span_open,
@@ -55,11 +60,8 @@ from classrooms.services.starting import (
     MEETING_CREATING,
     breakout_room_deploy,
     breakout_room_restart,
-    class_session_create,
     class_session_deploy,
     class_session_launch,
-    class_session_prepare,
-    class_session_start,
     spawn,
 )
 from classrooms.services.zoom_events import (
