@@ -55,13 +55,14 @@ _QUESTION_START = re.compile(
     re.IGNORECASE,
 )
 SHORT_CHATTER_WORDS = 8
+FILLERS = frozenset({"hmm", "hm", "mm", "mmm", "erm", "er", "ah", "oh", "huh", "well", "so"})
 
 
 def classify(text: str) -> Intent:
     text = text.strip()
     if not re.search(r"[A-Za-z0-9]", text):
         return Intent.EMPTY
-    content = terms(text)
+    content = [t for t in terms(text) if t not in FILLERS]
     if not content and len(text.split()) <= 2 and not _THANKS.search(text):
         return Intent.EMPTY  # "um", "why", "hmm": nothing to answer yet
     if ANSWER_BEGGING.search(text):

@@ -110,6 +110,11 @@ UNGROUNDED_OPENERS = (
     'You mentioned "{said}".',
     "Let's think that through together, {name}.",
 )
+UNGROUNDED_QUESTION_OPENERS = (
+    "Good question, {name}.",
+    "Let's think that through together, {name}.",
+    "Let's work that out together rather than me just saying it.",
+)
 UNGROUNDED_QUESTIONS = (
     "How does that connect to what we've covered in {course}?",
     "What do you already know about {topic} from class?",
@@ -211,7 +216,10 @@ class LocalTutor:
                 picker.one(self._with_section(OFF_TOPIC_QUESTIONS, slots)),
             ]
         if not quote:
-            return [picker.one(UNGROUNDED_OPENERS), picker.one(UNGROUNDED_QUESTIONS)]
+            openers = (
+                UNGROUNDED_QUESTION_OPENERS if intent is Intent.QUESTION else UNGROUNDED_OPENERS
+            )
+            return [picker.one(openers), picker.one(UNGROUNDED_QUESTIONS)]
         if intent is Intent.QUESTION:
             openers, questions = QUESTION_OPENERS, QUESTION_QUESTIONS
         else:

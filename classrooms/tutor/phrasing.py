@@ -39,13 +39,18 @@ NOT_TOPIC = wordset(
     increase increases decrease decreases depend depends change changes catch catches
     estimates contains contain sit sits lie lies mentioned noticed reading read wrote
     plus minus versus per approximately roughly around almost nearly
+    everywhere anywhere somewhere nowhere here there hmm erm huh
+    less confident huge tiny win won lose play played last next first night cook
     hello hi hey thanks thank bye sorry please yes yeah nope hmm um uh oh wow
     can't cannot won't wouldn't shouldn't couldn't isn't aren't wasn't weren't doesn't didn't
     don't i'm i've i'd i'll you're you've we're they're it's that's there's what's here's
     """
 )
 _PRONOUNS = wordset("i me my you your he him his she her we us our they them their it its")
-MASS_ENDINGS = ("ing", "ness", "ity", "ance", "ence", "ics", "ism", "bias", "data", "evidence")
+MASS_ENDINGS = (
+    "ing", "ness", "ity", "ics", "ism", "bias", "data", "evidence", "confidence", "significance",
+    "inference", "independence",
+)  # fmt: skip
 MAX_TOPIC_WORDS = 3
 QUOTE_LIMIT = 200
 
@@ -72,15 +77,29 @@ def _stem_line(text: str) -> str:
 _NOUN_AFTER_NOUN = frozenset({"mean", "means"})
 
 
-def noun_phrases(text: str) -> list[str]:
-    """Runs of topic words in the order the student said them (lowercased)."""
-    runs: list[list[str]] = [[]]
+# A word after one of these is being used as a noun ("the election", "my sample", "of bias").
+_DETERMINERS = wordset(
+    "a an the this that these those my your our their his her its some any each every "
+    "of about on in with for between from than"
+)
+
+
+def noun_phrases(text: str) -> list[tuple[str, bool]]:
+    """Runs of topic words in the order the student said them (lowercased), each with whether
+    a determiner, preposition or number comes right before it."""
+    runs: list[tuple[list[str], bool]] = [([], False)]
+    previous = ""
     for token in _TOKEN.findall(text):
-        if _is_topic_word(token) or (runs[-1] and token.lower() in _NOUN_AFTER_NOUN):
-            runs[-1].append(token.lower())
-        elif runs[-1]:
-            runs.append([])
-    return [" ".join(run) for run in runs if run]
+        low = token.lower()
+        words, _ = runs[-1]
+        if _is_topic_word(token) or (words and low in _NOUN_AFTER_NOUN):
+            if not words:
+                runs[-1] = ([], previous in _DETERMINERS or previous[:1].isdigit())
+            runs[-1][0].append(low)
+        elif words:
+            runs.append(([], False))
+        previous = low
+    return [(" ".join(words), determined) for words, determined in runs if words]
 
 
 def with_article(phrase: str, headings: str = "") -> str:
@@ -102,8 +121,10 @@ def topic_phrase(text: str, material_text: str, headings: str = "") -> str:
     stems = _stem_line(material_text) if material_text else ""
     best = ""
     best_score = 0.0
-    for run in noun_phrases(text):
+    for run, determined in noun_phrases(text):
         words = run.split()
+        if not stems and not determined and len(words) == 1:
+            continue  # no notes to check against: a lone word must at least look like a noun
         for size in range(min(MAX_TOPIC_WORDS, len(words)), 0, -1):
             for start in range(len(words) - size + 1):
                 phrase = " ".join(words[start : start + size])

@@ -190,11 +190,13 @@ def _demo_context() -> TutorContext:
     )
 
 
-def _conversation(utterances: list[str]) -> list[tuple[str, list[str]]]:
+def _conversation(
+    utterances: list[str], base: TutorContext | None = None
+) -> list[tuple[str, list[str]]]:
     """Every utterance answered in turn, the history growing as in a room (tail of 12 lines)."""
     import dataclasses
 
-    base = _demo_context()
+    base = base or _demo_context()
     history: list[tuple[str, str]] = [("tutor", "Hi Ada! What would you like to work on?")]
     replies = []
     for said in utterances:
@@ -260,6 +262,21 @@ def test_over_a_hundred_varied_utterances_get_grammatical_replies_that_never_rep
         assert " ".join(after) != " ".join(before), f"exact repeat after {said!r}"
         repeated_quotes = _quotes(after) & _quotes(before)
         assert not repeated_quotes, f"passage repeated in a row after {said!r}"
+
+
+def test_a_group_room_without_material_still_gets_clean_replies() -> None:
+    bare = TutorContext(
+        professor_name="Professor Rivera",
+        teaching_style="",
+        course_title="Biology 200",
+        course_description="",
+        students=(("Ben Okafor", ""), ("Chen Wei", "")),
+    )
+    replies = _conversation(UTTERANCES, bare)
+    assert [(said, p) for said, sentences in replies for p in _problems(sentences)] == []
+    for (_, before), (said, after) in itertools.pairwise(replies):
+        assert after != before, f"exact repeat after {said!r}"
+    assert "Ben and Chen" in " ".join(replies[0][1] + replies[1][1])
 
 
 def test_the_same_question_twice_in_a_row_gets_a_different_passage_and_wording() -> None:
