@@ -7,12 +7,14 @@ import json
 from io import StringIO
 
 import pytest
+from asgiref.sync import sync_to_async
 from django.core.management import call_command
 
 from avatars.providers.base import ChatMessage, ProviderError
 from interviews.coaching import AnswerInput, generate_feedback, local_feedback
 from interviews.coaching.calibration import SAMPLES
 from interviews.coaching.schema import FEEDBACK_SCHEMA, schema_errors
+from tests.interviews.conftest import GOOD_ANSWER
 
 pytest.importorskip("avatars.providers.openai")
 
@@ -329,3 +331,44 @@ async def test_the_coach_runs_against_a_local_server_url_shape(fake_providers, s
     assert [r["path"] for r in requests] == ["/v1/chat/completions"] * 2
     models = [r["body"].get("params", r["body"]).get("model") for r in requests]
     assert models == ["qwen2.5:7b", "llama3.2"]
+
+
+# --- What the candidate sees on the interview socket -----------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_refusal_shows_retry_feedback_and_the_retry_gets_labelled_feedback(
+    openai_coach, candidate, make_interview, driver, settings
+) -> None:
+    settings.INTERVIEW_MAX_FOLLOWUPS = 0
+    quote = GOOD_ANSWER.split(". ")[1] + "."
+    reply = model_reply()
+    for dim in reply["dimensions"].values():
+        dim["quotes"] = [quote]
+    reply["star"] = dict.fromkeys(reply["star"])
+    openai_coach.knobs(openai_chat={"json_replies": [reply], "output_faults": ["refusal", None]})
+    interview = await sync_to_async(make_interview)(candidate, count=1)
+    d = await driver(interview, candidate)
+    await d.start()
+    await d.send({"type": "question.next"})
+    await d.ask_and_listen()
+    await d.send({"type": "answer.text", "text": GOOD_ANSWER})
+    await d.send({"type": "answer.finish"})
+    error = await d.error("feedback_failed")
+    assert error["message"] == "The coach declined to review this answer. Your answer is saved."
+    failed = await d.state("feedback")
+    assert failed["attempt"]["status"] == "feedback_failed"
+    assert failed["attempt"]["transcript"] == GOOD_ANSWER
+
+    await d.send({"type": "feedback.retry"})
+    final = await d.until("feedback.final", timeout=15)
+    labels = [dim["label"] for dim in final["feedback"]["dimensions"].values()]
+    assert labels == [
+        "Structure (STAR)",
+        "Specifics and evidence",
+        "Impact and results",
+        "Relevance",
+        "Delivery",
+    ]
+    assert final["attempt"]["status"] == "scored"
+    await d.close()
