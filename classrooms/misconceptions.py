@@ -18,6 +18,7 @@ misconception's distinctive words must appear in what the student said.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -106,8 +107,12 @@ def concepts(text: str) -> frozenset[str]:
 
 
 def misconception_key(statement: str) -> str:
-    slug = slugify(statement)[:KEY_MAX_CHARS]
-    return slug.rsplit("-", 1)[0] if len(slugify(statement)) > KEY_MAX_CHARS else slug
+    """A slug of the statement, cut at a word boundary to fit MisconceptionHit.key."""
+    slug = slugify(statement, allow_unicode=True) or "misconception"
+    if len(slug) <= KEY_MAX_CHARS:
+        return slug
+    cut = slug[: KEY_MAX_CHARS + 1]
+    return cut.rsplit("-", 1)[0] if "-" in cut else slug[:KEY_MAX_CHARS]
 
 
 def _clean(value: str) -> str:
@@ -168,18 +173,8 @@ def parse_misconceptions(text: str, heading: str = "") -> list[Misconception]:
             key = f"{item.key[: KEY_MAX_CHARS - 3]}-{n}"
             n += 1
         seen.add(key)
-        unique.append(item if key == item.key else _with_key(item, key))
+        unique.append(item if key == item.key else dataclasses.replace(item, key=key))
     return unique
-
-
-def _with_key(item: Misconception, key: str) -> Misconception:
-    return Misconception(
-        key=key,
-        statement=item.statement,
-        ask=item.ask,
-        phrasings=item.phrasings,
-        heading=item.heading,
-    )
 
 
 def strip_misconceptions(text: str) -> str:

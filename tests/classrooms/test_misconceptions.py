@@ -58,6 +58,9 @@ def test_the_convention_is_parsed_under_any_heading_with_wrapped_and_bold_lines(
     # the key is a stable slug: the same statement always gives the same key, within 64 chars
     assert misconception_key(ci.statement) == CI_KEY
     assert len(CI_KEY) <= 64
+    assert len(misconception_key("x" * 80)) == 64
+    assert misconception_key("?!") == "misconception"
+    assert misconception_key("Die Stichprobe muss größer sein") == "die-stichprobe-muss-größer-sein"
 
 
 def test_blocks_are_never_quoted_and_never_split_by_chunking() -> None:
