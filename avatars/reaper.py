@@ -1,8 +1,9 @@
 """Nothing leaks: the reaper ends abandoned sessions and stops vendor sessions we do not know.
 
 `reap_once()` (also `python manage.py reap_avatar_sessions`, and every AVATAR_REAPER_INTERVAL
-seconds in each process that runs background loops: avatars/background.py) does three things, each safe to run in several processes at
-once (conditional updates and idempotent vendor stops):
+seconds in each process that runs background loops: avatars/background.py) does three things,
+each safe to run in several processes at once (conditional updates, and a stop is claimed by
+moving the row to `stopping`, so only one process calls the vendor):
 
 1. Ends our live sessions whose heartbeat stopped (AVATAR_HEARTBEAT_TIMEOUT), that were idle
    (no speech for AVATAR_IDLE_TIMEOUT) or that ran past AVATAR_MAX_DURATION; stopping the

@@ -11,7 +11,8 @@ from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.db.models import Q
+from django.db import transaction
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from avatars.models import AvatarSession
@@ -24,14 +25,16 @@ from classrooms.models import (
     BreakoutRoom,
     ClassSession,
     RoomTranscriptLine,
+    RosterStudent,
 )
 from classrooms.services.lifecycle import breakout_room_transition, class_session_transition
 from classrooms.services.starting import (
     MEETING_CREATING,
     class_session_deploy,
     class_session_launch,
+    rooms_publish_on_commit,
 )
-from config.lifecycle import InvalidTransition
+from config.lifecycle import InvalidTransition, transition_many
 
 logger = logging.getLogger(__name__)
 
@@ -68,14 +71,33 @@ def _live_avatars(session: ClassSession) -> list[AvatarSession]:
 
 
 def _rooms_complete(session: ClassSession) -> None:
-    for room in session.rooms.exclude(status=BreakoutRoom.Status.COMPLETED):
-        with contextlib.suppress(InvalidTransition):
-            breakout_room_transition(
-                room=room,
-                to=BreakoutRoom.Status.COMPLETED,
-                reason="session ended",
-                fields={"professor_present": False, "progress": ""},
+    """Every room of the ending session -> completed in one bulk move, and each room's card
+    published after the commit from the rows in hand (no query per room)."""
+    with transaction.atomic():
+        rooms = list(
+            session.rooms.exclude(status=BreakoutRoom.Status.COMPLETED)
+            .select_related("avatar_session", "session")
+            .prefetch_related(
+                Prefetch("students", queryset=RosterStudent.objects.only("id", "name"))
             )
+            .order_by("position")
+        )
+        fields = {"professor_present": False, "progress": ""}
+        moved = set(
+            transition_many(
+                BreakoutRoom,
+                BreakoutRoom.Status.COMPLETED,
+                pks=[r.pk for r in rooms],
+                reason="session ended",
+                fields=fields,
+            )
+        )
+        done = [r for r in rooms if r.pk in moved]
+        for room in done:
+            room.status = BreakoutRoom.Status.COMPLETED
+            room.professor_present = False
+            room.progress = ""
+        rooms_publish_on_commit(done)
 
 
 def _summary(session: ClassSession, stopped: int, failures: list[str]) -> dict[str, Any]:

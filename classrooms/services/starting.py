@@ -202,6 +202,12 @@ def _card_messages(rooms: list[BreakoutRoom]) -> list[tuple[str, dict[str, Any]]
     return messages
 
 
+def rooms_publish_on_commit(rooms: list[BreakoutRoom]) -> None:
+    """After the commit, each room's card (from the rows in hand: students prefetched, session
+    and avatar attached) to the monitor and to the room, in one hop to the event loop."""
+    _broadcast_many_on_commit(_card_messages(rooms))
+
+
 def _avatar_options(professor: ProfessorProfile) -> AvatarStartOptions:
     use_clone = professor.has_clone and professor.has_consent
     return AvatarStartOptions(
@@ -258,7 +264,7 @@ def _rooms_claim(
         prefetch_related_objects(
             rooms, Prefetch("students", queryset=RosterStudent.objects.only("id", "name"))
         )
-        _broadcast_many_on_commit(_card_messages(rooms))
+        rooms_publish_on_commit(rooms)
     return rooms
 
 
@@ -299,7 +305,7 @@ def _rooms_deployed(done: list[tuple[BreakoutRoom, AvatarSession]]) -> list[Avat
                     room.status = BreakoutRoom.Status.ACTIVE
                     room.progress = room.error = ""
                     room.avatar_session = avatar
-                _broadcast_many_on_commit(_card_messages([r for r, _ in movable]))
+                rooms_publish_on_commit([r for r, _ in movable])
     for room, avatar in failed:
         if not _room_deployed(room, avatar) and avatar.is_live:
             to_stop.append(avatar)
