@@ -21,6 +21,7 @@ from classrooms.models import (
     RoomTranscriptLine,
     RosterStudent,
 )
+from config import background
 
 
 @admin.register(ProfessorProfile)
@@ -204,6 +205,20 @@ class RoomInvitationAdmin(_RecordAdmin):
     search_fields = ("email", "student__name", "room__name", "room__session__title")
     list_select_related = ("student", "room")
     date_hierarchy = "created_at"
+    actions = ("resend",)
+
+    @admin.action(description="Send the selected failed invitations again")
+    def resend(self, request: HttpRequest, queryset: QuerySet[RoomInvitation]) -> None:
+        queued = services.room_invitations_resend(
+            invitation_ids=queryset.values_list("pk", flat=True)
+        )
+        if queued:
+            background.spawn("room_invitations.send", base_url=request.build_absolute_uri("/"))
+        self.message_user(
+            request,
+            f"Queued {queued} invitation(s) again (only failed ones of open sessions).",
+            messages.SUCCESS,
+        )
 
 
 @admin.register(RoomPresenceSpan)

@@ -23,6 +23,7 @@ from classrooms.services.ending import (
 from classrooms.services.invitations import (
     room_invitations_create,
     room_invitations_deliver,
+    room_invitations_resend,
     room_invitations_send_due,
 )
 from classrooms.services.lifecycle import (
@@ -101,6 +102,7 @@ __all__ = [
     "room_help_set",
     "room_invitations_create",
     "room_invitations_deliver",
+    "room_invitations_resend",
     "room_invitations_send_due",
     "room_line_add",
     "room_presence_set",

@@ -25,7 +25,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from classrooms.models import BreakoutRoom, RoomInvitation, RosterStudent
+from classrooms.models import BreakoutRoom, ClassSession, RoomInvitation, RosterStudent
 from classrooms.selectors.sessions import format_short_code
 
 logger = logging.getLogger(__name__)
@@ -47,6 +47,16 @@ def room_invitations_create(
         if student.email
     ]
     return RoomInvitation.objects.bulk_create(rows, ignore_conflicts=True)
+
+
+def room_invitations_resend(*, invitation_ids: Iterable[int]) -> int:
+    """Queue failed invitations again from the first slot of the schedule (staff, after the
+    mail server or an address was fixed). Returns how many were queued; the job sends them."""
+    return RoomInvitation.objects.filter(
+        pk__in=list(invitation_ids),
+        status=RoomInvitation.Status.FAILED,
+        room__session__status__in=ClassSession.OPEN_STATUSES,
+    ).update(status=RoomInvitation.Status.PENDING, attempts=0, error="", created_at=timezone.now())
 
 
 def _due(now: Any) -> Q:

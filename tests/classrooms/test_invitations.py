@@ -192,3 +192,29 @@ def test_the_registry_declares_the_job_and_finds_due_invitations(
     assert classroom_background.invitations_waiting() == [{"base_url": ""}]
     services.room_invitations_send_due()
     assert classroom_background.invitations_waiting() == []
+
+
+def test_staff_resend_failed_invitations_from_the_admin(
+    professor: Any,
+    course_with_emails: Any,
+    smtp_down: None,
+    settings: Any,
+    staff: Any,
+    client_for: Any,
+) -> None:
+    session = _start(professor, course_with_emails)
+    RoomInvitation.objects.update(
+        status=RoomInvitation.Status.FAILED, attempts=MAX_ATTEMPTS, error="x"
+    )
+    failed = RoomInvitation.objects.filter(room__session=session)
+    staff.is_superuser = True
+    staff.save()
+    response = client_for(staff).post(
+        reverse("admin:classrooms_roominvitation_changelist"),
+        {"action": "resend", "_selected_action": list(failed.values_list("pk", flat=True))},
+        follow=True,
+    )
+    assert "Queued 3 invitation(s) again" in response.content.decode()
+    assert set(failed.values_list("status", "attempts", "error")) == {("pending", 0, "")}
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert services.room_invitations_send_due()["sent"] == 3
