@@ -8,6 +8,9 @@ import pytest
 from asgiref.sync import async_to_sync
 from django.test import Client
 from django.urls import reverse
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from classrooms import services
 from classrooms.models import SHORT_CODE_LENGTH, new_short_code
@@ -110,3 +113,21 @@ def test_a_prepared_sessions_room_opens_and_says_the_class_has_not_started(
     page = Client().get(response["Location"])
     assert page.status_code == 200
     assert "has not started the class yet" in page.content.decode()
+
+
+@given(
+    code=st.text(max_size=80)
+    | st.sampled_from(["\x00", "a\x00b", "é" * 40, "🦜" * 30, "-" * 26, " " * 64])
+)
+@hsettings(
+    max_examples=80,
+    deadline=None,
+    database=None,
+    derandomize=True,
+    suppress_health_check=list(HealthCheck),
+)
+def test_any_typed_code_gets_a_clear_answer_never_a_500(settings: Any, code: str) -> None:
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "room_join": "100000/600"}
+    response = _join(code)
+    assert response.status_code in (400, 404)
+    assert 'role="alert"' in response.content.decode()
