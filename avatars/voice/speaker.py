@@ -103,8 +103,10 @@ class Speaker:
         session: Callable[[], AvatarSession | None],
         deliver: Deliver,
         on_idle: Signal,
+        frame_type: str = "avatar.speak",
     ) -> None:
         self.tasks = tasks
+        self.frame_type = frame_type
         self.session = session
         self.deliver = deliver
         self.on_idle = on_idle
@@ -122,12 +124,13 @@ class Speaker:
         if clock is not None:
             self.clock = clock
 
-    async def say(self, text: str) -> str:
+    async def say(self, text: str, extra: dict[str, Any] | None = None) -> str:
+        """Speak `text` (the vendor, else the page); `extra` rides along in the speak frame."""
         task_id = await vendor_speak(self.session(), text) or local_task_id()
         self.expect(task_id, text)
         if self.clock is not None:
             self.clock.mark("speak_command")
-        await self.deliver(speak_frame(text, task_id))
+        await self.deliver({**speak_frame(text, task_id, self.frame_type), **(extra or {})})
         return task_id
 
     def expect(self, task_id: str, text: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from asgiref.sync import sync_to_async
@@ -12,12 +13,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from avatars.providers.base import ProviderError
-from avatars.providers.registry import get_avatar_provider
-from avatars.services import (
-    avatar_session_in_use,
-    avatar_session_record_speech,
-    avatar_session_speak,
-)
+from avatars.services import avatar_session_in_use, avatar_session_record_speech
+from avatars.voice.speaker import local_task_id, speak_frame, vendor_speak
+from avatars.voice.timings import TurnClock
 from classrooms.models import (
     BreakoutRoom,
     ClassSession,
@@ -119,27 +117,53 @@ def room_avatar_event(*, room: BreakoutRoom, event: str, seconds: float = 0.0) -
         avatar_session_record_speech(session=room.avatar_session, event=event, seconds=seconds)
 
 
-async def room_tutor_say(*, room: BreakoutRoom, text: str) -> None:
-    """Have the room's avatar speak `text` (the vendor speaks, or the browser for local)."""
-    avatar = room.avatar_session
-    task_id = ""
-    vendor_speaks = (
-        avatar is not None
-        and avatar.is_live
-        and bool(avatar.provider_session_id)
-        and get_avatar_provider(avatar.provider).server_side_speech
-    )
-    if vendor_speaks:
-        try:
-            task_id = await avatar_session_speak(session=avatar, text=text)
-        except ProviderError as exc:
-            logger.warning("Room %s avatar could not speak: %s", room.pk, exc)
-    await room_send(room, {"type": "tutor.say", "text": text, "task_id": task_id})
+async def room_tutor_say(
+    *, room: BreakoutRoom, text: str, line: RoomTranscriptLine | None = None
+) -> str:
+    """Have the room's avatar speak `text` (the vendor speaks, or the browser for local) on
+    every page in the room; returns the speech task id the pages report back."""
+    task_id = await vendor_speak(room.avatar_session, text) or local_task_id()
+    await room_send(room, tutor_say_frame(text, task_id, line))
+    return task_id
 
 
-async def room_tutor_reply(*, room: BreakoutRoom, student_text: str) -> int:
+def tutor_say_frame(text: str, task_id: str, line: RoomTranscriptLine | None) -> dict[str, Any]:
+    return {**speak_frame(text, task_id, "tutor.say"), "line": line.pk if line else None}
+
+
+def room_lines_mark_interrupted(*, room: BreakoutRoom, line_ids: list[int]) -> int:
+    """The student talked over these tutor lines: they were cut off (or never said)."""
+    if not line_ids:
+        return 0
+    return RoomTranscriptLine.objects.filter(
+        room=room, pk__in=line_ids, speaker=RoomTranscriptLine.Speaker.TUTOR
+    ).update(interrupted=True)
+
+
+TutorSay = Callable[[str, RoomTranscriptLine], Awaitable[object]]
+
+
+async def room_tutor_reply(
+    *,
+    room: BreakoutRoom,
+    student_text: str,
+    say: TutorSay | None = None,
+    clock: TurnClock | None = None,
+) -> int:
     """The tutor answers the student: each sentence is saved, captioned and spoken as soon as
-    it is complete. Silent while the professor is in the room. Returns sentences spoken."""
+    it is complete. Silent while the professor is in the room. Returns sentences spoken.
+
+    `say` speaks a saved line (default: `room_tutor_say`; the student's socket passes its
+    speaker so it can tell when the tutor is talking and be interrupted); `clock` takes the
+    turn's timing marks. Cancelling the task (barge-in) stops the reply after the line being
+    spoken."""
+
+    async def say_line(text: str, line: RoomTranscriptLine) -> None:
+        if say is None:
+            await room_tutor_say(room=room, text=text, line=line)
+        else:
+            await say(text, line)
+
     await room.arefresh_from_db(fields=["professor_present", "whisper", "status"])
     if room.professor_present or room.status != BreakoutRoom.Status.ACTIVE:
         return 0
@@ -148,8 +172,13 @@ async def room_tutor_reply(*, room: BreakoutRoom, student_text: str) -> int:
     spoken = 0
     failed = False
     first_line = None
+    if clock is not None:
+        clock.model_provider = engine.name
+        clock.mark("model_request")
     try:
         async for sentence in engine.reply(ctx, student_text):
+            if clock is not None:
+                clock.mark("first_sentence")
             await room.arefresh_from_db(fields=["professor_present"])
             if room.professor_present:
                 break  # the professor just walked in: the tutor falls silent
@@ -164,7 +193,7 @@ async def room_tutor_reply(*, room: BreakoutRoom, student_text: str) -> int:
                 await sync_to_async(room_teaching_record)(
                     room=room, student_line=None, tutor_line=line, grounding=ctx.grounding
                 )
-            await room_tutor_say(room=room, text=sentence)
+            await say_line(sentence, line)
             spoken += 1
     except ProviderError as exc:
         logger.warning("Tutor engine failed in room %s: %s", room.pk, exc)
@@ -179,10 +208,10 @@ async def room_tutor_reply(*, room: BreakoutRoom, student_text: str) -> int:
         failed = True
     if failed:
         fallback = "Sorry, I lost my train of thought. Could you say that again?"
-        await sync_to_async(room_line_add)(
+        line = await sync_to_async(room_line_add)(
             room=room, speaker=RoomTranscriptLine.Speaker.TUTOR, text=fallback, source="fallback"
         )
-        await room_tutor_say(room=room, text=fallback)
+        await say_line(fallback, line)
         spoken += 1
     return spoken
 
@@ -194,10 +223,10 @@ async def room_greet(*, room: BreakoutRoom) -> bool:
         return False
     ctx = await sync_to_async(tutor_context)(room=room)
     text = get_tutor_engine().greeting(ctx)
-    await sync_to_async(room_line_add)(
+    line = await sync_to_async(room_line_add)(
         room=room, speaker=RoomTranscriptLine.Speaker.TUTOR, text=text, source="greeting"
     )
-    await room_tutor_say(room=room, text=text)
+    await room_tutor_say(room=room, text=text, line=line)
     return True
 
 

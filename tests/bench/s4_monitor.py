@@ -76,7 +76,7 @@ async def _monitor(base: str, path: str, cookie: str, got: list[tuple[float, str
             async for raw in ws:
                 now = time.time()
                 message = json.loads(raw)
-                if message.get("type") == "line":
+                if message.get("type") == "transcript.line":
                     word = message["line"]["text"].split()[1]
                     got.append((now, message["room"], int(word[1:])))
         except Exception as exc:  # reported: a monitor that stops reading loses updates

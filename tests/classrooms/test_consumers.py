@@ -49,7 +49,7 @@ async def test_owner_gets_a_snapshot_and_live_room_updates(
     greens = set()
     for _ in range(60):
         message = await communicator.receive_json_from(timeout=5)
-        if message["type"] == "room" and message["room"]["colour"] == "green":
+        if message["type"] == "room.update" and message["room"]["colour"] == "green":
             greens.add(message["room"]["id"])
         if len(greens) == 3:
             break
@@ -79,13 +79,13 @@ async def test_bad_monitor_messages_get_errors_not_crashes(
     await _until(communicator, "snapshot")
     for bad, code in [
         ({"type": "nope"}, "unknown_type"),
-        ({"type": "say", "room": "not-a-uuid", "text": "hi"}, "bad_field"),
+        ({"type": "room.say", "room": "not-a-uuid", "text": "hi"}, "bad_field"),
         (
-            {"type": "say", "room": "00000000-0000-0000-0000-000000000000", "text": "hi"},
+            {"type": "room.say", "room": "00000000-0000-0000-0000-000000000000", "text": "hi"},
             "unknown_room",
         ),
-        ({"type": "broadcast"}, "bad_field"),
-        ({"type": "broadcast", "text": "x" * 600}, "too_long"),
+        ({"type": "session.broadcast"}, "bad_field"),
+        ({"type": "session.broadcast", "text": "x" * 600}, "too_long"),
         ([1, 2], "bad_message"),
     ]:
         await communicator.send_json_to(bad)
@@ -106,16 +106,16 @@ async def test_broadcast_reaches_every_room_and_whisper_is_not_spoken(
     student, connected, _ = await ws_connect(f"/ws/rooms/{rooms[0].join_token}/")
     assert connected
     await _until(student, "snapshot")
-    await _until(student, "tutor_say")  # the greeting
+    await _until(student, "tutor.say")  # the greeting
     monitor, _, _ = await ws_connect(_monitor(session), professor)
     await _until(monitor, "snapshot")
-    await monitor.send_json_to({"type": "broadcast", "text": "Five minutes left."})
+    await monitor.send_json_to({"type": "session.broadcast", "text": "Five minutes left."})
     ack = await _until(monitor, "ack")
     assert ack["rooms"] == 3
-    said = await _until(student, "tutor_say")
+    said = await _until(student, "tutor.say")
     assert said["text"] == "Five minutes left."
     await monitor.send_json_to(
-        {"type": "whisper", "room": str(rooms[0].public_id), "text": "Focus on sampling bias"}
+        {"type": "room.whisper", "room": str(rooms[0].public_id), "text": "Focus on sampling bias"}
     )
     await _until(monitor, "ack")
     room = await BreakoutRoom.objects.aget(pk=rooms[0].pk)
@@ -132,19 +132,19 @@ async def test_student_talks_and_tutor_answers(ws_connect: Any, make_session: An
     snapshot = await _until(student, "snapshot")
     assert snapshot["role"] == "student"
     assert snapshot["avatar"]["provider"] == "local"
-    await _until(student, "tutor_say")
+    await _until(student, "tutor.say")
     await student.send_json_to(
-        {"type": "say", "text": "I think the mean is always in the interval"}
+        {"type": "turn.text", "text": "I think the mean is always in the interval"}
     )
-    line = await _until(student, "line")
+    line = await _until(student, "transcript.line")
     assert line["line"]["speaker"] == "student"
-    reply = await _until(student, "tutor_say")
+    reply = await _until(student, "tutor.say")
     assert reply["text"]
-    await student.send_json_to({"type": "help", "raised": True})
-    await _until(student, "help")
+    await student.send_json_to({"type": "help.set", "raised": True})
+    await _until(student, "help.state")
     room = await BreakoutRoom.objects.aget(pk=room.pk)
     assert room.help_requested
-    await student.send_json_to({"type": "audio_start"})
+    await student.send_json_to({"type": "audio.start"})
     assert (await _until(student, "error"))["code"] == "no_live_audio"
     await student.send_to(bytes_data=b"\x00" * 10)
     assert (await _until(student, "error"))["code"] == "not_listening"
@@ -177,31 +177,31 @@ async def test_signaling_is_relayed_only_between_student_and_professor(
     prof, _, _ = await ws_connect(f"/ws/rooms/{rooms[0].join_token}/?role=professor", professor)
     assert (await _until(prof, "snapshot"))["role"] == "professor"
     for _ in range(10):
-        room_msg = await _until(student, "room")
+        room_msg = await _until(student, "room.update")
         if room_msg["room"]["professor_present"]:
             break
     assert room_msg["room"]["professor_present"] is True
     offer = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n"
-    await prof.send_json_to({"type": "rtc", "kind": "offer", "sdp": offer})
-    relayed = await _until(student, "rtc")
-    assert relayed == {"type": "rtc", "kind": "offer", "sdp": offer}
-    await student.send_json_to({"type": "rtc", "kind": "offer", "sdp": offer})
+    await prof.send_json_to({"type": "rtc.signal", "kind": "offer", "sdp": offer})
+    relayed = await _until(student, "rtc.signal")
+    assert relayed == {"type": "rtc.signal", "kind": "offer", "sdp": offer}
+    await student.send_json_to({"type": "rtc.signal", "kind": "offer", "sdp": offer})
     assert (await _until(student, "error"))["code"] == "not_allowed"
     await student.send_json_to(
-        {"type": "rtc", "kind": "ice", "candidate": {"candidate": "x" * 5000}}
+        {"type": "rtc.signal", "kind": "ice", "candidate": {"candidate": "x" * 5000}}
     )
     assert (await _until(student, "error"))["code"] == "bad_field"
-    await student.send_json_to({"type": "rtc", "kind": "answer", "sdp": "v=0\r\n"})
-    assert (await _until(prof, "rtc"))["kind"] == "answer"
+    await student.send_json_to({"type": "rtc.signal", "kind": "answer", "sdp": "v=0\r\n"})
+    assert (await _until(prof, "rtc.signal"))["kind"] == "answer"
     while not await other_student.receive_nothing(timeout=0.1):
         message = json.loads((await other_student.receive_output())["text"])
-        assert message["type"] != "rtc"
+        assert message["type"] != "rtc.signal"
     # the tutor stays silent while the professor is in the room
-    await student.send_json_to({"type": "say", "text": "Hello professor"})
-    await _until(student, "line")
+    await student.send_json_to({"type": "turn.text", "text": "Hello professor"})
+    await _until(student, "transcript.line")
     assert await student.receive_nothing(timeout=0.3)
     await prof.disconnect()
-    assert (await _until(student, "rtc"))["kind"] == "hangup"
+    assert (await _until(student, "rtc.signal"))["kind"] == "hangup"
     await student.disconnect()
     await other_student.disconnect()
 
@@ -216,9 +216,9 @@ async def test_restart_fixes_an_errored_room_and_end_closes_rooms(
     snap = await _until(monitor, "snapshot")
     assert snap["rooms"][0]["colour"] == "red"
     assert snap["rooms"][0]["error"] == "Avatar refused"
-    await monitor.send_json_to({"type": "restart", "room": str(rooms[0].public_id)})
+    await monitor.send_json_to({"type": "room.restart", "room": str(rooms[0].public_id)})
     for _ in range(30):
-        message = await _until(monitor, "room")
+        message = await _until(monitor, "room.update")
         if (
             message["room"]["id"] == str(rooms[0].public_id)
             and message["room"]["colour"] == "green"
@@ -228,10 +228,10 @@ async def test_restart_fixes_an_errored_room_and_end_closes_rooms(
         raise AssertionError("room did not turn green")
     student, _, _ = await ws_connect(f"/ws/rooms/{rooms[1].join_token}/")
     await _until(student, "snapshot")
-    await monitor.send_json_to({"type": "end"})
-    ended = await _until(monitor, "ended", limit=60)
+    await monitor.send_json_to({"type": "session.end"})
+    ended = await _until(monitor, "session.ended", limit=60)
     assert ended["summary"]["rooms"] == 3
-    assert (await _until(student, "ended"))["type"] == "ended"
+    assert (await _until(student, "session.ended"))["type"] == "session.ended"
     await monitor.disconnect()
     _, connected, code = await ws_connect(f"/ws/rooms/{rooms[1].join_token}/")
     assert (connected, code) == (False, 4410)

@@ -268,8 +268,8 @@ async def test_class_start_killed_mid_start_resumes_without_leaks(
     live_rows = await AvatarSession.objects.filter(status__in=AvatarSession.LIVE_STATUSES).acount()
     assert live_rows == ROOMS  # one live avatar per room, nothing half-started left
 
-    await monitor.send(json.dumps({"type": "end"}))
-    ended = await receive_until(monitor, lambda m: m["type"] == "ended", timeout=30)
+    await monitor.send(json.dumps({"type": "session.end"}))
+    ended = await receive_until(monitor, lambda m: m["type"] == "session.ended", timeout=30)
     await monitor.close()
     vendor_open = fake_providers.state()["open_sessions"]["heygen"]
     row.actual = (

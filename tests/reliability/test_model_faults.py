@@ -217,13 +217,13 @@ async def test_tutor_reply_stream_fault(
     assert room.status == BreakoutRoom.Status.ACTIVE
     student, connected, code = await ws_connect(f"/ws/rooms/{room.join_token}/")
     assert connected, code
-    await _until(student, "tutor_say")  # the greeting (no model involved)
+    await _until(student, "tutor.say")  # the greeting (no model involved)
     question = "Is the mean always inside the confidence interval?"
-    await student.send_json_to({"type": "say", "text": question})
+    await student.send_json_to({"type": "turn.text", "text": question})
     if once:
-        first = await _until(student, "tutor_say")
+        first = await _until(student, "tutor.say")
         assert first["text"] == "Good start on the interval."
-        await _until(student, "tutor_say", lambda m: m["text"] == "Try one example.")
+        await _until(student, "tutor.say", lambda m: m["text"] == "Try one example.")
         await student.disconnect()
         lines = await _lines(room)
         assert lines[1] == ("student", question)
@@ -231,12 +231,12 @@ async def test_tutor_reply_stream_fault(
         assert not any("Sorry" in t for _, t in lines)
         row.actual = "the model's reply after one retry; no apology; transcript intact"
         return
-    apology = await _until(student, "tutor_say", lambda m: "Sorry" in m["text"])
+    apology = await _until(student, "tutor.say", lambda m: "Sorry" in m["text"])
 
     fake_providers.knobs(openai_chat={"fail": None, "stream_reset": None})
-    await student.send_json_to({"type": "say", "text": "Could you give me a hint?"})
-    hint = await _until(student, "tutor_say", lambda m: m["text"] == "Good start on the interval.")
-    await _until(student, "tutor_say", lambda m: m["text"] == "Try one example.")
+    await student.send_json_to({"type": "turn.text", "text": "Could you give me a hint?"})
+    hint = await _until(student, "tutor.say", lambda m: m["text"] == "Good start on the interval.")
+    await _until(student, "tutor.say", lambda m: m["text"] == "Try one example.")
     await student.disconnect()
 
     lines = await _lines(room)

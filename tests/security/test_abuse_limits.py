@@ -237,12 +237,12 @@ async def _said(comm: Any, text: str) -> list[dict[str, Any]]:
     sentence or an error."""
     while not await comm.receive_nothing(timeout=1.0):  # the previous reply has finished
         await comm.receive_output()
-    await comm.send_json_to({"type": "say", "text": text})
+    await comm.send_json_to({"type": "turn.text", "text": text})
     frames = []
     for _ in range(40):
         frame = await comm.receive_json_from(timeout=10)
         frames.append(frame)
-        if frame["type"] in ("tutor_say", "error"):
+        if frame["type"] in ("tutor.say", "error"):
             break
     return frames
 
@@ -263,7 +263,7 @@ async def test_tutor_replies_are_limited_per_room(
     comm, connected, _ = await ws_connect(f"/ws/rooms/{world.room1.join_token}/")
     assert connected
     for n in range(2):
-        assert (await _said(comm, f"Question {n} about intervals?"))[-1]["type"] == "tutor_say"
+        assert (await _said(comm, f"Question {n} about intervals?"))[-1]["type"] == "tutor.say"
     await comm.receive_nothing(timeout=1.0)
     tutor_before = await _tutor_lines(world.room1.pk)
     refused = (await _said(comm, "A third question?"))[-1]
@@ -293,5 +293,5 @@ async def test_tutor_replies_are_limited_per_room(
         "tutor_say",
         reply["type"],
     )
-    assert reply["type"] == "tutor_say"
+    assert reply["type"] == "tutor.say"
     await other.disconnect()

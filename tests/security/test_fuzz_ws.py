@@ -395,7 +395,7 @@ def test_fuzz_monitor_consumer(
     rooms = [str(world.room1.public_id), str(world.room2.public_id)]
     strategy = read_only(
         message_strategy(schema, rooms),
-        {"say", "broadcast", "whisper", "restart", "clear_help", "end"},
+        {"room.say", "session.broadcast", "room.whisper", "room.restart", "room.clear_help", "session.end"},
         validate,
     )
     _fuzz(harness, strategy, record, "monitor")
@@ -419,7 +419,7 @@ def test_fuzz_room_consumer(
 
     harness = Harness(loop, communicator, schema_refuses(validate), state)
     _drain(harness)
-    strategy = read_only(message_strategy(schema, []), {"say", "help", "avatar_event"}, validate)
+    strategy = read_only(message_strategy(schema, []), {"turn.text", "turn.caption", "help.set", "avatar.speak_started", "avatar.speak_ended"}, validate)
     _fuzz(harness, strategy, record, "room")
     harness.run(communicator.send_json_to({"type": "ping"}))
     for _ in range(20):
@@ -505,19 +505,19 @@ async def test_hostile_values_in_valid_messages(ws_connect: Any, record: Any) ->
     problems += await _hostile(
         room,
         [
-            json.dumps({"type": "say", "text": NUL}),
-            json.dumps({"type": "say", "text": SURROGATE}),
-            json.dumps({"type": "say", "text": CONTROL}),
-            json.dumps({"type": "say", "text": "🦜" * 500}),
-            json.dumps({"type": "interim", "text": SURROGATE}),
-            _raw({"type": "avatar_event", "event": "speak_ended"}, seconds=BIG_INT),
-            _raw({"type": "avatar_event", "event": "speak_ended"}, seconds="1e999"),
-            _raw({"type": "avatar_event", "event": "speak_ended"}, seconds="NaN"),
-            _raw({"type": "avatar_event", "event": "speak_ended"}, seconds="-5"),
-            _raw({"type": "rtc", "kind": "ice", "candidate": {"candidate": "x"}}),
+            json.dumps({"type": "turn.text", "text": NUL}),
+            json.dumps({"type": "turn.text", "text": SURROGATE}),
+            json.dumps({"type": "turn.text", "text": CONTROL}),
+            json.dumps({"type": "turn.text", "text": "🦜" * 500}),
+            json.dumps({"type": "turn.caption", "final": False, "text": SURROGATE}),
+            _raw({"type": "avatar.speak_ended", "task_id": "t1"}, duration=BIG_INT),
+            _raw({"type": "avatar.speak_ended", "task_id": "t1"}, duration="1e999"),
+            _raw({"type": "avatar.speak_ended", "task_id": "t1"}, duration="NaN"),
+            _raw({"type": "avatar.speak_ended", "task_id": "t1"}, duration="-5"),
+            _raw({"type": "rtc.signal", "kind": "ice", "candidate": {"candidate": "x"}}),
             json.dumps(
                 {
-                    "type": "rtc",
+                    "type": "rtc.signal",
                     "kind": "ice",
                     "candidate": {"candidate": SURROGATE, "sdpMLineIndex": 10**30},
                 }
@@ -536,11 +536,11 @@ async def test_hostile_values_in_valid_messages(ws_connect: Any, record: Any) ->
     problems += await _hostile(
         monitor,
         [
-            json.dumps({"type": "whisper", "room": room_id, "text": NUL}),
-            json.dumps({"type": "whisper", "room": room_id, "text": SURROGATE}),
-            json.dumps({"type": "broadcast", "text": SURROGATE}),
-            json.dumps({"type": "broadcast", "text": NUL}),
-            json.dumps({"type": "say", "room": room_id, "text": SURROGATE + NUL}),
+            json.dumps({"type": "room.whisper", "room": room_id, "text": NUL}),
+            json.dumps({"type": "room.whisper", "room": room_id, "text": SURROGATE}),
+            json.dumps({"type": "session.broadcast", "text": SURROGATE}),
+            json.dumps({"type": "session.broadcast", "text": NUL}),
+            json.dumps({"type": "room.say", "room": room_id, "text": SURROGATE + NUL}),
         ],
         record,
         "monitor",
