@@ -45,6 +45,7 @@ from classrooms.selectors import (
     room_with_relations,
     session_snapshot,
 )
+from config import background
 
 logger = logging.getLogger(__name__)
 db = database_sync_to_async
@@ -108,6 +109,12 @@ class MonitorConsumer(VoiceConsumer):
 
     async def connected(self) -> None:
         await self.on_snapshot({})
+        if self.session.status in (
+            ClassSession.Status.STARTING,
+            ClassSession.Status.LIVE,  # rooms another process left deploying are retried
+            ClassSession.Status.ENDING,
+        ):  # a job of the background registry (deduplicated; every step is claimed in the DB)
+            background.spawn("class_session.resume", session_id=self.session.pk)
 
     async def on_snapshot(self, data: dict[str, Any]) -> None:
         await self.session.arefresh_from_db()

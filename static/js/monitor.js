@@ -91,7 +91,7 @@ function renderRoom(card) {
       onclick: () => toggle(card.id)}, isOpen ? "Hide details" : "Details"));
   if (sessionOpen && (card.status === "error" || card.status === "active")) {
     actions.append(el("button", {type: "button", class: "small secondary", "data-action": "restart",
-      onclick: () => send({type: "restart", room: card.id})}, "Restart avatar"));
+      onclick: () => send({type: "room.restart", room: card.id})}, "Restart avatar"));
   }
   if (sessionOpen && card.status !== "completed") {
     const inCall = activeCall && activeCall.roomId === card.id;
@@ -99,7 +99,7 @@ function renderRoom(card) {
       onclick: () => (inCall ? leaveRoom() : joinRoom(card))}, inCall ? "Leave" : "Join live"));
   }
   if (card.help && sessionOpen) {
-    actions.append(el("button", {type: "button", class: "small secondary", onclick: () => send({type: "clear_help", room: card.id})}, "Clear help"));
+    actions.append(el("button", {type: "button", class: "small secondary", onclick: () => send({type: "room.clear_help", room: card.id})}, "Clear help"));
   }
   article.append(actions);
   if (isOpen) {
@@ -126,7 +126,7 @@ function actionForm(card, type, label, hint) {
   return el("form", {class: "row action-form", "data-form": type, onsubmit: (event) => {
     event.preventDefault();
     if (!input.value.trim()) return;
-    send({type, room: card.id, text: input.value.trim()});
+    send({type: `room.${type}`, room: card.id, text: input.value.trim()});
     input.value = "";
   }}, el("label", {for: id}, label), input, el("button", {type: "submit", class: "small"}, type === "say" ? "Say" : "Whisper"));
 }
@@ -189,7 +189,7 @@ function showSummary(summary) {
 
 function toggle(id) {
   if (expanded.has(id)) expanded.delete(id);
-  else { expanded.add(id); send({type: "expand", room: id}); }
+  else { expanded.add(id); send({type: "room.expand", room: id}); }
   render(id);
   grid.querySelector(`[data-room="${id}"] [aria-expanded]`)?.focus();
 }
@@ -199,7 +199,7 @@ function applySnapshot(snapshot) {
   for (const card of snapshot.rooms) rooms.set(card.id, card);
   showSession(snapshot.session);
   renderAll();
-  for (const id of expanded) send({type: "expand", room: id});
+  for (const id of expanded) send({type: "room.expand", room: id});
 }
 
 // --- Join a room live (WebRTC audio through the room socket) --------------------------------
@@ -217,10 +217,10 @@ function joinRoom(card) {
   entry.socket = createLive(path, {
     onMessage(msg) {
       if (msg.type === "snapshot") entry.call.start().catch((err) => { $("call-state").textContent = `failed: ${err.message}`; });
-      else if (msg.type === "rtc") {
+      else if (msg.type === "rtc.signal") {
         if (msg.kind === "ready") entry.call.start().catch(console.error);
         else entry.call.handle(msg).catch(console.error);
-      } else if (msg.type === "ended") leaveRoom();
+      } else if (msg.type === "session.ended") leaveRoom();
     },
   });
   activeCall = entry;
@@ -248,12 +248,12 @@ const live = createLive(`/ws/classrooms/${sessionId}/monitor/`, {
       case "snapshot":
         applySnapshot(msg);
         break;
-      case "room":
+      case "room.update":
         rooms.set(msg.room.id, msg.room);
         render(msg.room.id);
         updateFigures();
         break;
-      case "line": {
+      case "transcript.line": {
         const list = tails.get(msg.room) || [];
         list.push(msg.line);
         tails.set(msg.room, list.slice(-30));
@@ -261,19 +261,19 @@ const live = createLive(`/ws/classrooms/${sessionId}/monitor/`, {
         if (card) { card.last_activity_at = msg.line.at; if (expanded.has(msg.room)) render(msg.room); }
         break;
       }
-      case "room_detail":
+      case "room.detail":
         tails.set(msg.room, msg.lines);
         if (rooms.has(msg.room)) render(msg.room);
         break;
-      case "session":
+      case "session.update":
         showSession(msg.session);
         renderAll();
         break;
-      case "ended":
+      case "session.ended":
         showSummary(msg.summary);
         break;
       case "ack":
-        if (msg.action === "broadcast") flash(`Sent to ${msg.rooms} room${msg.rooms === 1 ? "" : "s"}.`);
+        if (msg.action === "session.broadcast") flash(`Sent to ${msg.rooms} room${msg.rooms === 1 ? "" : "s"}.`);
         else flash(`${msg.action}: done.`);
         break;
       case "error":
@@ -295,14 +295,14 @@ $("broadcast-form").addEventListener("submit", (event) => {
   const input = $("broadcast-text");
   const text = input.value.trim();
   if (!text) return;
-  send({type: "broadcast", text});
+  send({type: "session.broadcast", text});
   input.value = "";
 });
 
 $("end-session").addEventListener("click", () => {
   if (!window.confirm("End the session for every room? All tutors will stop.")) return;
   $("end-session").disabled = true;
-  send({type: "end"});
+  send({type: "session.end"});
 });
 
 document.addEventListener("keydown", (event) => {

@@ -21,8 +21,6 @@ let avatar = null;
 let liveAudio = false;
 let listening = false;
 let ended = false;
-let taskCounter = 0;
-const startedAt = new Map();
 
 const LABELS = {student: "You", tutor: "Tutor", professor: "Professor"};
 
@@ -56,14 +54,14 @@ function mountAvatar(connection) {
     container: box,
     connection,
     onEvent(event) {
-      if (event.type === "speak_started") startedAt.set(event.taskId, performance.now());
-      if (event.type === "speak_ended") {
-        const began = startedAt.get(event.taskId);
-        startedAt.delete(event.taskId);
-        const seconds = event.duration || (began ? (performance.now() - began) / 1000 : 0);
-        live.send({type: "avatar_event", event: "speak_ended", seconds: Math.round(seconds * 10) / 10});
-      } else {
-        live.send({type: "avatar_event", event: event.type});
+      // The server times the turn from these and knows when the tutor stopped talking.
+      if (event.type === "speak_started") {
+        $("avatar").dataset.tutor = "talking";
+        live.send({type: "avatar.speak_started", task_id: event.taskId});
+      } else if (event.type === "speak_ended") {
+        $("avatar").dataset.tutor = "quiet";
+        const duration = Math.round((event.duration || 0) * 10) / 10;
+        live.send({type: "avatar.speak_ended", task_id: event.taskId, duration});
       }
     },
     onStatus(status) { box.dataset.avatarStatus = status; },
@@ -115,45 +113,46 @@ const live = createLive(script.dataset.ws, {
         helpButton.setAttribute("aria-pressed", String(Boolean(msg.room.help)));
         if (msg.room.professor_present) {
           professorPresent(true);
-          live.send({type: "rtc", kind: "ready"});
+          live.send({type: "rtc.signal", kind: "ready"});
         }
         break;
-      case "avatar":
+      case "avatar.connection":
         mountAvatar(msg.connection);
         setState("Your tutor is listening");
         break;
-      case "line":
+      case "transcript.line":
         addLine(msg.line);
         if (msg.line.speaker === "professor") showCaption(msg.line.text);
         break;
-      case "tutor_say":
+      case "tutor.say":
         showCaption(msg.text);
-        if (avatar) avatar.speak(msg.text, msg.task_id || `t${++taskCounter}`);
+        if (avatar) avatar.speak(msg.text, msg.task_id);
         break;
-      case "tutor_interrupt":
+      case "tutor.interrupt":
+        $("avatar").dataset.tutor = "interrupted";
         if (avatar) avatar.interrupt();
         break;
-      case "interim":
-        showCaption(msg.text, true);
+      case "caption":
+        showCaption(msg.text, !msg.final);
         break;
-      case "room":
+      case "room.update":
         professorPresent(msg.room.professor_present);
         helpButton.setAttribute("aria-pressed", String(Boolean(msg.room.help)));
         helpButton.textContent = msg.room.help ? "✋ Help requested (cancel)" : "✋ Ask my professor";
         break;
-      case "tutor_resumed":
+      case "tutor.resumed":
         setState("Your tutor is listening again");
         break;
-      case "rtc":
+      case "rtc.signal":
         call.handle(msg).catch((err) => console.error("call failed", err));
         break;
-      case "help":
+      case "help.state":
         micStatus.textContent = msg.raised ? "Your professor has been notified." : "";
         break;
-      case "audio_ready":
+      case "audio.ready":
         micStatus.textContent = "Listening…";
         break;
-      case "ended":
+      case "session.ended":
         end();
         break;
       case "error":
@@ -178,8 +177,7 @@ sayForm.addEventListener("submit", (event) => {
   event.preventDefault();
   const text = sayText.value.trim();
   if (!text || ended) return;
-  if (avatar) avatar.interrupt();
-  live.send({type: "say", text, source: "typed"});
+  live.send({type: "turn.text", text});
   sayText.value = "";
 });
 
@@ -197,21 +195,20 @@ const mic = createMic({
 async function startListening() {
   if (ended || listening) return;
   if (!(await mic.open())) return;
-  if (avatar) avatar.interrupt();
   listening = true;
   micButton.setAttribute("aria-pressed", "true");
   micButton.textContent = "⏹ Stop talking";
   if (liveAudio) {
-    live.send({type: "audio_start"});
+    live.send({type: "audio.start"});
     mic.startRecording();
   } else {
+    // The recognition's final result ends the student's turn; interim words while the tutor
+    // talks interrupt it (the server decides, and stops the vendor avatar too).
     const ok = mic.startRecognition((text, isFinal) => {
-      if (isFinal) {
-        if (text.trim()) live.send({type: "say", text: text.trim(), source: "voice"});
-      } else {
-        showCaption(text, true);
-        if (text.trim()) live.send({type: "interim", text: text.slice(0, 500)});
-      }
+      const words = text.trim().slice(0, 500);
+      if (!words) return;
+      if (!isFinal) showCaption(words, true);
+      live.send({type: "turn.caption", text: words, final: Boolean(isFinal)});
     });
     micStatus.textContent = ok ? "Listening…" : "Speech recognition is not available in this browser: please type.";
     if (!ok) stopListening();
@@ -225,7 +222,7 @@ async function stopListening() {
   micButton.textContent = "🎤 Talk";
   if (liveAudio) {
     await mic.stopRecording();
-    live.send({type: "audio_stop"});
+    live.send({type: "audio.stop"});
   } else {
     mic.stopRecognition();
   }
@@ -235,7 +232,7 @@ async function stopListening() {
 micButton.addEventListener("click", () => (listening ? stopListening() : startListening()));
 helpButton.addEventListener("click", () => {
   const raised = helpButton.getAttribute("aria-pressed") !== "true";
-  live.send({type: "help", raised});
+  live.send({type: "help.set", raised});
 });
 document.addEventListener("keydown", (event) => {
   const typing = ["INPUT", "TEXTAREA", "SELECT", "BUTTON"].includes(document.activeElement?.tagName);

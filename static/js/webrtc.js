@@ -1,7 +1,7 @@
 // Browser-to-browser audio between a student and their professor. Plain ES module.
 //
 //   const call = createCall({
-//     send(msg) {},            // deliver {type: "rtc", kind, sdp|candidate} over our room socket
+//     send(msg) {},            // deliver {type: "rtc.signal", kind, sdp|candidate} over our room socket
 //     iceServers: [],          // settings.WEBRTC_ICE_SERVERS (none needed on localhost)
 //     audio: <audio> element,  // plays the other side
 //     onState(state) {},       // RTCPeerConnection.connectionState, plus "idle" / "closed" / "no-mic"
@@ -41,7 +41,7 @@ export function createCall({send, iceServers = [], audio = null, onState = () =>
     pc = new RTCPeerConnection({iceServers});
     local.getTracks().forEach((track) => pc.addTrack(track, local));
     pc.addEventListener("icecandidate", (event) => {
-      if (event.candidate) send({type: "rtc", kind: "ice", candidate: event.candidate.toJSON()});
+      if (event.candidate) send({type: "rtc.signal", kind: "ice", candidate: event.candidate.toJSON()});
     });
     pc.addEventListener("track", (event) => {
       if (audio) { audio.srcObject = event.streams[0]; audio.play().catch(() => {}); }
@@ -71,7 +71,7 @@ export function createCall({send, iceServers = [], audio = null, onState = () =>
       const peer = await ensurePeer();
       const offer = await peer.createOffer({offerToReceiveAudio: true});
       await peer.setLocalDescription(offer);
-      send({type: "rtc", kind: "offer", sdp: offer.sdp});
+      send({type: "rtc.signal", kind: "offer", sdp: offer.sdp});
     },
     async handle(msg) {
       if (msg.kind === "offer") {
@@ -81,7 +81,7 @@ export function createCall({send, iceServers = [], audio = null, onState = () =>
         await flushIce();
         const answer = await peer.createAnswer();
         await peer.setLocalDescription(answer);
-        send({type: "rtc", kind: "answer", sdp: answer.sdp});
+        send({type: "rtc.signal", kind: "answer", sdp: answer.sdp});
       } else if (msg.kind === "answer" && pc) {
         await pc.setRemoteDescription({type: "answer", sdp: msg.sdp});
         await flushIce();
@@ -96,7 +96,7 @@ export function createCall({send, iceServers = [], audio = null, onState = () =>
       }
     },
     close(notify = true) {
-      if (notify && pc) send({type: "rtc", kind: "hangup"});
+      if (notify && pc) send({type: "rtc.signal", kind: "hangup"});
       teardown();
       if (stream) { stream.getTracks().forEach((track) => track.stop()); stream = null; }
       if (audio) audio.srcObject = null;
