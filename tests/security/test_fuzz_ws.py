@@ -395,7 +395,14 @@ def test_fuzz_monitor_consumer(
     rooms = [str(world.room1.public_id), str(world.room2.public_id)]
     strategy = read_only(
         message_strategy(schema, rooms),
-        {"room.say", "session.broadcast", "room.whisper", "room.restart", "room.clear_help", "session.end"},
+        {
+            "room.say",
+            "session.broadcast",
+            "room.whisper",
+            "room.restart",
+            "room.clear_help",
+            "session.end",
+        },
         validate,
     )
     _fuzz(harness, strategy, record, "monitor")
@@ -419,7 +426,11 @@ def test_fuzz_room_consumer(
 
     harness = Harness(loop, communicator, schema_refuses(validate), state)
     _drain(harness)
-    strategy = read_only(message_strategy(schema, []), {"turn.text", "turn.caption", "help.set", "avatar.speak_started", "avatar.speak_ended"}, validate)
+    strategy = read_only(
+        message_strategy(schema, []),
+        {"turn.text", "turn.caption", "help.set", "avatar.speak_started", "avatar.speak_ended"},
+        validate,
+    )
     _fuzz(harness, strategy, record, "room")
     harness.run(communicator.send_json_to({"type": "ping"}))
     for _ in range(20):
