@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator, Sequence
 from classrooms.tutor import NO_GROUNDING, Grounding, TutorContext, greeting_text
 from classrooms.tutor.grounding import ground
 from classrooms.tutor.intents import Intent, classify
-from classrooms.tutor.phrasing import echo, pick_quote, section_topic, topic_phrase
+from classrooms.tutor.phrasing import echo, echoable, pick_quote, section_topic, topic_phrase
 
 GENERIC_TOPIC = "this idea"
 
@@ -167,7 +167,7 @@ class LocalTutor:
             "said": echo(text),
             "section": self._suggested_section(ctx, recent),
         }
-        picker = _Picker(turn=turn, recent=recent, slots=slots)
+        picker = _Picker(turn=turn, recent=recent, slots=slots, echo=echoable(text))
         intent = classify(text)
         if intent is Intent.EMPTY:
             return [picker.one(EMPTY_OPENERS), picker.one(EMPTY_QUESTIONS)]
@@ -252,14 +252,18 @@ class _Picker:
     """Chooses one template per slot: rotates with the turn and skips any sentence the tutor
     has just said, so two replies in a row never repeat a line."""
 
-    def __init__(self, *, turn: int, recent: Sequence[str], slots: dict[str, str]) -> None:
+    def __init__(
+        self, *, turn: int, recent: Sequence[str], slots: dict[str, str], echo: bool
+    ) -> None:
         self.turn = turn
         self.recent = set(recent)
         self.slots = slots
+        self.echo = echo  # noise is never quoted back to the student
         self.used: set[str] = set()
 
     def one(self, options: Sequence[str]) -> str:
-        filled = [o.format(**self.slots) for o in options]
+        usable = [o for o in options if self.echo or "{said}" not in o] or options
+        filled = [o.format(**self.slots) for o in usable]
         for step in range(len(filled)):
             candidate = filled[(self.turn + step) % len(filled)]
             if candidate not in self.recent and candidate not in self.used:

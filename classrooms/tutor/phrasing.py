@@ -195,6 +195,13 @@ def pick_quote(passages: tuple[str, ...], student_text: str, recent: tuple[str, 
     return max(candidates)[2]
 
 
+def echoable(text: str) -> bool:
+    """Worth quoting back: real words with some content, not noise or a stutter."""
+    compact = "".join(text.split())
+    letters = sum(len(w) for w in re.findall(r"[A-Za-z']+", text))
+    return bool(compact) and letters / len(compact) >= 0.75 and bool(terms(text))
+
+
 def echo(text: str, limit: int = 80) -> str:
     """The student's words, fit to be quoted back (no inner double quotes, trimmed)."""
     text = " ".join(text.replace('"', "'").split()).rstrip("?.!,;: ")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import string
 from pathlib import Path
 
 import pytest
@@ -334,3 +335,23 @@ def test_greetings_and_chatter_are_steered_back_to_the_course(said: str) -> None
     text = " ".join(LocalTutor().compose(ctx, said))
     assert re.search(r"STAT 101|today's class|today's material|populations and samples", text)
     assert '"' not in text  # nothing quoted from the notes for small talk
+
+
+def test_noise_and_tricky_characters_never_break_a_reply() -> None:
+    import random
+
+    from classrooms.tutor import system_prompt
+
+    rng = random.Random(13)
+    alphabet = string.printable + "éß漢字🙂\u200b\x00{}%\"'“”"
+    samples = ["{topic}", "{0}", "%s", '"""', "\x00", "a" * 5000, "🙂" * 50, "the the the"]
+    samples += ["Misconception: x\nAsk: y?", '"the mean"', 'what is the "standard error"?']
+    samples += [
+        "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 120))) for _ in range(300)
+    ]
+    base = _demo_context()
+    for said in samples:
+        ctx = with_grounding(base, said)
+        sentences = LocalTutor().compose(ctx, said)
+        assert _problems(sentences) == [], repr(said)
+        assert "Misconception:" not in system_prompt(ctx).split("Course material passages")[1]
