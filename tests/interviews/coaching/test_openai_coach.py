@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from io import StringIO
 
+import openai as openai_sdk
 import pytest
 from asgiref.sync import sync_to_async
 from django.core.management import call_command
@@ -372,3 +373,35 @@ async def test_a_refusal_shows_retry_feedback_and_the_retry_gets_labelled_feedba
     ]
     assert final["attempt"]["status"] == "scored"
     await d.close()
+
+
+async def test_the_fakes_faults_reach_the_real_client_as_the_real_api_sends_them(
+    fake_providers,
+) -> None:
+    """Refusal: `content` null and `refusal` set (streamed as `delta.refusal`); a cut-off reply:
+    partial content and `finish_reason: "length"`, plain and streamed."""
+    client = openai_sdk.AsyncOpenAI(
+        api_key="any", base_url=fake_providers.url + "/openai/v1", max_retries=0
+    )
+    ask = {"model": "m", "messages": [{"role": "user", "content": "hi"}]}
+    fake_providers.knobs(openai_chat={"output_faults": "refusal"})
+    plain = await client.chat.completions.create(**ask)
+    assert plain.choices[0].message.content is None
+    assert plain.choices[0].message.refusal
+    stream = await client.chat.completions.create(**ask, stream=True)
+    chunks = [chunk async for chunk in stream]
+    assert "".join(c.choices[0].delta.refusal or "" for c in chunks if c.choices)
+    assert not "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
+
+    fake_providers.knobs(
+        openai_chat={"output_faults": "truncated", "replies": ["one two three four five"]}
+    )
+    plain = await client.chat.completions.create(**ask)
+    assert plain.choices[0].finish_reason == "length"
+    assert (
+        plain.choices[0].message.content == "one two three"[: len(plain.choices[0].message.content)]
+    )
+    stream = await client.chat.completions.create(**ask, stream=True)
+    chunks = [chunk async for chunk in stream if chunk.choices]
+    assert chunks[-1].choices[0].finish_reason == "length"
+    await client.close()
