@@ -12,7 +12,6 @@ from interviews.services.live import (
     attempt_record_feedback,
     attempt_retry_feedback,
     attempt_submit,
-    attempt_transition,
     attempt_update_best,
     follow_up_create,
     follow_up_skip,
@@ -25,7 +24,6 @@ from interviews.services.live import (
     interview_next,
     interview_open,
     interview_retry_question,
-    interview_transition,
 )
 from interviews.services.preferences import (
     QUALITY_ORDER,
@@ -75,7 +73,6 @@ __all__ = [
     "attempt_record_feedback",
     "attempt_retry_feedback",
     "attempt_submit",
-    "attempt_transition",
     "attempt_update_best",
     "bank_questions_pick",
     "candidate_profile_ensure",
@@ -92,7 +89,6 @@ __all__ = [
     "interview_next",
     "interview_open",
     "interview_retry_question",
-    "interview_transition",
     "normalise_question",
     "preferences_update",
     "question_bank_seed",

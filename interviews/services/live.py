@@ -32,43 +32,6 @@ MAX_SEGMENT_CHARS = 4000
 MAX_TRANSCRIPT_CHARS = 20000
 
 
-# --- Lifecycle helpers ----------------------------------------------------------------------
-
-
-def interview_transition(
-    *,
-    interview: MockInterview,
-    to: str,
-    reason: str = "",
-    data: dict[str, Any] | None = None,
-    fields: dict[str, Any] | None = None,
-) -> bool:
-    return transition(
-        interview,
-        to,
-        reason=reason,
-        data=data,
-        fields=fields,
-    )
-
-
-def attempt_transition(
-    *,
-    attempt: Attempt,
-    to: str,
-    reason: str = "",
-    data: dict[str, Any] | None = None,
-    fields: dict[str, Any] | None = None,
-) -> bool:
-    return transition(
-        attempt,
-        to,
-        reason=reason,
-        data=data,
-        fields=fields,
-    )
-
-
 # --- The live interview -----------------------------------------------------------------------
 
 
@@ -81,7 +44,7 @@ def interview_open(*, interview: MockInterview) -> bool:
     if interview.status != S.CREATED:
         return False
     try:
-        return interview_transition(interview=interview, to=S.WARM_UP, reason="page connected")
+        return transition(interview, S.WARM_UP, reason="page connected")
     except InvalidTransition:
         interview.refresh_from_db()
         return False
@@ -100,9 +63,9 @@ def interview_next(*, interview: MockInterview) -> MockInterview:
     with transaction.atomic():
         interview.refresh_from_db()
         if interview.status == S.WARM_UP:
-            interview_transition(
-                interview=interview,
-                to=S.ASKING,
+            transition(
+                interview,
+                S.ASKING,
                 reason="first question",
                 fields={"started_at": timezone.now(), "current_index": 0},
             )
@@ -111,9 +74,9 @@ def interview_next(*, interview: MockInterview) -> MockInterview:
             raise InvalidTransition("MockInterview", interview.status, S.ASKING)
         if interview.current_index + 1 >= interview.question_count:
             return interview_complete(interview=interview, reason="last question answered")
-        interview_transition(
-            interview=interview,
-            to=S.ASKING,
+        transition(
+            interview,
+            S.ASKING,
             reason="next question",
             fields={
                 "current_index": interview.current_index + 1,
@@ -129,9 +92,9 @@ def interview_complete(*, interview: MockInterview, reason: str = "") -> MockInt
     interview.refresh_from_db()
     if interview.status == S.COMPLETED:
         return interview
-    interview_transition(
-        interview=interview,
-        to=S.COMPLETED,
+    transition(
+        interview,
+        S.COMPLETED,
         reason=reason or "ended by candidate",
         fields={"completed_at": timezone.now(), "current_follow_up": None},
     )
@@ -142,9 +105,9 @@ def interview_abandon(*, interview: MockInterview, reason: str = "") -> MockInte
     interview.refresh_from_db()
     if interview.is_finished:
         return interview
-    interview_transition(
-        interview=interview,
-        to=S.ABANDONED,
+    transition(
+        interview,
+        S.ABANDONED,
         reason=reason or "abandoned",
         fields={"completed_at": timezone.now()},
     )
@@ -173,9 +136,7 @@ def interview_listen(*, interview: MockInterview, reason: str = "") -> Attempt:
         fields: dict[str, Any] = {"current_attempt": attempt}
         if not follow_up:
             fields["current_follow_up"] = None
-        interview_transition(
-            interview=interview, to=S.LISTENING, reason=reason or "listening", fields=fields
-        )
+        transition(interview, S.LISTENING, reason=reason or "listening", fields=fields)
     return attempt
 
 
@@ -281,8 +242,8 @@ def attempt_submit(*, interview: MockInterview, duration: float | None = None) -
         fields: dict[str, Any] = {"submitted_at": timezone.now()}
         if duration and 0 < duration < 3600 and duration > attempt.audio_duration:
             fields["audio_duration"] = round(float(duration), 2)
-        attempt_transition(attempt=attempt, to=A.SUBMITTED, reason="finished", fields=fields)
-        interview_transition(interview=interview, to=S.PROCESSING, reason="answer submitted")
+        transition(attempt, A.SUBMITTED, reason="finished", fields=fields)
+        transition(interview, S.PROCESSING, reason="answer submitted")
     return attempt
 
 
@@ -327,9 +288,9 @@ def attempt_record_feedback(*, attempt: Attempt, feedback: dict[str, Any]) -> At
     overall = feedback.get("overall")
     overall = float(overall) if isinstance(overall, int | float) else None
     with transaction.atomic():
-        moved = attempt_transition(
-            attempt=attempt,
-            to=A.SCORED,
+        moved = transition(
+            attempt,
+            A.SCORED,
             reason="feedback ready",
             fields={
                 "feedback": feedback,
@@ -350,9 +311,9 @@ def attempt_record_feedback(*, attempt: Attempt, feedback: dict[str, Any]) -> At
 def attempt_fail_feedback(*, attempt: Attempt, reason: str) -> Attempt:
     """The model failed: keep the answer, show "Retry feedback"."""
     with transaction.atomic():
-        attempt_transition(
-            attempt=attempt,
-            to=A.FEEDBACK_FAILED,
+        transition(
+            attempt,
+            A.FEEDBACK_FAILED,
             reason=reason,
             fields={"feedback_error": reason[:500]},
         )
@@ -363,7 +324,7 @@ def attempt_fail_feedback(*, attempt: Attempt, reason: str) -> Attempt:
 def _interview_after_processing(attempt: Attempt, *, reason: str) -> None:
     interview = MockInterview.objects.get(questions__attempts=attempt)
     if interview.status == S.PROCESSING and interview.current_attempt_id == attempt.pk:
-        interview_transition(interview=interview, to=S.FEEDBACK, reason=reason)
+        transition(interview, S.FEEDBACK, reason=reason)
 
 
 def attempt_retry_feedback(*, interview: MockInterview) -> Attempt:
@@ -373,8 +334,8 @@ def attempt_retry_feedback(*, interview: MockInterview) -> Attempt:
         attempt = interview.current_attempt
         if interview.status != S.FEEDBACK or attempt is None or attempt.status != A.FEEDBACK_FAILED:
             raise InvalidTransition("MockInterview", interview.status, S.PROCESSING)
-        attempt_transition(attempt=attempt, to=A.SUBMITTED, reason="retry feedback")
-        interview_transition(interview=interview, to=S.PROCESSING, reason="retry feedback")
+        transition(attempt, A.SUBMITTED, reason="retry feedback")
+        transition(interview, S.PROCESSING, reason="retry feedback")
     return attempt
 
 
@@ -390,9 +351,7 @@ def interview_begin_follow_up(*, interview: MockInterview) -> bool:
         raise InvalidTransition("MockInterview", interview.status, S.FOLLOW_UP)
     if follow_ups_left(question=attempt.question) <= 0:
         return False
-    return interview_transition(
-        interview=interview, to=S.FOLLOW_UP, reason="answer left a gap", fields={}
-    )
+    return transition(interview, S.FOLLOW_UP, reason="answer left a gap", fields={})
 
 
 def follow_up_create(*, interview: MockInterview, text: str, gap: str = "") -> FollowUp:
@@ -432,9 +391,9 @@ def follow_up_skip(*, interview: MockInterview) -> MockInterview:
                 attempt.delete()
         elif follow_up is not None:
             back_to = follow_up.prompted_by
-        interview_transition(
-            interview=interview,
-            to=S.FEEDBACK,
+        transition(
+            interview,
+            S.FEEDBACK,
             reason="follow-up skipped",
             fields={"current_follow_up": None, "current_attempt": back_to},
         )
