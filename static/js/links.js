@@ -34,8 +34,11 @@ document.addEventListener("click", async (event) => {
     button.firstChild.textContent = "Copied";
     say(`Copied ${button.dataset.copy}`);
   } catch {
-    button.firstChild.textContent = "Select and copy";
-    say("Copying is not allowed here: select the text and copy it.");
+    // No clipboard access: select the text beside the button so Ctrl+C copies it.
+    const text = button.closest("td")?.querySelector("[data-code], .room-link");
+    if (text) window.getSelection()?.selectAllChildren(text);
+    button.firstChild.textContent = "Press Ctrl+C";
+    say("Copying is not allowed here: the text is selected, press Control C to copy it.");
   }
   window.__lastCopied = button.dataset.copy;
   setTimeout(() => { button.firstChild.textContent = label; }, 1500);
