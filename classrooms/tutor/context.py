@@ -39,7 +39,10 @@ class Grounding:
 
     @property
     def sources(self) -> list[dict[str, Any]]:
-        """The material sections the reply draws on, for RoomTranscriptLine.sources."""
+        """The material sections the reply draws on, for RoomTranscriptLine.sources (none for
+        chatter: a greeting draws on nothing, even with the whisper's passage at hand)."""
+        if self.grounded is None:
+            return []
         seen: set[tuple[int | None, str]] = set()
         out: list[dict[str, Any]] = []
         for passage in self.passages:

@@ -65,7 +65,12 @@ def test_a_question_the_material_does_not_cover_is_not_grounded() -> None:
 
 
 def test_a_greeting_has_nothing_to_ground() -> None:
-    assert ground(_ctx(), "Hi there!").grounded is None
+    import dataclasses
+
+    greeting = ground(dataclasses.replace(_ctx(), whisper="standard error"), "Hi there!")
+    assert greeting.grounded is None
+    assert greeting.passages  # the whisper's section is at hand for the tutor...
+    assert greeting.sources == []  # ...but a greeting does not draw on it
     assert ground(_ctx(), "just tell me the answer").grounded is None
 
 
