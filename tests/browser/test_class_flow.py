@@ -151,3 +151,27 @@ def test_a_professor_runs_a_class_from_one_click_to_the_report(
     assert STATEMENT in ada_row.inner_text()
     assert "What the 95% refers to" in ada_row.inner_text()
     student_context.close()
+
+
+def test_a_prepared_session_starts_its_tutors_from_the_monitor(
+    outbox_dir: Path, live_server_url: str, browser_context: Any
+) -> None:
+    professor = factories.make_professor("prof_ahead")
+    course = factories.make_course(professor, students=2, title="STAT 102")
+    prof = browser_context.new_page()
+    prof.goto(live_server_url + "/accounts/login/")
+    prof.get_by_label("Username").fill("prof_ahead")
+    prof.get_by_label("Password").fill(factories.PASSWORD)
+    prof.get_by_role("button", name="Log in").click()
+    prof.wait_for_url("**/")
+    prof.goto(f"{live_server_url}/classrooms/courses/{course.public_id}/")
+    prof.get_by_role("button", name="Prepare for later").click()
+    prof.wait_for_url("**/classrooms/sessions/**")
+    session = ClassSession.objects.get(course=course)
+    assert session.status == ClassSession.Status.PREPARED
+    assert prof.locator("#session-status").inner_text() == "Prepared"
+    assert prof.locator("#student-links tbody tr").count() == 2
+    assert prof.locator(".room.green").count() == 0  # no tutor, no vendor minutes
+    prof.get_by_role("button", name="Start: deploy 2 tutors").click()
+    prof.wait_for_function("document.querySelectorAll('.room.green').length === 2")
+    assert prof.locator("#start-prepared").count() == 0
