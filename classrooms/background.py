@@ -5,7 +5,7 @@ left), `classrooms.reap` every AVATAR_REAPER_INTERVAL (overdue sessions, orphan 
 Jobs, asked for with `background.spawn(...)`; the database already holds the wanted state, and
 `pending` finds it again when no process ran the job:
 - `class_session.launch(session_id=)`: the start view; pending: sessions `starting` whose
-  meeting nobody has claimed yet.
+  meeting nobody has claimed yet (or whose claim went stale).
 - `class_session.resume(session_id=)`: drive a starting, live or ending session again (the
   monitor socket on connect); a process with loops resumes everything at its start.
 - `breakout_room.deploy(room_id=)`: pending: rooms waiting for a tutor in live sessions (a
@@ -18,9 +18,12 @@ Jobs, asked for with `background.spawn(...)`; the database already holds the wan
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Q
+from django.utils import timezone
 
 from classrooms.models import BreakoutRoom, ClassSession
 from classrooms.services.ending import (
@@ -30,6 +33,7 @@ from classrooms.services.ending import (
 )
 from classrooms.services.invitations import room_invitations_deliver, room_invitations_due
 from classrooms.services.starting import (
+    MEETING_CREATING,
     breakout_room_deploy,
     breakout_room_restart,
     class_session_launch,
@@ -48,11 +52,15 @@ async def reap() -> None:
 
 
 def sessions_waiting_for_launch() -> list[dict[str, Any]]:
+    """Starting sessions whose meeting nobody claimed, or whose claim went stale (the process
+    creating it died: the launch takes the claim over)."""
+    stale = timezone.now() - timedelta(seconds=settings.CLASS_DEPLOY_STALE_SECONDS)
+    unclaimed = Q(meeting_id="") | Q(meeting_id=MEETING_CREATING, started_at__lt=stale)
     return [
         {"session_id": pk}
-        for pk in ClassSession.objects.filter(
-            status=ClassSession.Status.STARTING, meeting_id=""
-        ).values_list("pk", flat=True)
+        for pk in ClassSession.objects.filter(unclaimed, status=ClassSession.Status.STARTING)
+        .order_by("pk")
+        .values_list("pk", flat=True)
     ]
 
 

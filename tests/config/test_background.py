@@ -4,12 +4,19 @@ failures and stop on request; spawned jobs run once per name and arguments."""
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from asgiref.sync import sync_to_async
+from django.utils import timezone
 
+from classrooms import services as classes
+from classrooms.background import sessions_waiting_for_launch
+from classrooms.models import BreakoutRoom, ClassSession
 from config import background
 from config.background import Registry, Runner
+from tests import factories
 
 
 async def settle(condition: Any, timeout: float = 3.0) -> None:
@@ -145,3 +152,49 @@ async def test_the_asgi_app_starts_the_registry_on_lifespan_and_stops_it() -> No
         "lifespan.shutdown.complete",
     ]
     assert background.current() is None
+
+
+def _class_session(professor: Any, rooms: int = 2) -> Any:
+    course = factories.make_course(professor, students=rooms, title="Pickup")
+    return classes.class_session_create(
+        professor=professor,
+        course=course,
+        student_ids=list(course.students.values_list("pk", flat=True)),
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_launch_left_to_the_workers_is_picked_up_from_the_database(
+    settings: Any, professor: Any
+) -> None:
+    settings.BACKGROUND_JOBS_INLINE = False  # a web process in front of workers
+    session = await sync_to_async(_class_session)(professor)
+    assert background.spawn("class_session.launch", session_id=session.pk) is False
+    await session.arefresh_from_db()
+    assert session.status == ClassSession.Status.STARTING  # nothing ran in the web process
+
+    background.autodiscover()
+    worker = Runner(background.REGISTRY, asyncio.get_running_loop())
+    assert await worker.pickup() == 1
+    assert await worker.pickup() == 0  # running here already: not started twice
+    await asyncio.gather(*worker.tasks.values())
+    await session.arefresh_from_db()
+    assert session.status == ClassSession.Status.LIVE
+    statuses = {r.status async for r in BreakoutRoom.objects.filter(session=session)}
+    assert statuses == {BreakoutRoom.Status.ACTIVE}
+    assert await worker.pickup() == 0  # launched: no longer waiting
+    assert worker.states["class_session.launch"].runs == 1
+    await worker.stop()
+
+
+@pytest.mark.django_db
+def test_a_launch_whose_meeting_claim_went_stale_is_waiting_again(
+    settings: Any, professor: Any
+) -> None:
+    session = _class_session(professor)
+    assert sessions_waiting_for_launch() == [{"session_id": session.pk}]
+    ClassSession.objects.filter(pk=session.pk).update(meeting_id=classes.MEETING_CREATING)
+    assert sessions_waiting_for_launch() == []  # someone is creating the meeting
+    long_ago = timezone.now() - timedelta(seconds=settings.CLASS_DEPLOY_STALE_SECONDS + 1)
+    ClassSession.objects.filter(pk=session.pk).update(started_at=long_ago)
+    assert sessions_waiting_for_launch() == [{"session_id": session.pk}]
