@@ -1,52 +1,11 @@
-"""Calibration set: sample answers written for Mockingbird, each with the band a careful human
-coach would put its overall score in, and agreement measures (Spearman, band hit rate).
-
-Tiers: strong (complete STAR, owned actions, measurable result), middling (a real story with
-gaps: vague result, "we" everywhere, no numbers, rambling), weak (no story, generic, hypothetical
-or off topic). Durations are realistic speaking times for the text (about 120-160 wpm).
-
-Rerun: `python manage.py coach_calibration [--engine local|openai]` (writes docs/calibration.md).
+"""The first 18 calibration answers (written for Mockingbird in an earlier phase): strong,
+middling and weak answers to six questions. The old coach was tuned on them, so they belong to
+the development half; page and browser tests use them as fixtures (`SAMPLES`, by id).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from typing import Any
-
-from interviews.coaching.engine import AnswerInput
-
-BANDS: dict[str, tuple[float, float]] = {
-    "strong": (3.8, 5.0),
-    "middling": (2.4, 3.8),
-    "weak": (1.0, 2.4),
-}
-TIER_RANK = {"weak": 1, "middling": 2, "strong": 3}
-
-
-@dataclass(frozen=True)
-class Sample:
-    id: str
-    competency: str
-    tier: str
-    question: str
-    transcript: str
-    duration_seconds: float
-    role: str = ""
-
-    @property
-    def band(self) -> tuple[float, float]:
-        return BANDS[self.tier]
-
-    def answer(self) -> AnswerInput:
-        return AnswerInput(
-            question=self.question,
-            transcript=self.transcript,
-            competency=self.competency,
-            duration_seconds=self.duration_seconds,
-            role=self.role,
-        )
-
+from interviews.coaching.calibration.samples import Group, Sample
 
 Q_LEAD = "Tell me about a time you led a team through a difficult project."
 Q_CONFLICT = "Describe a time you disagreed with a colleague or manager. How did you handle it?"
@@ -300,179 +259,25 @@ SAMPLES: tuple[Sample, ...] = (
 )
 
 
-# --- Agreement ------------------------------------------------------------------------------
-
-
-def _ranks(values: list[float]) -> list[float]:
-    """Average ranks (ties share the mean rank)."""
-    order = sorted(range(len(values)), key=lambda i: values[i])
-    ranks = [0.0] * len(values)
-    i = 0
-    while i < len(order):
-        j = i
-        while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]:
-            j += 1
-        mean = (i + j) / 2 + 1
-        for k in range(i, j + 1):
-            ranks[order[k]] = mean
-        i = j + 1
-    return ranks
-
-
-def spearman(xs: list[float], ys: list[float]) -> float:
-    """Spearman rank correlation with tie correction (Pearson on average ranks)."""
-    if len(xs) != len(ys) or len(xs) < 2:
-        return 0.0
-    rx, ry = _ranks(xs), _ranks(ys)
-    n = len(xs)
-    mx, my = sum(rx) / n, sum(ry) / n
-    cov = sum((a - mx) * (b - my) for a, b in zip(rx, ry, strict=True))
-    vx = sum((a - mx) ** 2 for a in rx)
-    vy = sum((b - my) ** 2 for b in ry)
-    if vx == 0 or vy == 0:
-        return 0.0
-    return cov / (vx * vy) ** 0.5
-
-
-def max_spearman(samples: Iterable[Sample] = SAMPLES) -> float:
-    """The best achievable Spearman for the set (scores perfectly separating the tiers)."""
-    tiers = [TIER_RANK[s.tier] for s in samples]
-    perfect = [t * 10 + i * 0.01 for i, t in enumerate(tiers)]
-    return spearman(tiers, perfect)
-
-
-@dataclass(frozen=True)
-class Row:
-    sample: Sample
-    overall: float
-    in_band: bool
-    feedback: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Report:
-    engine: str
-    rows: list[Row]
-
-    @property
-    def spearman(self) -> float:
-        return spearman(
-            [TIER_RANK[r.sample.tier] for r in self.rows], [r.overall for r in self.rows]
+def legacy_groups() -> tuple[Group, ...]:
+    """One group per question; within it strong > middling > weak."""
+    by_question: dict[str, list[Sample]] = {}
+    for sample in SAMPLES:
+        by_question.setdefault(sample.question, []).append(sample)
+    groups = []
+    for samples in by_question.values():
+        rank = {"strong": 3, "middling": 2, "weak": 1}
+        ordered = sorted(samples, key=lambda s: -rank[s.tier])
+        pairs = tuple(
+            (a.id, b.id)
+            for i, a in enumerate(ordered)
+            for b in ordered[i + 1 :]
+            if rank[a.tier] > rank[b.tier]
         )
-
-    @property
-    def band_hit_rate(self) -> float:
-        return sum(r.in_band for r in self.rows) / len(self.rows) if self.rows else 0.0
-
-    @property
-    def ordering_violations(self) -> list[str]:
-        """Within a competency, every strong > middling > weak."""
-        out = []
-        by_comp: dict[str, dict[str, float]] = {}
-        for r in self.rows:
-            by_comp.setdefault(r.sample.competency, {})[r.sample.tier] = r.overall
-        for comp, tiers in by_comp.items():
-            s, m, w = tiers.get("strong"), tiers.get("middling"), tiers.get("weak")
-            if s is not None and m is not None and not s > m:
-                out.append(f"{comp}: strong {s} <= middling {m}")
-            if m is not None and w is not None and not m > w:
-                out.append(f"{comp}: middling {m} <= weak {w}")
-        return out
+        first = ordered[0]
+        name = "legacy-" + first.id.split("-")[0]
+        groups.append(Group(name, first.competency, first.question, tuple(samples), pairs))
+    return tuple(groups)
 
 
-def evaluate(
-    feedback_for: Callable[[AnswerInput], dict[str, Any]],
-    *,
-    engine: str,
-    samples: Iterable[Sample] = SAMPLES,
-) -> Report:
-    rows = []
-    for sample in samples:
-        feedback = feedback_for(sample.answer())
-        overall = float(feedback["overall"])
-        lo, hi = sample.band
-        rows.append(Row(sample, overall, lo <= overall <= hi, feedback))
-    return Report(engine=engine, rows=rows)
-
-
-def render_markdown(reports: list[Report]) -> str:
-    lines = [
-        "# Coach calibration",
-        "",
-        "How well each coaching engine agrees with the expected score bands of a calibration "
-        f"set of {len(SAMPLES)} sample answers written for Mockingbird "
-        "(`interviews/coaching/calibration.py`): strong, middling and weak answers across "
-        "leadership, conflict, failure, teamwork, technical and prioritisation questions.",
-        "",
-        "Expected bands of the overall score (1-5): "
-        + ", ".join(f"{tier} {lo}-{hi}" for tier, (lo, hi) in BANDS.items())
-        + ".",
-        "",
-        "- **Spearman**: rank correlation between the expected tier (weak < middling < strong) "
-        "and the engine's overall score (1.0 = perfect ordering).",
-        "- **Band hit rate**: share of answers whose overall score falls inside the expected band.",
-        "- **Ordering**: within each competency, strong > middling > weak.",
-        "",
-        "## How to rerun",
-        "",
-        "```",
-        "python manage.py coach_calibration                 # local coach (no network)",
-        "python manage.py coach_calibration --engine openai # the configured OpenAI model",
-        "python manage.py coach_calibration --no-write      # print only",
-        "```",
-        "",
-        "The local engine is always included. `--engine openai` also runs the model coach "
-        "(whatever `LLM_PROVIDER` says) with `OPENAI_API_KEY`, `OPENAI_BASE_URL` and "
-        "`OPENAI_COACH_MODEL`, one model call per sample. The test suite runs the local engine "
-        "on every run (`tests/interviews/coaching/test_calibration.py`) and the openai engine "
-        "against the fake OpenAI server (which replays scripted replies, so its numbers there "
-        "test the plumbing, not the model).",
-        "",
-        f"With {len(SAMPLES)} answers in three tied tiers, an engine that puts every strong "
-        f"answer above every middling one above every weak one scores about "
-        f"{max_spearman():.2f}, not 1.0.",
-        "",
-    ]
-    for report in reports:
-        lines += [
-            f"## Engine: {report.engine}",
-            "",
-            f"- Spearman: **{report.spearman:.2f}**",
-            f"- Band hit rate: **{report.band_hit_rate:.0%}** "
-            f"({sum(r.in_band for r in report.rows)}/{len(report.rows)})",
-            "- Ordering within competencies: "
-            + (
-                "**all correct**"
-                if not report.ordering_violations
-                else "; ".join(report.ordering_violations)
-            ),
-            "",
-            "| Sample | Competency | Expected | Band | Overall | In band |",
-            "|---|---|---|---|---|---|",
-        ]
-        for r in report.rows:
-            lo, hi = r.sample.band
-            lines.append(
-                f"| {r.sample.id} | {r.sample.competency} | {r.sample.tier} | {lo}-{hi} | "
-                f"{r.overall:.1f} | {'yes' if r.in_band else 'no'} |"
-            )
-        lines.append("")
-    if not any(report.engine == "openai" for report in reports):
-        lines += [
-            "## Engine: openai",
-            "",
-            "Not measured in this copy of the document: it needs a model. Run "
-            "`python manage.py coach_calibration --engine openai` with an API key.",
-            "",
-        ]
-    lines += [
-        "## Limits",
-        "",
-        "- The local coach reads English only and uses lexical cues: it rewards structure, "
-        "ownership, specifics and measurable results it can see in the words; it cannot judge "
-        "whether a story is true or wise.",
-        "- Bands were set by the author of the samples, not by a panel of raters; treat the "
-        "numbers as a regression guard, not as validity evidence.",
-        "",
-    ]
-    return "\n".join(lines)
+GROUPS = legacy_groups()

@@ -1,0 +1,49 @@
+"""Calibration: answers written for Mockingbird with the band a careful coach would put each
+overall score in and the orderings between answers to the same question, split into a
+development half (tune against it) and a held-out half (report on it, never tune).
+
+- `samples`: the Sample/Group shapes, bands and the fingerprint of a half;
+- `legacy`: the first 18 answers (development half; fixtures of page tests, `SAMPLES`);
+- `dev`, `heldout`: the two halves written for issue 12 (different questions in each);
+- `metrics`: Spearman, band hit rate, pairwise ordering accuracy, largest misses.
+
+Rerun: `python manage.py coach_calibration [--engine local|openai] [--half dev]`.
+"""
+
+from __future__ import annotations
+
+from interviews.coaching.calibration import dev, heldout, legacy
+from interviews.coaching.calibration.metrics import (
+    PAIRWISE_TARGET,
+    Report,
+    Row,
+    evaluate,
+    max_spearman,
+    spearman,
+)
+from interviews.coaching.calibration.samples import BANDS, KINDS, Group, Sample, fingerprint
+
+SAMPLES = legacy.SAMPLES
+DEV_GROUPS: tuple[Group, ...] = legacy.GROUPS + dev.GROUPS
+HELDOUT_GROUPS: tuple[Group, ...] = heldout.GROUPS
+DEV: tuple[Sample, ...] = tuple(s for g in DEV_GROUPS for s in g.samples)
+HELDOUT: tuple[Sample, ...] = tuple(s for g in HELDOUT_GROUPS for s in g.samples)
+
+__all__ = [
+    "BANDS",
+    "DEV",
+    "DEV_GROUPS",
+    "HELDOUT",
+    "HELDOUT_GROUPS",
+    "KINDS",
+    "PAIRWISE_TARGET",
+    "SAMPLES",
+    "Group",
+    "Report",
+    "Row",
+    "Sample",
+    "evaluate",
+    "fingerprint",
+    "max_spearman",
+    "spearman",
+]
