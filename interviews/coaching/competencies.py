@@ -45,6 +45,13 @@ class Competency:
     asks: str  # what the question asks for, in one phrase
     criteria: tuple[Criterion, ...]
     question_cues: str  # a regex; each distinct match in a question counts once
+    # Without these the question was not answered (default: the first criterion); "a|b" means
+    # either of the two will do.
+    core: tuple[str, ...] = ()
+
+    @property
+    def core_keys(self) -> tuple[str, ...]:
+        return self.core or (self.criteria[0].key,)
 
 
 @dataclass(frozen=True)
@@ -56,6 +63,11 @@ class Focus:
     asks: str
     criteria: tuple[Criterion, ...]
     question_cues: str
+    core: tuple[str, ...] = ()
+
+    @property
+    def core_keys(self) -> tuple[str, ...]:
+        return self.core or (self.criteria[0].key,)
 
 
 @cache
@@ -89,13 +101,13 @@ OUTCOME = _c(
     "outcome",
     "how it turned out",
     "What changed because of it: a result, ideally measured, or a clear end state.",
-    r"\b(as a result|in the end|ended up|by the end|afterwards|since then|which meant|that meant|eventually|finally|from then on)\b|\b(increased|decreased|reduced|improved|cut|saved|grew|dropped|fell|rose|halved|doubled|shipped|launched|delivered|finished|completed|resolved|fixed|passed|signed|won|hit|met|stopped|stayed|recovered|renewed)\b|\b(went|came) (down|up|from)\b|\bnothing (slipped|broke|was missed|was late)\b|\b(were|was|got) (all )?(done|sorted|out|live|fixed|back)\b|\b(on time|on schedule|on the date|ahead of|under budget|within (a|an|one|two|three|four|five|six|\d+) \w+)\b|\d+ ?(%|percent)",
+    r"\b(as a result|in the end|ended up|by the end|afterwards|since then|which meant|that meant|eventually|finally|from then on|turned out|worked out)\b|\b(increased|decreased|reduced|improved|cut|saved|grew|dropped|fell|rose|halved|doubled|shipped|launched|delivered|finished|completed|resolved|fixed|passed|signed|won|hit|met|stopped|stayed|recovered|renewed)\b|\b(went|came) (down|up|from)\b|\bnothing (slipped|broke|was missed|was late)\b|\b(were|was|got) (all )?(done|sorted|out|live|fixed|back)\b|\b(on time|on schedule|on the date|ahead of|under budget|within (a|an|one|two|three|four|five|six|\d+) \w+)\b|\d+ ?(%|percent)",
 )
 LESSON = _c(
     "lesson",
     "what you learned",
     "What the candidate learned and what they now do differently because of it.",
-    r"\b(learned|learnt|lesson|taught me|realised|realized|takeaway)\b|\b(now i|i now|these days i|since then i|i always \w+ now|i never|from then on)\b|\b(differently|changed (how|the way) i|i (started|stopped|make sure|check|ask))\b",
+    r"\b(learned|learnt|lesson|taught me|realised|realized|takeaway)\b|\b(now i|i now|these days i|since then i|i always \w+ now|i never|from then on)\b|\b(differently|changed (how|the way) i|i (started|stopped|make sure|check|ask))\b|\b(if i did it again|next time,? i|looking back|in hindsight|with hindsight|i would have|i'd have)\b",
 )
 
 
@@ -119,11 +131,12 @@ COMPETENCIES: dict[str, Competency] = {
                     "own_part",
                     "your part in it",
                     "The candidate owns their share of the failure instead of blaming others.",
-                    r"\b(my (fault|mistake|error|call|decision|responsibility)|i (made|missed|forgot|overlooked|underestimated|assumed|skipped|didn't|did not|should have|had not|hadn't|never|rushed|ignored|took the blame|owned|admitted|apologi[sz]ed|told (my|the) \w+ (straight away|immediately)))\b",
+                    r"\b(my (fault|mistake|error|call|decision|responsibility)|i (made|missed|forgot|overlooked|underestimated|assumed|skipped|didn't|did not|should have|had not|hadn't|never|rushed|ignored|took the blame|owned|admitted|apologi[sz]ed|told (my|the) \w+ (straight away|immediately)))\b|\bi\b[^.!?]{0,80}\b(wrong|mistake|missed|forgot|never|didn't|did not|failed|underestimated|overlooked|assumed|trusted|should have|only)\b",
                 ),
                 LESSON,
             ),
             r"\bfail|\bmistake|went wrong|did not go to plan|didn't go to plan|not go (as|to) plan|\bmissed a deadline|did not pay off|didn't pay off|\bunderestimated|\bregret|\bsetback|feedback that changed|\bwhat did you learn|do differently",
+            core=("what_went_wrong", "own_part|lesson"),
         ),
         Competency(
             CONFLICT,
@@ -140,7 +153,7 @@ COMPETENCIES: dict[str, Competency] = {
                     "disagreement",
                     "what the disagreement was",
                     "What the two sides disagreed about, stated concretely.",
-                    r"\b(disagree\w*|didn't agree|did not agree|argu\w+|push(ed)? back|object\w*|conflict\w*|tension|clash\w*|friction|dispute|at odds|(he|she|they) (wanted|insisted|thought|believed|felt)|(wanted|insisted on) .{0,60}\bbut\b|i (thought|felt|believed) .{0,60}\b(wrong|mistake|risk)|criticis\w+|critique|complain\w*|unhappy|upset|frustrat\w+|angry|different (view|opinion|idea)s?|not convinced|opposed)\b",
+                    r"\b(disagree\w*|didn't agree|did not agree|argu\w+|push(ed)? back|object\w*|conflict\w*|tension|tense|clash\w*|friction|dispute|at odds|(he|she|they|who) (wanted|insisted|thought|believed|told me|was not happy|wasn't happy|kept rejecting)|(wanted|insisted on) .{0,60}\bbut\b|i (thought|felt|believed|knew) .{0,80}\b(wrong|mistake|risk|too|not|could not|couldn't)|criticis\w+|critique|(customer|client|user|manager|colleague|he|she|they) (was|were|got|became) (\w+ )?(unhappy|upset|angry|frustrated|annoyed)|different (view|opinion|idea)s?|not convinced|opposed|said no|refused|would not|wouldn't)\b",
                 ),
                 _c(
                     "resolution",
@@ -150,6 +163,7 @@ COMPETENCIES: dict[str, Competency] = {
                 ),
             ),
             r"\bdisagree|\bconflict|push(ed)? back|difficult feedback|criticism|critici[sz]ed|\bunhappy|\bupset|\bangry|\bcomplain|\btension|\bargument|\bclash|difficult (colleague|person|stakeholder|customer)|conflicting",
+            core=("disagreement",),
         ),
         Competency(
             LEADERSHIP,
@@ -171,6 +185,7 @@ COMPETENCIES: dict[str, Competency] = {
                 OUTCOME,
             ),
             r"\blead\b|\bled\b|leadership|\bleader|\bmentor|\bdelegat|unpopular decision|set the direction|\bdirection for|\bownership\b|quality bar|without (formal )?authority|\binfluence",
+            core=("what_led", "people"),
         ),
         Competency(
             TEAMWORK,
@@ -208,7 +223,7 @@ COMPETENCIES: dict[str, Competency] = {
                     "method",
                     "how you worked it out",
                     "How the candidate diagnosed or designed it: what they measured, tried, compared or ruled out.",
-                    r"\bi (investigated|profiled|traced|reproduced|measured|logged|added|tested|benchmarked|compared|read|dug|bisected|narrowed|ruled out|checked|looked at|wrote|built|designed|rewrote|refactored|split|moved|replaced|instrumented|ran|tried|found|noticed|spotted|prototyped|sketched|modelled|modeled|analy[sz]ed|queried|switched|chose|picked|explained)\b|\b(hypothesis|root cause|the cause|turned out|because the)\b",
+                    r"\b(i|we) (\w+ly |then |also |first |finally )?(investigated|profiled|traced|reproduced|measured|logged|added|tested|benchmarked|compared|read|dug|bisected|narrowed|ruled out|checked|looked (at|into)|wrote|built|designed|rewrote|refactored|split|moved|replaced|instrumented|ran|tried|found|noticed|spotted|prototyped|sketched|modell?ed|analy[sz]ed|queried|switched|chose|picked|explained|spent|changed|optimi[sz]ed|cached|indexed|removed|parallel\w+|batched|tuned|upgraded|migrated|fixed|reordered|pulled|lined up|isolated|reviewed)\b|\b(logs?|profil\w+|heap|snapshots?|trac(e|ed|es|ing)|benchmark\w*|root cause|found that|turned out|the cause|bottleneck|hypothes[ie]s|experiment\w*|load test|reproduc\w+|logic analy[sz]er|stack trace)\b",
                 ),
                 _c(
                     "effect",
@@ -219,6 +234,7 @@ COMPETENCIES: dict[str, Competency] = {
                 ),
             ),
             r"\bsystem\b|\bdesign(ed)?\b|architecture|\bbug\b|\bdebug|\bperformance|\blatency|\bscale|\bscaling|\btechnical|technology|trade-?offs?|build(ing)? (and|or|vs\.?) buy|\btest(ed|ing)?\b|\bvalidat|\bincident|\bproduction|\boutage|\bmetric|\banalysis\b|\bdataset|\bcode\b|\bapi\b|\bdatabase",
+            core=("system", "method"),
         ),
         Competency(
             BEHAVIOURAL,
@@ -291,7 +307,7 @@ FOCI: tuple[Focus, ...] = (
                 "what_was_unknown",
                 "what you did not know",
                 "What information was missing and how the candidate handled the uncertainty.",
-                r"\b(didn't know|did not know|unknown|unclear|uncertain\w*|no data|without (data|knowing)|incomplete|missing|risk|assum\w+|guess|bet|best guess|reversible|couldn't wait)\b",
+                r"\b(didn't know|did not know|had no idea|unknown|unclear|uncertain\w*|no data|without (much |enough |any |full |complete |all the )?(data|knowing|information|details|numbers)|not much information|incomplete|missing|risk\w*|assum\w+|guess|bet|best guess|reversible|couldn't wait|disagreed|forecasts?)\b",
             ),
             OUTCOME,
         ),
@@ -369,7 +385,7 @@ FOCI: tuple[Focus, ...] = (
                 "the_person",
                 "who you mentored",
                 "The person being mentored and where they started.",
-                r"\b(mentee|junior|intern|graduate|new (hire|joiner|starter)|apprentice|he|she|they)\b",
+                r"\b(mentee|mentor\w*|coached|junior|intern|graduate|trainee|new (hire|joiner|starter)|newly qualified|apprentice|called \w+|named \w+)\b|\b(he|she) (was|had|joined|came|started)\b",
             ),
             _c(
                 "what_you_did",
@@ -381,10 +397,60 @@ FOCI: tuple[Focus, ...] = (
                 "their_change",
                 "what changed for them",
                 "How the mentee grew: what they can do now, a promotion, their own results.",
-                r"\b(he|she|they) (now|started|began|became|could|can|was able|were able|got|led|ran|shipped|presented|was promoted|were promoted|passed|moved|took)\b|\b(promoted|promotion|on (his|her|their) own|independent\w*|confiden\w+)\b",
+                r"\b(he|she|they) (now|started|began|became|could|can|was able|were able|got|led|ran|shipped|presented|was promoted|were promoted|passed|moved|took|was doing|were doing)\b|\b(promoted|promotion|on (his|her|their) own|independent\w*|confiden\w+|doing (much |a lot |far )?better)\b",
             ),
         ),
         r"\bmentor|\bcoach(ed)? (someone|a )",
+    ),
+    Focus(
+        "helping",
+        TEAMWORK,
+        "a teammate who was struggling, what the candidate did to help, and what changed for them",
+        (
+            _c(
+                "who_struggled",
+                "who was struggling and how",
+                "The teammate and what they were struggling with.",
+                r"\b(struggl\w+|stuck|behind|overwhelmed|overloaded|drowning|falling behind|close to (quitting|leaving|tears)|burn\w* out|new|newest|came back|back from|sick|having a hard time|not coping|out of (his|her|their) depth|backlog|grown|piling up|workload|pressure|losing|late|could not|couldn't|wasn't able|was not able|lost confidence)\b",
+            ),
+            _c(
+                "how_you_helped",
+                "how you helped",
+                "What the candidate did for them, in the first person.",
+                r"\bi (helped|offered|paired|sat (down )?with|showed|taught|covered|took|listened|wrote|checked in|asked|set up|spent|started|made|gave|walked|suggested)\b",
+            ),
+            _c(
+                "their_change",
+                "what changed for them",
+                "How the teammate was doing afterwards, and what the team got out of it.",
+                r"\b(he|she|they) (now|stopped|started|began|became|could|can|was able|were able|got|finished|took|told me|seemed|is|was back)\b",
+                *OUTCOME.cues,
+            ),
+        ),
+        r"\bhelp\w* .{0,25}(teammate|colleague|team)|\bstruggl",
+    ),
+    Focus(
+        "other_team",
+        TEAMWORK,
+        "work that depended on another team: what was needed, how the candidate worked with "
+        "them, and how it ended",
+        (
+            _c(
+                "the_other_team",
+                "which team you relied on, for what",
+                "The other team, department or supplier and what the candidate needed from them.",
+                r"\b(another team|other team|other teams|the \w+ team|\w+ team's|department|departments|supplier|vendor|contractor|partner|agency|third party|their (lead|manager|team|queue|priorities|deadline))\b",
+            ),
+            _c(
+                "how_you_worked",
+                "how you worked with them",
+                "How the candidate agreed the ask, kept in touch and handled delays.",
+                r"\bi (asked|agreed|wrote|sent|called|rang|met|chased|followed up|shared|built|planned|held|walked|set up|told|put|found|offered|moved|escalated)\b|\b(we|i) (wrote down|agreed)\b",
+            ),
+            OUTCOME,
+        ),
+        r"another team|other team|rely on|depend\w* on",
+        core=("the_other_team",),
     ),
 )
 

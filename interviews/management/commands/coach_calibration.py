@@ -1,5 +1,5 @@
-"""`python manage.py coach_calibration [--engine local|openai]`: agreement of a coaching engine
-with the calibration set's expected bands; rewrites docs/calibration.md."""
+"""`python manage.py coach_calibration [--engine local|openai] [--half heldout|dev]`: agreement
+of a coaching engine with the calibration set; rewrites docs/calibration.md (held-out half)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from django.test.utils import override_settings
 
 from avatars.providers.registry import reset_providers
 from interviews.coaching import AnswerInput, generate_feedback, local_feedback
-from interviews.coaching.calibration import Report, evaluate, render_markdown
+from interviews.coaching.calibration import DEV_GROUPS, HELDOUT_GROUPS, Group, Report, evaluate
+from interviews.coaching.calibration.document import render_markdown
 
 
 def _model_feedback(answer: AnswerInput) -> dict[str, Any]:
@@ -27,13 +28,13 @@ def _model_feedback(answer: AnswerInput) -> dict[str, Any]:
     return asyncio.run(run())
 
 
-def run_calibration(engine: str) -> Report:
+def run_calibration(engine: str, groups: tuple[Group, ...], half: str) -> Report:
     if engine == "local":
-        return evaluate(local_feedback, engine="local")
+        return evaluate(local_feedback, engine="local", groups=groups, half=half)
     with override_settings(LLM_PROVIDER="openai"):
         reset_providers()
         try:
-            return evaluate(_model_feedback, engine="openai")
+            return evaluate(_model_feedback, engine="openai", groups=groups, half=half)
         finally:
             reset_providers()
 
@@ -44,6 +45,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--engine", choices=["local", "openai"], default="local")
         parser.add_argument(
+            "--half",
+            choices=["heldout", "dev"],
+            default="heldout",
+            help="Which half to score (default: held-out; the document is written for it only).",
+        )
+        parser.add_argument(
             "--output",
             default=str(Path(settings.BASE_DIR) / "docs" / "calibration.md"),
             help="Where to write the markdown report (default docs/calibration.md).",
@@ -51,24 +58,36 @@ class Command(BaseCommand):
         parser.add_argument("--no-write", action="store_true", help="Print only.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        reports = [run_calibration("local")]
+        half = options["half"]
+        groups = HELDOUT_GROUPS if half == "heldout" else DEV_GROUPS
+        reports = [run_calibration("local", groups, half)]
         if options["engine"] == "openai":
-            reports.append(run_calibration("openai"))
+            reports.append(run_calibration("openai", groups, half))
         for report in reports:
-            self.stdout.write(f"engine={report.engine}")
-            for row in report.rows:
-                lo, hi = row.sample.band
-                mark = "ok " if row.in_band else "OUT"
-                self.stdout.write(
-                    f"  {mark} {row.sample.id:<20} {row.sample.tier:<9} "
-                    f"band {lo}-{hi}  overall {row.overall:.1f}"
-                )
-            self.stdout.write(
-                f"  spearman={report.spearman:.3f} band_hit_rate={report.band_hit_rate:.2f} "
-                f"ordering_violations={len(report.ordering_violations)}"
-            )
-        if not options["no_write"]:
+            self._print(report)
+        if half == "heldout" and not options["no_write"]:
+            dev = run_calibration("local", DEV_GROUPS, "dev")
             path = Path(options["output"])
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(render_markdown(reports), encoding="utf-8")
+            path.write_text(
+                render_markdown(reports, dev=dev, heldout_groups=HELDOUT_GROUPS), encoding="utf-8"
+            )
             self.stdout.write(f"wrote {path}")
+
+    def _print(self, report: Report) -> None:
+        self.stdout.write(f"engine={report.engine} half={report.half}")
+        for row in report.rows:
+            lo, hi = row.sample.band
+            mark = "ok " if row.in_band else "OUT"
+            self.stdout.write(
+                f"  {mark} {row.sample.id:<24} {row.sample.tier:<9} band {lo}-{hi}  "
+                f"overall {row.overall:.1f}"
+            )
+        for violation in report.ordering_violations:
+            self.stdout.write(f"  order: {violation}")
+        for row in report.largest_misses():
+            self.stdout.write(f"  miss: {row.sample.id} by {row.miss:.1f}")
+        self.stdout.write(
+            f"  spearman={report.spearman:.3f} band_hit_rate={report.band_hit_rate:.2f} "
+            f"pairwise_accuracy={report.pairwise_accuracy:.2f}"
+        )

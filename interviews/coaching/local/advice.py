@@ -1,0 +1,279 @@
+"""Advice built on the analysis: strengths, improvements, a better outline, one follow-up
+question and the summary line. Every item quotes the candidate or names a measured fact."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from interviews.coaching.local.analysis import Analysis
+from interviews.coaching.local.delivery import IDEAL_WPM, LONG_PAUSE_SECONDS
+from interviews.coaching.schema import MAX_TEXT_CHARS, DeliveryMetrics, clip
+
+if TYPE_CHECKING:
+    from interviews.coaching.engine import AnswerInput
+
+
+def short(text: str, words: int = 14) -> str:
+    tokens = text.split()
+    if len(tokens) <= words:
+        return text.rstrip(" ,;:.!?")
+    return " ".join(tokens[:words]).rstrip(" ,;:.!?") + " …"
+
+
+def persona_prefix(persona: str) -> str:
+    return {"friendly": "Thanks, that helps. ", "tough": "Let me push on that. "}.get(persona, "")
+
+
+def strengths(
+    a: Analysis, m: DeliveryMetrics, ownership_ratio: float | None, relevance: int
+) -> list[str]:
+    out: list[str] = []
+    found = a.found
+    if a.no_example or a.declined:
+        found = []
+    if len(found) == 4:
+        out.append("A complete STAR story: situation, task, action and result.")
+    result = a.star["result"]
+    if result and found:
+        if a.result_quantified:
+            out.append(f"You quantified the result: “{short(result.text)}”.")
+        else:
+            out.append(f"You said how it ended: “{short(result.text)}”.")
+    if found and ownership_ratio is not None and ownership_ratio >= 0.6 and a.i_count >= 3:
+        action = a.star["action"]
+        detail = f": “{short(action.text)}”" if action else ""
+        out.append(f"Clear ownership of your part{detail}.")
+    if found and len(a.specifics) >= 4:
+        out.append("Concrete details: " + ", ".join(a.specifics[:5]) + ".")
+    if relevance >= 4:
+        out.append("It answers the question that was asked.")
+    wpm = m["wpm"]
+    if wpm is not None and IDEAL_WPM[0] <= wpm <= IDEAL_WPM[1]:
+        out.append(f"A comfortable pace ({wpm} words per minute).")
+    if m["words"] >= 60 and (m["fillers"] / max(1, m["words"])) < 0.01:
+        out.append("Almost no filler words.")
+    if m["length_verdict"] == "on_target":
+        out.append("A good length for an interview answer (60-120 s).")
+    return out[:5]
+
+
+def improvements(
+    a: Analysis, m: DeliveryMetrics, we_heavy: bool, dims: dict[str, dict[str, Any]]
+) -> list[str]:
+    items: list[tuple[float, str]] = []
+    if a.declined:
+        items.append(
+            (
+                5,
+                "Pick one real occasion, even a small one, and tell it: where, what you did, how it ended.",
+            )
+        )
+    elif a.no_example:
+        items.append(
+            (
+                5,
+                "Tell one real occasion instead of describing yourself: where you were, what you did, how it ended.",
+            )
+        )
+    if dims["relevance"]["score"] <= 2 and a.language == "en" and not (a.declined or a.no_example):
+        items.append((4.8, f"Answer the question that was asked: it wants {a.asks}."))
+    if a.language != "en":
+        items.append(
+            (
+                5,
+                "The local coach only understands English: content was not scored. "
+                "Delivery metrics still apply.",
+            )
+        )
+    story = not (a.declined or a.no_example)
+    if story and a.star["result"] is None:
+        items.append(
+            (
+                4.5,
+                "Finish with the result: what changed, ideally with a number "
+                "(time saved, %, money, users).",
+            )
+        )
+    elif story and a.star["result"] is not None and not a.result_quantified:
+        items.append(
+            (
+                3,
+                f"Put a number on the result “{short(a.star['result'].text, 10)}”: "
+                "how much, how many, how fast?",
+            )
+        )
+    if we_heavy:
+        items.append(
+            (
+                4,
+                f"Say what you did yourself: you said “we/our” {a.we_count} times and "
+                f"“I/my” {a.i_count} times.",
+            )
+        )
+    if story and dims["specificity_evidence"]["score"] <= 2:
+        items.append(
+            (3.5, "Add specifics: numbers, dates, the tools or systems and the people involved.")
+        )
+    if story and a.star["situation"] is None and a.unclear["situation"] is None:
+        items.append(
+            (2.5, "Open with one or two sentences of context: where, when, what was at stake.")
+        )
+    if story and a.star["action"] is None:
+        items.append((4, "Describe the steps you took: “First I…, then I…”."))
+    if a.hypothetical:
+        items.append((3, "Tell what you did in a real situation, not what you would do."))
+    if story and a.rambling:
+        items.append(
+            (
+                3.2,
+                "Get to what you did sooner: one or two sentences of context, then your actions and the result.",
+            )
+        )
+    if a.repetitive:
+        items.append((3, "You repeated the same sentences; say each point once."))
+    wpm = m["wpm"]
+    if wpm is not None and wpm > 175:
+        items.append((2, f"Slow down: {wpm} words per minute; aim for 120-165."))
+    elif wpm is not None and 0 < wpm < 105:
+        items.append((1.5, f"Pick up the pace a little: {wpm} words per minute; aim for 120-165."))
+    if m["fillers"] >= 3:
+        top = ", ".join(f"“{k}” \u00d7{v}" for k, v in list(m["filler_counts"].items())[:3])
+        rate = f" ({m['filler_per_minute']} per minute)" if m["filler_per_minute"] else ""
+        items.append((2 + min(2, m["fillers"] / 10), f"Cut filler words: {top}{rate}."))
+    if m["long_pauses"] >= 3:
+        items.append(
+            (
+                1.5,
+                f"{m['long_pauses']} pauses over {LONG_PAUSE_SECONDS:g} s: pause "
+                "briefly to think, then keep going.",
+            )
+        )
+    if m["length_verdict"] == "short" and m["duration_seconds"] < 45:
+        items.append((3, f"Too short ({round(m['duration_seconds'])} s): aim for 60-120 s."))
+    elif m["length_verdict"] == "long" and m["duration_seconds"] > 150:
+        items.append(
+            (
+                2.5,
+                f"Too long ({round(m['duration_seconds'])} s): aim for 60-120 s; "
+                "trim the situation and keep the action and result.",
+            )
+        )
+    items.sort(key=lambda pair: -pair[0])
+    return [text for _, text in items[:5]]
+
+
+_COMPETENCY_RESULT_HINT = {
+    "failure": "Result: what happened, what you learned, and what you do differently now.",
+    "conflict": "Result: how the disagreement was resolved and how the relationship is now.",
+    "leadership": "Result: what the team achieved, with a number, and what you learned "
+    "about leading.",
+    "teamwork": "Result: what the team delivered and what your part made possible.",
+    "technical_general": "Result: the measurable effect (latency, errors, cost, time) and "
+    "the trade-off you accepted.",
+}
+
+
+def outline(answer: AnswerInput, a: Analysis | None, we_heavy: bool) -> list[str]:
+    star = a.star if a else dict.fromkeys(("situation", "task", "action", "result"))
+    lines = []
+    s = star.get("situation")
+    lines.append(
+        f"Situation (10-15 s): keep it to “{short(s.text, 12)}” and what was at stake."
+        if s
+        else "Situation (10-15 s): where you were, when, and what was at stake."
+    )
+    t = star.get("task")
+    lines.append(
+        f"Task (10-15 s): your goal, stated plainly: “{short(t.text, 12)}”."
+        if t
+        else "Task (10-15 s): what you personally had to achieve, and by when."
+    )
+    act = star.get("action")
+    action_line = "Action (30-50 s): two or three steps you took yourself, in order"
+    if act and not we_heavy:
+        action_line += f", starting from “{short(act.text, 10)}”"
+    elif we_heavy:
+        action_line += " (say “I”, not “we”)"
+    lines.append(action_line + ", naming the tools and people involved.")
+    lines.append(
+        _COMPETENCY_RESULT_HINT.get(
+            a.competency if a else answer.competency,
+            "Result (10-20 s): the outcome with a number (time saved, %, money, users) "
+            "and what changed afterwards.",
+        )
+    )
+    if answer.role:
+        lines.append(f"Close: one sentence linking this to the {clip(answer.role, 60)} role.")
+    return lines
+
+
+def follow_up(
+    answer: AnswerInput, a: Analysis, dims: dict[str, dict[str, Any]], we_heavy: bool
+) -> tuple[str | None, str | None]:
+    if a.language != "en" or (a.repetitive and a.words > 2000):
+        return None, None
+    prefix = persona_prefix(answer.persona)
+    if a.words < 8 or a.declined or a.no_example:
+        return (
+            prefix + "Could you walk me through a specific example: where were you, "
+            "and what happened?",
+            "no_context",
+        )
+    gaps: list[tuple[float, int, str]] = []
+    impact = dims["impact_results"]["score"]
+    if impact <= 2:
+        gaps.append((5 - impact + 0.3, 0, "no_result"))
+    if we_heavy:
+        ratio = a.i_count / max(1, a.i_count + a.we_count)
+        gaps.append((3.5 if ratio < 0.2 else 3.0, 1, "ownership"))
+    specificity = dims["specificity_evidence"]["score"]
+    if specificity <= 2:
+        gaps.append((5 - specificity, 2, "no_specifics"))
+    if a.star["situation"] is None and len(a.sentences) >= 2:
+        gaps.append((2.5, 3, "no_context"))
+    if not gaps:
+        return None, None
+    gaps.sort(key=lambda g: (-g[0], g[1]))
+    reason = gaps[0][2]
+    if reason == "no_result":
+        action = a.star["action"]
+        lead = f"You said “{short(action.text, 10)}”. " if action else ""
+        text = lead + "What was the measurable result? Can you put a number on it?"
+    elif reason == "ownership":
+        quote = next((s for s in a.sentences if re.search(r"\bwe\b", s.lower)), None)
+        lead = f"You said “{short(quote.text, 10)}”. " if quote else ""
+        text = lead + "What did you personally do?"
+    elif reason == "no_specifics":
+        text = "Can you be more specific: what numbers, tools or systems were involved?"
+    else:
+        text = "Can you set the scene first: where was this, and what was at stake?"
+    return clip(prefix + text, MAX_TEXT_CHARS), reason
+
+
+def summary(a: Analysis, we_heavy: bool, dims: dict[str, dict[str, Any]]) -> str:
+    if a.language != "en":
+        return "The local coach reads English; here are your delivery metrics."
+    best = max(dims, key=lambda k: (dims[k]["score"], k != "delivery"))
+    worst = min(dims, key=lambda k: (dims[k]["score"], k == "delivery"))
+    good = {
+        "structure_star": "a well-structured story",
+        "specificity_evidence": "concrete specifics",
+        "impact_results": "a measurable result",
+        "relevance": "a clear answer to the question",
+        "delivery": "clean delivery",
+    }[best]
+    fix = {
+        "structure_star": "give it a situation, task, action and result",
+        "specificity_evidence": "add numbers and names of tools or systems",
+        "impact_results": "finish with a measurable result",
+        "relevance": "tie it to the question that was asked",
+        "delivery": "work on pace, fillers and length",
+    }[worst]
+    if we_heavy and worst != "impact_results":
+        fix = "say what you did yourself, not only the team"
+    if dims[worst]["score"] >= 4:
+        return f"Strong answer with {good}."
+    if dims[best]["score"] <= 2:
+        return f"A start: {fix}."
+    return f"Good: {good}. Next: {fix}."

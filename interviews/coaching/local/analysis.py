@@ -1,0 +1,327 @@
+"""Reading an answer: sentences with STAR part scores, specifics, ownership, narrative against
+self-description, and what the question's competency asks for."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from interviews.coaching import competencies
+from interviews.coaching.local import cues
+from interviews.coaching.local.lexicons import (
+    BUZZ_PHRASES,
+    COMMON_CAPITALISED,
+    DECLINES,
+    ENGLISH_COMMON,
+    FIRST_PLURAL,
+    FIRST_SINGULAR,
+    HEDGES,
+    HYPOTHETICAL,
+    I_ACTION,
+    METRIC_WORDS,
+    NOT_ACTIONS,
+    NUMBER_WORDS,
+    SELF_DESCRIPTION,
+    STOPWORDS,
+    TECH_WORDS,
+    TIME_WORDS,
+    WE_ACTION,
+)
+from interviews.coaching.local.text import split_sentences, stem, tokens
+from interviews.coaching.schema import normalise
+
+if TYPE_CHECKING:
+    from interviews.coaching.engine import AnswerInput
+
+PARTS = ("situation", "task", "action", "result")
+#: A part is found at this score; between WEAK and FOUND it is "there but unclear".
+FOUND = 2.0
+WEAK = 1.0
+_DIGIT = re.compile(r"\d")
+_NUMBER_SPECIFIC = re.compile(
+    r"(?<![\w.])(?:[$£€]\s?\d[\d,.]*\s?(?:k|m|bn|million|billion)?|\d[\d,.]*\s?(?:%|percent|x\b|k\b|"
+    r"ms\b|milliseconds?|seconds?|minutes?|hours?|days?|weeks?|months?|years?|people|users|"
+    r"customers|engineers|tickets|requests|dollars|pounds|euros|million|billion|thousand)?)",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Sentence:
+    text: str
+    index: int
+    lower: str
+    tokens: list[str]
+    scores: dict[str, float] = field(default_factory=dict)
+    specifics: list[str] = field(default_factory=list)
+    own_action: bool = False  # "I" + a past-tense action verb
+    team_action: bool = False  # "we" + a past-tense action verb
+    generic: bool = False  # a claim about the candidate, not an event
+
+
+@dataclass
+class Analysis:
+    sentences: list[Sentence]
+    words: int
+    star: dict[str, Sentence | None]
+    unclear: dict[str, Sentence | None]  # parts with only weak evidence
+    i_count: int
+    we_count: int
+    specifics: list[str]
+    numeric_specifics: int
+    result_quantified: bool
+    result_hedged: bool
+    repetitive: bool
+    language: str
+    question_keywords: list[str]
+    question_hits: list[str]
+    hypothetical: bool
+    narrative: int  # sentences telling what happened
+    generic: int  # sentences describing the candidate instead
+    buzzwords: list[str]
+    declined: bool
+    competency: str
+    asks: str
+    criteria: tuple[competencies.Criterion, ...]
+    core: tuple[str, ...]
+    criteria_met: dict[str, bool]
+    criteria_quotes: dict[str, str]
+    setup_share: float  # share of the words spoken before the first thing the candidate did
+    idle_share: float  # share of sentences that serve no STAR part at all
+
+    @property
+    def rambling(self) -> bool:
+        """Long, and the point arrives late or is buried among asides."""
+        return self.words >= 120 and (self.setup_share >= 0.5 or self.idle_share >= 0.4)
+
+    @property
+    def found(self) -> list[str]:
+        return [part for part in PARTS if self.star[part] is not None]
+
+    @property
+    def no_example(self) -> bool:
+        """No occasion is told: claims, habits or hypotheticals only."""
+        return self.narrative == 0 or (self.generic >= 2 and self.generic > 2 * self.narrative)
+
+
+def _own_action(lower: str) -> bool:
+    return any(m.group(1) not in NOT_ACTIONS for m in I_ACTION.finditer(lower))
+
+
+def _team_action(lower: str) -> bool:
+    return any(m.group(1) not in NOT_ACTIONS for m in WE_ACTION.finditer(lower))
+
+
+def _capitalised_ratio(text: str) -> float:
+    found = re.findall(r"\b[^\W\d_]+\b", text or "")
+    if not found:
+        return 0.0
+    return sum(1 for t in found if t[:1].isupper()) / len(found)
+
+
+def _sentence_specifics(s: Sentence, *, check_capitals: bool) -> list[str]:
+    """Numbers with units, named things (capitalised runs), tools, metrics, dates."""
+    found: list[str] = []
+    for match in _NUMBER_SPECIFIC.finditer(s.text):
+        value = match.group(0).strip()
+        if value and _DIGIT.search(value):
+            found.append(value)
+    if check_capitals:
+        raw = re.findall(r"[^\W\d_][\w'&-]*", s.text)
+        run: list[str] = []
+        for position, token in enumerate([*raw, ""]):
+            lower = token.lower()
+            if (
+                position > 0
+                and token[:1].isupper()
+                and lower not in COMMON_CAPITALISED
+                and lower not in STOPWORDS
+            ):
+                run.append(token)
+                continue
+            if run:
+                found.append(" ".join(run))
+                run = []
+    covered = {word for item in found for word in item.lower().split()}
+    for token in s.tokens:
+        if token not in covered and (
+            token in TECH_WORDS
+            or token in METRIC_WORDS
+            or token in TIME_WORDS
+            or token in NUMBER_WORDS
+        ):
+            found.append(token)
+    out: list[str] = []
+    for item in found:
+        if item.lower() not in {o.lower() for o in out}:
+            out.append(item)
+    return out
+
+
+def _score_parts(s: Sentence, position: float, n: int) -> None:
+    for part, table in (
+        ("situation", cues.SITUATION),
+        ("task", cues.TASK),
+        ("action", cues.ACTION),
+        ("result", cues.RESULT),
+    ):
+        s.scores[part] = sum(weight for pattern, weight in table if pattern.search(s.lower))
+    if s.own_action:
+        s.scores["action"] += 3.0
+    elif s.team_action:
+        s.scores["action"] += 1.5
+    # Position: context comes early, results late (a weak prior, never decisive alone).
+    bonus = {
+        "situation": 1.0 if position <= 0.3 else (-1.0 if position >= 0.7 else 0.0),
+        "task": 0.5 if position <= 0.5 else 0.0,
+        "action": 0.5 if 0.15 <= position <= 0.85 else 0.0,
+        "result": 1.0 if position >= 0.6 else (-1.0 if position <= 0.2 and n > 3 else 0.0),
+    }
+    for part, value in bonus.items():
+        if s.scores[part] > 0:
+            s.scores[part] += value
+    if _DIGIT.search(s.lower) and s.scores["result"] > 0:
+        s.scores["result"] += 1.0
+    if s.generic:
+        for part in PARTS:
+            s.scores[part] = min(s.scores[part], 0.5)
+
+
+def _assign(sentences: list[Sentence], threshold: float) -> dict[str, Sentence | None]:
+    """The best sentence per part, each sentence serving one part; parts with fewer
+    candidates choose first, so a sentence that is both task and action goes where it is
+    the only evidence."""
+    candidates = {
+        part: sorted(
+            (s for s in sentences if s.scores.get(part, 0) >= threshold),
+            key=lambda s, part=part: (-s.scores[part], s.index),
+        )
+        for part in PARTS
+    }
+    chosen: dict[str, Sentence | None] = dict.fromkeys(PARTS)
+    used: set[int] = set()
+    for part in sorted(PARTS, key=lambda p: (len(candidates[p]), p)):
+        for s in candidates[part]:
+            if s.index not in used:
+                chosen[part] = s
+                used.add(s.index)
+                break
+    return chosen
+
+
+def _keywords(question: str) -> list[str]:
+    out: list[str] = []
+    for token in tokens(question):
+        if token in STOPWORDS or len(token) < 3:
+            continue
+        if stem(token) not in out:
+            out.append(stem(token))
+    return out
+
+
+def _language(answer_tokens: list[str], transcript: str) -> str:
+    letters = re.findall(r"[^\W\d_]", transcript)
+    non_latin = sum(1 for ch in letters if ord(ch) > 0x24F)
+    if letters and non_latin / len(letters) > 0.3:
+        return "other"
+    common = sum(1 for t in answer_tokens if t in ENGLISH_COMMON)
+    words = len(answer_tokens)
+    return "en" if words < 6 or common / max(1, words) >= 0.12 else "other"
+
+
+def analyse(answer: AnswerInput) -> Analysis:
+    sentences: list[Sentence] = []
+    seen: set[str] = set()
+    duplicates = 0
+    for text in split_sentences(answer.transcript):
+        key = normalise(text)
+        if not key:
+            continue
+        if key in seen and len(key) > 12:
+            duplicates += 1
+            continue  # a repeated sentence earns nothing twice
+        seen.add(key)
+        lower = text.lower().replace("\u2019", "'")
+        s = Sentence(text=text, index=len(sentences), lower=lower, tokens=tokens(text))
+        s.own_action = _own_action(lower)
+        s.team_action = _team_action(lower)
+        claims = bool(SELF_DESCRIPTION.search(lower) or BUZZ_PHRASES.search(lower))
+        s.generic = claims and not (s.own_action or s.team_action)
+        sentences.append(s)
+    all_tokens = tokens(answer.transcript)
+    words = len(all_tokens)
+    total = len(sentences) + duplicates
+    caps_ratio = _capitalised_ratio(answer.transcript)
+    n = len(sentences)
+    for s in sentences:
+        _score_parts(s, s.index / (n - 1) if n > 1 else 0.5, n)
+        s.specifics = _sentence_specifics(s, check_capitals=caps_ratio < 0.4)
+
+    star = _assign(sentences, FOUND)
+    used = {s.index for s in star.values() if s}
+    rest = [s for s in sentences if s.index not in used]
+    weak = _assign(rest, WEAK)
+    unclear = {part: (weak[part] if star[part] is None else None) for part in PARTS}
+
+    specifics: list[str] = []
+    numeric = 0
+    for s in sentences:
+        for item in s.specifics:
+            if item.lower() not in {x.lower() for x in specifics}:
+                specifics.append(item)
+                numeric += bool(_DIGIT.search(item) or item.lower() in NUMBER_WORDS)
+    result_sentences = [s for s in sentences if s.scores["result"] >= FOUND]
+    quantified = any(
+        _DIGIT.search(s.lower) or any(t in NUMBER_WORDS for t in s.tokens) for s in result_sentences
+    )
+    hedged = bool(star["result"] and HEDGES.search(star["result"].lower))
+
+    keywords = _keywords(answer.question)
+    answer_stems = {stem(t) for t in all_tokens}
+    key = competencies.resolve_competency(answer.competency, answer.question)
+    focus = competencies.focus_for(answer.question, key)
+    spec = focus or competencies.COMPETENCIES[key]
+    criteria = spec.criteria
+    lower_all = answer.transcript.lower().replace("\u2019", "'")
+    met = competencies.criteria_met(lower_all, criteria)
+    criteria_quotes: dict[str, str] = {}
+    for criterion in criteria:
+        hit = next((s for s in sentences if criterion.pattern.search(s.lower)), None)
+        if hit:
+            criteria_quotes[criterion.key] = hit.text
+    narrative = sum(1 for s in sentences if (s.own_action or s.team_action) and not s.generic)
+    first = next((s for s in sentences if s.own_action), None) or next(
+        (s for s in sentences if s.team_action), None
+    )
+    before = sum(len(s.tokens) for s in sentences if first is not None and s.index < first.index)
+    idle = sum(1 for s in sentences if max(s.scores.values()) < WEAK)
+    return Analysis(
+        sentences=sentences,
+        words=words,
+        star=star,
+        unclear=unclear,
+        i_count=sum(1 for t in all_tokens if t in FIRST_SINGULAR),
+        we_count=sum(1 for t in all_tokens if t in FIRST_PLURAL),
+        specifics=specifics,
+        numeric_specifics=numeric,
+        result_quantified=quantified,
+        result_hedged=hedged,
+        repetitive=total >= 4 and duplicates / total >= 0.3,
+        language=_language(all_tokens, answer.transcript),
+        question_keywords=keywords,
+        question_hits=[k for k in keywords if k in answer_stems],
+        hypothetical=len(HYPOTHETICAL.findall(lower_all)) >= (2 if narrative == 0 else 3),
+        narrative=narrative,
+        generic=sum(1 for s in sentences if s.generic),
+        buzzwords=sorted({m.group(0) for m in BUZZ_PHRASES.finditer(lower_all)}),
+        declined=bool(DECLINES.search(lower_all)) and narrative <= 1 and words < 60,
+        competency=key,
+        asks=spec.asks,
+        criteria=criteria,
+        core=spec.core_keys,
+        criteria_met=met,
+        criteria_quotes=criteria_quotes,
+        setup_share=before / words if words else 0.0,
+        idle_share=idle / n if n else 0.0,
+    )

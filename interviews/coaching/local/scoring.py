@@ -1,0 +1,151 @@
+"""The four content scores (1-5) from an Analysis, each with its quotes and the facts its note
+needs. Delivery is scored in `delivery`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from interviews.coaching.local.analysis import FOUND, Analysis, Sentence
+from interviews.coaching.local.text import stem
+
+_DIGIT = re.compile(r"\d")
+_LASTING = re.compile(
+    r"\b(since|still|now|no longer|ever since|from then on|every \w+ since|next \w+|the next|"
+    r"renewed|promoted|adopted|asked me to)\b"
+)
+_BUSINESS = re.compile(
+    r"\b(revenue|customers?|users?|cost|costs|saved|hours|churn|retention|conversion|£|\$|€|"
+    r"complaints|errors|incidents?|refunds?)\b"
+)
+# Weights of the STAR parts in the structure score: the task is often implicit in a good
+# story ("three things landed on me at once" is the task), so it weighs least.
+_PART_POINTS = {"situation": 1.0, "task": 0.75, "action": 1.25, "result": 1.25}
+
+
+@dataclass
+class Scored:
+    score: int
+    quotes: list[str] = field(default_factory=list)
+
+
+def _clamp(value: float) -> int:
+    return max(1, min(5, round(value)))
+
+
+def structure(a: Analysis) -> Scored:
+    points = sum(_PART_POINTS[p] for p, s in a.star.items() if s is not None)
+    points += sum(_PART_POINTS[p] / 2 for p, s in a.unclear.items() if s is not None)
+    score = 1 + points / sum(_PART_POINTS.values()) * 4
+    we_heavy = a.we_count >= 3 and a.i_count < a.we_count
+    own = bool(a.star["action"] and a.star["action"].own_action)
+    if a.star["action"] is not None and not own and we_heavy:
+        score -= 1
+    if len(a.sentences) < 3:
+        score = min(score, 2)
+    if a.no_example or a.declined:
+        score = min(score, 1.5 if a.narrative == 0 else 2)
+    if a.repetitive or a.hypothetical or a.rambling:
+        score -= 1
+    quotes = [a.star[p].text for p in ("situation", "action", "result", "task") if a.star[p]]
+    return Scored(_clamp(score), quotes)
+
+
+def specificity(a: Analysis) -> Scored:
+    distinct = len(a.specifics)
+    score = 1 if distinct == 0 else 2 if distinct == 1 else 3 if distinct <= 3 else 4
+    if distinct >= 6:
+        score = 5
+    if a.numeric_specifics == 0:
+        score = min(score, 3)
+    # Concrete, first-person events are evidence even without numbers.
+    if a.narrative >= 4 and score < 3:
+        score += 1
+    if a.words < 25:
+        score = min(score, 2)
+    if a.no_example or a.declined:
+        score = min(score, 1 if len(a.buzzwords) >= 2 or a.declined else 2)
+    elif len(a.buzzwords) >= 3:
+        score -= 1
+    ranked = sorted(
+        (s for s in a.sentences if s.specifics), key=lambda s: (-len(s.specifics), s.index)
+    )
+    return Scored(_clamp(score), [s.text for s in ranked[:2]])
+
+
+def _result_sentences(a: Analysis) -> list[Sentence]:
+    return [s for s in a.sentences if s.scores["result"] >= FOUND and not s.generic]
+
+
+def impact(a: Analysis) -> Scored:
+    result = a.star["result"]
+    results = _result_sentences(a)
+    if result is None:
+        score = 2 if a.unclear["result"] is not None else 1
+    elif a.result_quantified:
+        score = 4
+        quantified = [s for s in results if _DIGIT.search(s.lower)]
+        if len(quantified) >= 2 or any(
+            _BUSINESS.search(s.lower) or _LASTING.search(s.lower) for s in quantified
+        ):
+            score = 5
+    elif a.result_hedged:
+        score = 2
+    else:
+        score = 3
+        # Without numbers, a result still shows its size by naming several concrete effects
+        # or one that lasted ("the macros are still used").
+        weight = sum(s.scores["result"] for s in results)
+        lasting = any(_LASTING.search(s.lower) for s in results)
+        if weight >= 8 or (len(results) >= 2 and lasting):
+            score = 4
+    if a.hypothetical and score > 2:
+        score -= 1
+    if a.no_example or a.declined:
+        score = 1
+    quotes = [result.text] if result else []
+    quotes += [s.text for s in results if s is not result and _DIGIT.search(s.lower)][:1]
+    return Scored(_clamp(score), quotes)
+
+
+@dataclass
+class Relevance(Scored):
+    missing: list[str] = field(default_factory=list)  # labels of unmet criteria
+    met: list[str] = field(default_factory=list)
+    core_missing: bool = False
+
+
+def relevance(a: Analysis) -> Relevance:
+    """How well the answer addresses this question: its competency's criteria (the core ones
+    decide whether it was answered at all) and the question's own words."""
+    if a.language != "en":
+        return Relevance(1)
+    met = [c for c in a.criteria if a.criteria_met.get(c.key)]
+    missing = [c for c in a.criteria if not a.criteria_met.get(c.key)]
+    core_missing = any(not any(a.criteria_met.get(k) for k in key.split("|")) for key in a.core)
+    coverage = len(met) / len(a.criteria) if a.criteria else 0.5
+    overlap = len(a.question_hits) / len(a.question_keywords) if a.question_keywords else 0.5
+    score = 1 + 4 * (0.7 * coverage + 0.3 * min(1.0, overlap * 1.5))
+    # Without its core parts the question was not answered, however good the story.
+    if core_missing:
+        score = min(score, 2)
+    if a.no_example or a.declined:
+        score = min(score, 2)
+    if a.words < 20:
+        score = min(score, 2)
+    wanted = set(a.question_hits)
+    quotes = [a.criteria_quotes[c.key] for c in met if c.key in a.criteria_quotes]
+    if not quotes:
+        by_hits = sorted(
+            ((sum(1 for t in s.tokens if stem(t) in wanted), s) for s in a.sentences),
+            key=lambda pair: (-pair[0], pair[1].index),
+        )
+        quotes = [s.text for hits, s in by_hits[:2] if hits > 0]
+    unique = list(dict.fromkeys(quotes))
+    return Relevance(
+        _clamp(score),
+        unique[:3],
+        missing=[c.label for c in missing],
+        met=[c.label for c in met],
+        core_missing=core_missing,
+    )
