@@ -62,9 +62,8 @@ def test_orderings_must_name_answers_of_their_group() -> None:
 def test_local_coach_meets_the_targets_on_the_held_out_half() -> None:
     report = evaluate(local_feedback, engine="local", groups=HELDOUT_GROUPS)
     assert report.pairwise_accuracy >= 0.9, report.ordering_violations
-    # 0.88 once every engine caps off-topic answers at 2.5 (engine.py); 0.78 without the cap.
-    assert report.band_hit_rate >= 0.75, [r.sample.id for r in report.largest_misses()]
-    assert report.spearman >= 0.75  # of at most 0.94 for this half (tied tiers)
+    assert report.band_hit_rate >= 0.85, [r.sample.id for r in report.largest_misses()]
+    assert report.spearman >= 0.78  # of at most 0.94 for this half (tied tiers)
 
 
 def test_local_coach_on_the_development_half() -> None:
