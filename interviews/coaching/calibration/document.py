@@ -43,8 +43,8 @@ def render_markdown(
         "band a careful coach would put its overall score in, and orderings between answers to "
         "the same question (`interviews/coaching/calibration/`).",
         "",
-        "The set has two halves, written together and committed before the local coach was "
-        "tuned: a **development half** (`dev.py` and the 18 earlier answers in `legacy.py`) that "
+        "The set has two halves, written together and committed (commit 2f9e413) before the "
+        "local coach was changed: a **development half** (`dev.py` and the 18 earlier answers in `legacy.py`) that "
         "the local coach was tuned against, and a **held-out half** (`heldout.py`: "
         f"{answers} answers to {questions} questions the development half does not ask) that "
         "nobody tuned against. A test pins the held-out half's fingerprint, so it cannot "
@@ -131,6 +131,10 @@ def render_markdown(
         "words; it cannot judge whether a story is true or wise, and an unusual wording of a "
         "part can go unseen (its notes then say what would make the part clearer rather than "
         "calling it missing).",
+        "- The largest misses are real answers whose core part (what went wrong, how the cause "
+        "was found, what was competing) is worded in a way the cues do not catch: the coach then "
+        "says the question was not answered and the cap applies. Its note names the part it "
+        "looked for, so the candidate can say it plainly, but the score is too low.",
         "- Bands and orderings were set by the author of the answers, not by a panel of raters; "
         "the held-out half guards against tuning to the samples, not against the author's taste.",
         "",

@@ -86,7 +86,7 @@ def improvements(
                 "Delivery metrics still apply.",
             )
         )
-    story = not (a.declined or a.no_example)
+    story = a.language == "en" and not (a.declined or a.no_example)
     if story and a.star["result"] is None:
         items.append(
             (

@@ -101,7 +101,10 @@ class Analysis:
 
     @property
     def no_example(self) -> bool:
-        """No occasion is told: claims, habits or hypotheticals only."""
+        """No occasion is told: claims, habits or hypotheticals only (English answers only:
+        other languages are not judged on content)."""
+        if self.language != "en":
+            return False
         return self.narrative == 0 or (self.generic >= 2 and self.generic > 2 * self.narrative)
 
 

@@ -1,8 +1,9 @@
 """The calibration set and what the local coach achieves on it.
 
 The held-out half was written and committed together with the development half before the
-local coach was tuned (commit 8529dab, "calibration set for issue 12, written before any
-tuning"); its fingerprint is pinned here so it cannot change without this test failing.
+local coach was tuned (commit 2f9e413 on main, "calibration set for issue 12, written before any
+tuning", which precedes every change to the coach); its fingerprint is pinned here so it cannot
+change without this test failing.
 """
 
 from __future__ import annotations

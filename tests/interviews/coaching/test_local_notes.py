@@ -185,3 +185,10 @@ def test_non_answers_and_declines() -> None:
     assert note(fb, "relevance").startswith("The question was not answered")
     assert "No story was told" in note(fb, "structure_star")
     assert coach(NARRATIVE)["signals"]["declined"] is False
+
+
+def test_other_languages_are_not_told_to_give_an_example() -> None:
+    fb = coach("En mi último trabajo lideré la migración y redujimos los errores un 40 por ciento.")
+    assert fb["signals"]["language"] == "other"
+    assert not any("real occasion" in item for item in fb["improvements"])
+    assert "real occasion" not in note(fb, "structure_star")
