@@ -266,8 +266,8 @@ RATE_LIMITS = {
     "feedback_request": env.str("RATE_LIMIT_FEEDBACK_REQUEST", default="120/3600"),
     # Tutor replies per breakout room (students join by link, without an account).
     "tutor_reply": env.str("RATE_LIMIT_TUTOR_REPLY", default="240/3600"),
-    # Short-code attempts on the join form, per client address (guessing is pointless anyway).
-    "room_join": env.str("RATE_LIMIT_ROOM_JOIN", default="30/600"),
+    # Wrong short codes on the join form, per client address (a right code always opens).
+    "room_join": env.str("RATE_LIMIT_ROOM_JOIN", default="60/600"),
 }
 
 LOGGING = {

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from classrooms import services
 from classrooms.models import SHORT_CODE_LENGTH, new_short_code
 from classrooms.selectors import format_short_code
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -81,17 +82,34 @@ def test_an_ended_session_code_says_the_session_has_ended(make_session: Any) -> 
     assert "has ended" in response.content.decode()
 
 
-def test_attempts_are_rate_limited_per_client(make_session: Any, settings: Any) -> None:
+def test_wrong_codes_are_rate_limited_per_client(make_session: Any, settings: Any) -> None:
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "room_join": "3/600"}
     room = make_session().rooms.first()
     guesser = Client(REMOTE_ADDR="10.0.0.9")
     for _ in range(3):
         assert _join(format_short_code(new_short_code()), guesser).status_code == 404
-    refused = _join(room.short_code, guesser)  # even a right code, once over the limit
+    refused = _join(format_short_code(new_short_code()), guesser)
     assert refused.status_code == 429
     assert "try again" in refused.content.decode().lower()
-    # Another client is not affected.
-    assert _join(room.short_code, Client(REMOTE_ADDR="10.0.0.10")).status_code == 302
+    assert _join("abc", guesser).status_code == 429  # malformed ones count too
+    # Another client is not affected, and a right code is never held back (a whole class
+    # behind one campus address types right codes all at once).
+    assert (
+        _join(format_short_code(new_short_code()), Client(REMOTE_ADDR="10.0.0.10")).status_code
+        == 404
+    )
+    assert _join(room.short_code, guesser).status_code == 302
+
+
+def test_a_class_behind_one_address_all_get_in(professor: Any, settings: Any) -> None:
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "room_join": "3/600"}
+    course = factories.make_course(professor, students=8)
+    session = services.class_session_create(
+        professor=professor, course=course, student_ids=course.students.values_list("pk", flat=True)
+    )
+    campus = Client(REMOTE_ADDR="192.0.2.1")
+    for room in session.rooms.all():
+        assert _join(format_short_code(room.short_code), campus).status_code == 302
 
 
 def test_the_short_link_accepts_the_code_in_blocks(make_session: Any) -> None:
