@@ -31,6 +31,8 @@ class TaskSet:
         task = asyncio.get_running_loop().create_task(self._guard(coro, name), name=name)
         self.all.add(task)
         task.add_done_callback(self._forget)
+        # A task cancelled before its first step never starts `coro`: close it (no warning).
+        task.add_done_callback(lambda _: coro.close())
         if key is not None:
             self.keyed[key] = task
         return task
