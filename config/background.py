@@ -26,9 +26,11 @@ once; calling it again is a no-op (a runner whose loop has closed - a finished t
 was inherited through a fork is replaced). With AVATAR_BACKGROUND_LOOPS=true it also starts
 every loop, each in its own task, so one slow loop never delays another; a loop that raises is
 logged and runs again at its next period. Web processes call `start()` at their first ASGI
-event (`BackgroundMiddleware` in config/asgi.py: daphne has no lifespan events; servers that
-send them get a clean stop too); `python manage.py run_background` calls it with loops forced
-on and calls `stop()` on SIGTERM/SIGINT. `stop()` cancels every task and waits for them.
+event (`BackgroundMiddleware` in config/asgi.py; daphne sends no lifespan events, so the
+runner is stopped from a Twisted shutdown trigger, as daphne stops its own application
+instances; servers that send lifespan events get start and stop from them).
+`python manage.py run_background` calls it with loops forced on and calls `stop()` on
+SIGTERM/SIGINT. `stop()` cancels every task and waits for them.
 `snapshot()` reports each entry: kind, state (idle, running, failed, stopped), runs, failures,
 last start and end, last error.
 
@@ -317,7 +319,9 @@ async def stop() -> None:
     global _runner
     runner, _runner = _runner, None
     if runner is not None and runner.pid == os.getpid() and not runner.loop.is_closed():
+        count = len(runner.tasks)
         await runner.stop()
+        logger.info("background work stopped (%d tasks cancelled)", count)
 
 
 def spawn(name: str, **kwargs: Any) -> bool:
@@ -354,35 +358,8 @@ def snapshot() -> list[dict[str, Any]]:
     return [vars(state).copy() for state in sorted(runner.states.values(), key=lambda s: s.name)]
 
 
-class BackgroundMiddleware:
-    """ASGI wrapper: the first event of any kind starts this process's registry on the
-    server's loop (daphne sends no lifespan events); lifespan startup/shutdown, where a server
-    sends them, start and stop it."""
-
-    def __init__(self, inner: Any) -> None:
-        self.inner = inner
-        self.started = False
-
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> Any:
-        if scope["type"] == "lifespan":
-            while True:
-                message = await receive()
-                if message["type"] == "lifespan.startup":
-                    start()
-                    await send({"type": "lifespan.startup.complete"})
-                elif message["type"] == "lifespan.shutdown":
-                    await stop()
-                    await send({"type": "lifespan.shutdown.complete"})
-                    return None
-        if not self.started or current() is None:
-            start()
-            self.started = True
-        return await self.inner(scope, receive, send)
-
-
 __all__ = [
     "REGISTRY",
-    "BackgroundMiddleware",
     "Registry",
     "Runner",
     "State",

@@ -229,3 +229,62 @@ def test_two_workers_start_and_stop_every_avatar_exactly_once(
     for worker in pair:
         assert worker.terminate() == 0, worker.output()[-3000:]
         assert "run_background: stopped" in worker.output()
+
+
+def test_a_web_process_starts_its_loops_with_the_first_request_and_stops_them_on_sigterm(
+    fake_providers: FakeProviders,
+) -> None:
+    import httpx
+
+    from tests.conftest import _free_port
+
+    port = _free_port()
+    log = tempfile.NamedTemporaryFile(prefix="mb-web-", suffix=".log", delete=False)  # noqa: SIM115
+    connections.close_all()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "daphne",
+            "-b",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "config.asgi:application",
+        ],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings.test",
+            "DJANGO_READ_DOT_ENV_FILE": "false",
+            "DATABASE_URL": database_url(),
+            "AVATAR_BACKGROUND_LOOPS": "true",
+        },
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+
+    def output() -> str:
+        return Path(log.name).read_text(errors="replace")
+
+    try:
+
+        def served() -> bool:
+            try:
+                return httpx.get(f"http://127.0.0.1:{port}/accounts/login/", timeout=1).is_success
+            except httpx.HTTPError:
+                assert process.poll() is None, output()[-3000:]
+                return False
+
+        eventually(served)
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=20) == 0, output()[-3000:]
+        # The loops (reaper, keep-alives, class reap, pickup) were running and were cancelled.
+        assert "background work stopped (" in output(), output()[-3000:]
+        assert "background work stopped (0 tasks" not in output()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=10)
+        log.close()
+        Path(log.name).unlink(missing_ok=True)
