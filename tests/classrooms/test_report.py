@@ -216,3 +216,24 @@ async def test_the_room_socket_records_presence_spans(ws_connect: Any, make_sess
     assert connected
     await prof.disconnect()
     assert await RoomPresenceSpan.objects.filter(room=room).acount() == 1
+
+
+async def test_help_raised_on_the_room_socket_is_counted_once_per_request(
+    ws_connect: Any, make_session: Any
+) -> None:
+    session = await sync_to_async(make_session)(students=1)
+    await services.class_session_launch(session=session)
+    room = await session.rooms.aget()
+    student, connected, _ = await ws_connect(f"/ws/rooms/{room.join_token}/")
+    assert connected
+    for raised in (True, True, False, True):
+        await student.send_json_to({"type": "help.set", "raised": raised})
+        for _ in range(30):
+            message = await student.receive_json_from(timeout=5)
+            if message["type"] == "help.state":
+                break
+    await student.disconnect()
+    await room.arefresh_from_db()
+    assert room.help_requests == 2
+    report = await sync_to_async(session_report)(session=session)
+    assert report.rooms[0].help_requests == 2
