@@ -25,7 +25,8 @@ from typing import Any, Literal, TypedDict
 from interviews.coaching.schema_check import schema_errors as schema_errors
 from interviews.coaching.schema_check import strict_schema_problems as strict_schema_problems
 
-#: 2: every dimension carries its human `label`; `repairs` lists what was fixed in an engine's
+#: 2: every dimension carries its human `label` and `dimension_order` lists them in display order
+#: (PostgreSQL's jsonb does not keep key order); `repairs` lists what was fixed in an engine's
 #: output; `capped_from` is the overall before the relevance cap (None when not capped).
 SCHEMA_VERSION = 2
 
@@ -91,6 +92,7 @@ class Feedback(TypedDict):
     overall: float
     summary: str
     dimensions: dict[str, DimensionFeedback]
+    dimension_order: list[str]
     star: dict[str, str | None]
     strengths: list[str]
     improvements: list[str]
@@ -180,6 +182,7 @@ FEEDBACK_SCHEMA: dict[str, Any] = _obj(
         "overall": {"type": "number"},
         "summary": {"type": "string"},
         "dimensions": _obj(dict.fromkeys(DIMENSIONS, _DIMENSION_STORED)),
+        "dimension_order": {"type": "array", "items": {"type": "string", "enum": list(DIMENSIONS)}},
         "star": MODEL_SCHEMA["properties"]["star"],
         "strengths": _STR_LIST,
         "improvements": _STR_LIST,
@@ -418,6 +421,7 @@ def finalise(
         "overall": overall_score(dimensions),
         "summary": clip(summary, 500) if isinstance(summary, str) else "",
         "dimensions": dimensions,
+        "dimension_order": list(DIMENSIONS),
         "star": star,
         "strengths": _str_list(raw.get("strengths")),
         "improvements": _str_list(raw.get("improvements")),
@@ -438,18 +442,22 @@ def dimension_label(name: str) -> str:
 
 
 def with_labels(feedback: dict[str, Any] | None) -> dict[str, Any] | None:
-    """Feedback stored before labels were part of the schema, with each dimension's label
-    filled in (a copy; newer feedback is returned unchanged)."""
+    """Feedback as pages show it: feedback stored before schema version 2 gets each dimension's
+    label and the display order filled in (a copy); newer feedback is returned unchanged."""
     if not isinstance(feedback, dict) or not isinstance(feedback.get("dimensions"), dict):
         return feedback
     dims = feedback["dimensions"]
-    if all(isinstance(d, dict) and d.get("label") for d in dims.values()):
+    labelled = all(isinstance(d, dict) and d.get("label") for d in dims.values())
+    if labelled and isinstance(feedback.get("dimension_order"), list):
         return feedback
-    labelled = {
-        name: {**dim, "label": dimension_label(name)} if isinstance(dim, dict) else dim
-        for name, dim in dims.items()
+    return {
+        **feedback,
+        "dimensions": {
+            name: {**dim, "label": dimension_label(name)} if isinstance(dim, dict) else dim
+            for name, dim in dims.items()
+        },
+        "dimension_order": [name for name in DIMENSIONS if name in dims],
     }
-    return {**feedback, "dimensions": labelled}
 
 
 # --- Typed read helpers (used by reports, story bank, interview pages) -------------------------

@@ -10,6 +10,7 @@ from django.urls import reverse
 from avatars.models import AvatarSession
 from avatars.providers.base import AvatarStartOptions
 from avatars.providers.registry import get_transcriber
+from interviews.coaching.schema import with_labels
 from interviews.models import Attempt, CandidateProfile, MockInterview
 from interviews.selectors import interview_live_snapshot
 
@@ -30,7 +31,7 @@ def attempt_dict(attempt: Attempt, *, full: bool = True) -> dict[str, Any]:
             {
                 "transcript": attempt.transcript,
                 "segments": attempt.segments,
-                "feedback": attempt.feedback,
+                "feedback": with_labels(attempt.feedback),  # old feedback: labels filled in
                 "feedback_error": attempt.feedback_error,
                 "audio_duration": attempt.audio_duration,
             }

@@ -189,10 +189,12 @@ function el(tag, text, className) {
   return node;
 }
 
-// One card line per scored dimension. The label comes from the server (the coaching schema's
-// label map): the page never turns an internal key into text itself.
-function renderDimensions(dimensions) {
-  const entries = Object.entries(dimensions || {});
+// One card line per scored dimension. The label and the order come from the server (the coaching
+// schema): the page never turns an internal key into text itself, and a database that sorts the
+// keys (PostgreSQL's jsonb) does not reorder the card.
+function renderDimensions(dimensions, order) {
+  const names = Array.isArray(order) ? order.filter((name) => dimensions && dimensions[name]) : Object.keys(dimensions || {});
+  const entries = names.map((name) => [name, dimensions[name]]);
   if (!entries.length) return null;
   const list = el("ul", null, "dimensions");
   for (const [name, dim] of entries) {
@@ -225,7 +227,7 @@ function renderFeedback(attempt) {
   if (fb.capped_from !== null && fb.capped_from !== undefined) {
     body.appendChild(el("p", `Capped from ${Number(fb.capped_from).toFixed(1)}: an answer to a different question cannot pass.`, "capped-note"));
   }
-  const dims = renderDimensions(fb.dimensions);
+  const dims = renderDimensions(fb.dimensions, fb.dimension_order);
   if (dims) body.appendChild(dims);
   for (const [title, items] of [["Strengths", fb.strengths], ["To improve", fb.improvements]]) {
     if (!items || !items.length) continue;

@@ -120,8 +120,16 @@ def test_every_dimension_carries_its_human_label() -> None:
 
 
 def test_feedback_stored_before_labels_gets_them_on_read() -> None:
-    old = {"overall": 3.0, "dimensions": {"relevance": {"score": 3, "quotes": []}}}
-    assert with_labels(old)["dimensions"]["relevance"]["label"] == "Relevance"
+    old = {
+        "overall": 3.0,
+        "dimensions": {
+            "relevance": {"score": 3, "quotes": []},
+            "structure_star": {"score": 2, "quotes": []},
+        },
+    }
+    shown = with_labels(old)
+    assert shown["dimensions"]["relevance"]["label"] == "Relevance"
+    assert shown["dimension_order"] == ["structure_star", "relevance"]
     assert "label" not in old["dimensions"]["relevance"]  # a copy, the stored dict is untouched
     new = finalise({}, transcript="x", delivery=_metrics(), engine="t")
     assert with_labels(new) is new
