@@ -8,8 +8,9 @@ The convention (documented on the course page), under any heading, as plain line
 
 "Misconception:" states what students wrongly believe; "Ask:" is the guiding question the
 professor wants the tutor to ask instead of explaining; "Sounds like:" (optional) lists other
-wordings students use, separated by semicolons. Labels may be bold (**Misconception:**) and a
-label's text may wrap onto the next lines; a blank line, a heading or a list item ends it.
+wordings students use, separated by semicolons. The lines of one block follow each other (a
+blank line or a heading ends it); labels may be bold (**Misconception:**) and a label's text
+may wrap onto the next lines. A block without "Ask:" is reported on upload, not used.
 
 Matching compares word stems, with a few statistics-class synonyms folded together, so a
 paraphrase matches while a question that merely shares the topic does not: most of the
@@ -18,7 +19,6 @@ misconception's distinctive words must appear in what the student said.
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -119,34 +119,15 @@ def _clean(value: str) -> str:
     return " ".join(value.replace("**", "").replace("__", "").split()).strip()
 
 
-def parse_misconceptions(text: str, heading: str = "") -> list[Misconception]:
-    """Every "Misconception:" block in `text` (a block without an "Ask:" line is skipped: the
-    tutor would have nothing to ask)."""
-    found: list[Misconception] = []
+def _blocks(text: str, heading: str = "") -> list[dict[str, str]]:
+    """Every "Misconception:" block in `text` as its labels' values (plus its heading)."""
+    blocks: list[dict[str, str]] = []
     current: dict[str, str] | None = None
-
-    def close() -> None:
-        if current and current.get("misconception") and current.get("ask"):
-            statement = current["misconception"]
-            phrasings = tuple(
-                p.strip() for p in current.get("sounds like", "").split(";") if p.strip()
-            )
-            found.append(
-                Misconception(
-                    key=misconception_key(statement),
-                    statement=statement,
-                    ask=current["ask"],
-                    phrasings=phrasings,
-                    heading=current.get("heading", ""),
-                )
-            )
-
     section = heading
     last_label = ""
     for line in text.replace("\r\n", "\n").split("\n"):
         heading_match = re.match(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", line)
         if heading_match:
-            close()
             current, last_label = None, ""
             section = heading_match.group(1).strip()
             continue
@@ -154,27 +135,75 @@ def parse_misconceptions(text: str, heading: str = "") -> list[Misconception]:
         if match:
             label, value = match.group(1).lower(), _clean(match.group(2))
             if label == "misconception":
-                close()
                 current = {"misconception": value, "heading": section}
+                blocks.append(current)
             elif current is not None:
                 current[label] = value
             last_label = label if current is not None else ""
-        elif current is not None and line.strip() and last_label:
+        elif not line.strip():
+            current, last_label = None, ""  # a blank line ends the block
+        elif current is not None and last_label:
             # A wrapped continuation line of the last label's text.
             current[last_label] = _clean(current[last_label] + " " + line)
         else:
             last_label = ""
-    close()
-    seen: set[str] = set()
+    return blocks
+
+
+def parse_misconceptions(text: str, heading: str = "") -> list[Misconception]:
+    """Every complete "Misconception:" block in `text` (one without an "Ask:" line is left out:
+    the tutor would have nothing to ask; `incomplete_misconceptions` names them)."""
     unique: list[Misconception] = []
-    for item in found:
-        key, n = item.key, 2
+    seen: set[str] = set()
+    for block in _blocks(text, heading):
+        statement, ask = block.get("misconception", ""), block.get("ask", "")
+        if not (statement and ask):
+            continue
+        base = misconception_key(statement)
+        key, n = base, 2
         while key in seen:
-            key = f"{item.key[: KEY_MAX_CHARS - 3]}-{n}"
+            key = f"{base[: KEY_MAX_CHARS - 3]}-{n}"
             n += 1
         seen.add(key)
-        unique.append(item if key == item.key else dataclasses.replace(item, key=key))
+        phrasings = tuple(p.strip() for p in block.get("sounds like", "").split(";") if p.strip())
+        unique.append(
+            Misconception(
+                key=key,
+                statement=statement,
+                ask=ask,
+                phrasings=phrasings,
+                heading=block.get("heading", ""),
+            )
+        )
     return unique
+
+
+def incomplete_misconceptions(text: str) -> list[str]:
+    """The statements of blocks the tutor cannot use (no "Ask:" line, or nothing stated), so
+    the professor is told on upload instead of the tutor silently ignoring them."""
+    return [
+        block.get("misconception") or "(empty)"
+        for block in _blocks(text)
+        if not (block.get("misconception") and block.get("ask"))
+    ]
+
+
+def material_misconceptions_message(text: str) -> tuple[str, str]:
+    """What to tell the professor after an upload: (info, warning); either may be empty."""
+    found = len(parse_misconceptions(text))
+    missing = incomplete_misconceptions(text)
+    info = ""
+    if found:
+        info = f"The tutor will watch for {found} misconception{'s' if found != 1 else ''}."
+    warning = ""
+    if missing:
+        quoted = "; ".join(f"“{m[:80]}”" for m in missing[:3])
+        warning = (
+            f"{len(missing)} misconception{'s have' if len(missing) != 1 else ' has'} no "
+            f"“Ask:” line and {'are' if len(missing) != 1 else 'is'} ignored: {quoted}. Add the "
+            "question you want the tutor to ask on the line after it."
+        )
+    return info, warning
 
 
 def strip_misconceptions(text: str) -> str:

@@ -21,6 +21,7 @@ from classrooms.forms import (
     SessionStartForm,
     StudentForm,
 )
+from classrooms.misconceptions import material_misconceptions_message
 from classrooms.models import CourseMaterial
 from classrooms.selectors import (
     course_for_owner,
@@ -102,9 +103,13 @@ def material_upload(request: HttpRequest, course_id: Any) -> HttpResponse:
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
+            watching, ignored = material_misconceptions_message(material.text)
             messages.success(
-                request, f"Added “{material.title}” ({material.chunks.count()} passages)."
+                request,
+                f"Added “{material.title}” ({material.chunks.count()} passages). {watching}".strip(),
             )
+            if ignored:
+                messages.warning(request, ignored)
     else:
         messages.error(
             request, " ".join(str(e) for e in form.errors.get("file", ["Invalid file."]))

@@ -8,7 +8,9 @@ import pytest
 from django.core.management import call_command
 
 from classrooms.misconceptions import (
+    incomplete_misconceptions,
     match_misconception,
+    material_misconceptions_message,
     misconception_key,
     parse_misconceptions,
     strip_misconceptions,
@@ -61,6 +63,19 @@ def test_the_convention_is_parsed_under_any_heading_with_wrapped_and_bold_lines(
     assert len(misconception_key("x" * 80)) == 64
     assert misconception_key("?!") == "misconception"
     assert misconception_key("Die Stichprobe muss größer sein") == "die-stichprobe-muss-größer-sein"
+
+
+def test_incomplete_blocks_are_reported_for_the_upload_message() -> None:
+    text = NOTES + "\nMisconception: Split by a blank line.\n\nAsk: Is this asked?\n"
+    assert incomplete_misconceptions(text) == [
+        "A statement with no guiding question is ignored.",
+        "Split by a blank line.",
+    ]
+    info, warning = material_misconceptions_message(text)
+    assert info == "The tutor will watch for 2 misconceptions."
+    assert warning.startswith("2 misconceptions have no “Ask:” line and are ignored:")
+    assert "“Split by a blank line.”" in warning
+    assert material_misconceptions_message("# Notes\nNo blocks.") == ("", "")
 
 
 def test_blocks_are_never_quoted_and_never_split_by_chunking() -> None:
@@ -175,3 +190,25 @@ def test_the_course_page_documents_the_convention(client_for, professor, course)
     (item,) = parse_misconceptions(example)
     assert item.ask.endswith("what would the 95% describe?")
     assert match_misconception("is there a 95% chance the true mean is in my interval?", [item])
+
+
+@pytest.mark.django_db
+def test_uploading_material_says_which_misconceptions_the_tutor_watches_for(  # type: ignore[no-untyped-def]
+    client_for, professor, course
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    upload = SimpleUploadedFile("week4.md", NOTES.encode(), content_type="text/markdown")
+    response = client_for(professor).post(
+        reverse("classrooms:material_upload", args=[course.public_id]),
+        {"file": upload, "title": "Week 4"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    shown = [(m.level_tag, str(m)) for m in response.context["messages"]]
+    assert shown[0][0] == "success"
+    assert "The tutor will watch for 2 misconceptions." in shown[0][1]
+    assert shown[1][0] == "warning"
+    assert "“A statement with no guiding question is ignored.”" in shown[1][1]
+    assert "no “Ask:” line" in response.content.decode()
