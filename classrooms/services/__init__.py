@@ -64,7 +64,6 @@ from classrooms.services.starting import (
     breakout_room_restart,
     class_session_deploy,
     class_session_launch,
-    spawn,
 )
 from classrooms.services.zoom_events import (
     zoom_event_apply,
@@ -116,6 +115,5 @@ __all__ = [
     "room_tutor_say",
     "room_whisper_set",
     "roster_student_add",
-    "spawn",
     "zoom_event_apply",
 ]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import contextvars
 import logging
 from datetime import timedelta
 from typing import Any
@@ -94,29 +93,6 @@ def _room_specs(session: ClassSession) -> list[RoomSpec]:
 
 def _meeting_host(session: ClassSession) -> str:
     return settings.ZOOM_HOST_USER or session.professor.user.email or "me"
-
-
-_TASKS: dict[str, asyncio.Task] = {}
-
-
-def spawn(key: str, coro: Any) -> asyncio.Task | None:
-    """Run `coro` in the background on this process's loop, once per key. Work is always
-    resumable from the database, so losing a task with the process loses nothing."""
-    try:
-        loop = asyncio.get_running_loop()
-    except RuntimeError:
-        coro.close()
-        return None
-    existing = _TASKS.get(key)
-    if existing is not None and not existing.done() and existing.get_loop() is loop:
-        coro.close()
-        return existing
-    # A clean context: the caller may be an async view run by asgiref inside a sync
-    # middleware thread, whose thread-sensitive executor dies with the request.
-    task = loop.create_task(coro, context=contextvars.Context())
-    _TASKS[key] = task
-    task.add_done_callback(lambda t: _TASKS.pop(key, None) if _TASKS.get(key) is t else None)
-    return task
 
 
 async def class_session_launch(*, session: ClassSession) -> ClassSession:
