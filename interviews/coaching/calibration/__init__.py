@@ -5,6 +5,8 @@ development half (tune against it) and a held-out half (report on it, never tune
 - `samples`: the Sample/Group shapes, bands and the fingerprint of a half;
 - `legacy`: the first 18 answers (development half; fixtures of page tests, `SAMPLES`);
 - `dev`, `heldout`: the two halves written for issue 12 (different questions in each);
+- `heldout2`: more held-out answers, written after `heldout` had been measured once, to measure
+  the changes made after that (the held-out half is `heldout` + `heldout2`);
 - `metrics`: Spearman, band hit rate, pairwise ordering accuracy, largest misses.
 
 Rerun: `python manage.py coach_calibration [--engine local|openai] [--half dev]`.
@@ -12,7 +14,7 @@ Rerun: `python manage.py coach_calibration [--engine local|openai] [--half dev]`
 
 from __future__ import annotations
 
-from interviews.coaching.calibration import dev, heldout, legacy
+from interviews.coaching.calibration import dev, heldout, heldout2, legacy
 from interviews.coaching.calibration.metrics import (
     PAIRWISE_TARGET,
     Report,
@@ -25,7 +27,9 @@ from interviews.coaching.calibration.samples import BANDS, KINDS, Group, Sample,
 
 SAMPLES = legacy.SAMPLES
 DEV_GROUPS: tuple[Group, ...] = legacy.GROUPS + dev.GROUPS
-HELDOUT_GROUPS: tuple[Group, ...] = heldout.GROUPS
+HELDOUT_A: tuple[Group, ...] = heldout.GROUPS
+HELDOUT_B: tuple[Group, ...] = heldout2.GROUPS
+HELDOUT_GROUPS: tuple[Group, ...] = HELDOUT_A + HELDOUT_B
 DEV: tuple[Sample, ...] = tuple(s for g in DEV_GROUPS for s in g.samples)
 HELDOUT: tuple[Sample, ...] = tuple(s for g in HELDOUT_GROUPS for s in g.samples)
 
@@ -34,6 +38,8 @@ __all__ = [
     "DEV",
     "DEV_GROUPS",
     "HELDOUT",
+    "HELDOUT_A",
+    "HELDOUT_B",
     "HELDOUT_GROUPS",
     "KINDS",
     "PAIRWISE_TARGET",

@@ -30,6 +30,7 @@ COMPETENCIES: dict[str, Competency] = {
                     "what went wrong",
                     "The failure or mistake itself, named plainly: what went wrong and its cost.",
                     r"\b(fail(ed|ure)?|mistake|went wrong|go wrong|goes wrong|error|wrong|broke|broken|missed|miss|forgot|overlooked|underestimated|overestimated|too late|late|slipped|lost|outage|rollback|rolled back|bug reached|blew up|backfired|did(n't| not) (work|go|land|pay)|fell (apart|through|short)|my fault|blame|regret|embarrass\w*|oversight|should have)\b",
+                    r"\b(collaps\w*|crash\w*|ruin\w*|spoil\w*|burnt|disaster\w*|went badly|badly|fell over|flopped|backfired|behind schedule|over budget|rejected|turned down|cancell?ed|wasted|deferred|postponed|not pleased|wasn't pleased|wasn't happy|was not happy|unhappy|angry|upset|stung|blamed|complain\w*)\b|\b(couldn't|could not|didn't|did not|never) (deliver|finish|make it|arrive|turn up|happen|land|hit|meet|see)\b|\bhad to (apologi[sz]e|redo|start again|start over|throw|serve|cancel|pull|roll)\w*",
                 ),
                 _c(
                     "own_part",
@@ -58,6 +59,7 @@ COMPETENCIES: dict[str, Competency] = {
                     "what the disagreement was",
                     "What the two sides disagreed about, stated concretely.",
                     r"\b(disagree\w*|didn't agree|did not agree|argu\w+|push(ed)? back|object\w*|conflict\w*|tension|tense|clash\w*|friction|dispute|at odds|(he|she|they|who) (wanted|insisted|thought|believed|told me|was not happy|wasn't happy|kept rejecting)|(wanted|insisted on) .{0,60}\bbut\b|i (thought|felt|believed|knew) .{0,80}\b(wrong|mistake|risk|too|not|could not|couldn't)|criticis\w+|critique|(customer|client|user|manager|colleague|he|she|they) (was|were|got|became) (\w+ )?(unhappy|upset|angry|frustrated|annoyed)|different (view|opinion|idea)s?|not convinced|opposed|said no|refused|would not|wouldn't)\b",
+                    r"\b(see eye to eye|saw it differently|see it differently|(had|raised|voiced|shared) (my |some |serious )?concerns?|worried that|concerned that|challenged|questioned|defensive|resent\w*|annoyed|frustrat\w+|unhappy|not happy|wasn't happy|complain\w*|criticis\w+|pushback|difficult conversation|hard conversation|had to tell|told (him|her|them) (straight|plainly|directly|honestly|clearly))\b",
                 ),
                 _c(
                     "resolution",
@@ -79,12 +81,14 @@ COMPETENCIES: dict[str, Competency] = {
                     "what you led",
                     "What the candidate took charge of, and the direction or decision they set.",
                     r"\bi (led|lead|took (over|charge|the lead|ownership)|organi[sz]ed|coordinated|set (up|out|the)|decided|proposed|drove|ran|started|stepped (up|in)|volunteered|delegated|assigned|asked \w+ to|mentored|coached|pulled together|made the call|chose|hired|championed|owned)\b|\b(my|the) (decision|plan|proposal|call|vision|direction)\b",
+                    r"\b(i|we) (\w+ly )?(brought|got|pulled) (\w+ ){0,3}(together|on board|along|in)\b|\bi (ran|chaired|hosted|facilitated|kicked off|convinced|persuaded|rallied|recruited|gathered|invited|pitched|drafted)\b|\bi (was|became) (the|their) (lead|owner|point of contact|coordinator|organiser|organizer)\b",
                 ),
                 _c(
                     "people",
                     "the people involved",
                     "Who was led or influenced (the team, a mentee, other teams) and how they were brought along.",
                     r"\b(team|teams|engineers|developers|people|colleagues|everyone|mentee|junior|reports|volunteers|designers|analysts|squad|group|stakeholders|\w+ of (us|them))\b|\b(he|she|they) (started|began|became|could|was able|were able|now)\b",
+                    r"\b(coordinators?|leads|managers|volunteers|members|staff|the others|each of them|both teams|three teams|two teams|every team|owners|peers|partners|contributors|everyone involved)\b",
                 ),
                 OUTCOME,
             ),
@@ -122,6 +126,7 @@ COMPETENCIES: dict[str, Competency] = {
                     "the technical problem",
                     "The system, code, data or tool involved and what was wrong with it or needed from it.",
                     r"\b(bug|system|service|database|db|query|queries|api|endpoint|server|cache|latency|memory|cpu|code|codebase|deploy\w*|pipeline|architecture|schema|index|queue|job|script|model|dataset|data|table|test|tests|library|framework|microservice|monolith|cluster|network|release|build|app|feature|integration|migration|sql|python|java|kubernetes|aws|metric|dashboard|analysis|algorithm|page|load|traffic|request|requests|timeout)\b",
+                    r"\b(firmware|hardware|device|devices|sensor|driver|bus|interrupt|thread|threads|lock|locks|deadlock|race condition|race|crash\w*|freez\w*|leak|heap|config|configuration|deployment|rollout|kernel|browser|mobile|frontend|backend|checkout|integration|sync|replication|storage|disk|logs?|spreadsheet|etl|cron|scheduler|calculation|formula|macro|excel|instrument|machine|machines|prototype|circuit|network|wifi|printer|router)\b",
                 ),
                 _c(
                     "method",

@@ -24,6 +24,7 @@ FOCI: tuple[Focus, ...] = (
                 "what was competing for your time",
                 "The several demands that clashed, and why each was urgent.",
                 r"\b(urgent|deadline|due|at the same time|same (day|week|morning|time)|competing|conflicting|several|three|two|four|both|all of them|everything|requests?|asks?|priorit\w+|fire|escalat\w+|on top of|as well as|meanwhile)\b",
+                r"\b(same (\w+ )?(day|week|morning|afternoon|evening|hour|half hour|time|moment|night|shift)|at once|all at once|at the same time|in the same|landed|piled up|came in|turned up|clashed|collided|overlapp\w+|simultaneous\w*|back to back|too many|more than (i|we) could|not enough (time|people|hands)|short[- ]staffed|deadlines?)\b",
             ),
             _c(
                 "how_you_chose",
@@ -45,6 +46,7 @@ FOCI: tuple[Focus, ...] = (
                 "what you had to learn",
                 "The skill, tool or domain that was new to the candidate, and the time pressure.",
                 r"\b(new to|never (used|worked|done|seen)|had(n't| not) (used|worked|done)|learn\w*|unfamiliar|first time|from scratch|no experience|didn't know)\b",
+                r"\b(never (\w+ )?(used|worked|done|seen|touched|heard)|knew nothing|had no (idea|experience|background)|new (tool|language|system|field|area|domain|skill|role|to me)|didn't know|did not know|not my (area|field|background)|outside my|beginner|crash course|up to speed|ramp\w* up)\b",
             ),
             _c(
                 "how_you_learned",
@@ -87,6 +89,7 @@ FOCI: tuple[Focus, ...] = (
                 "how the process worked before",
                 "The old way and what it cost (time, errors, frustration).",
                 r"\b(process|used to|manual\w*|every (week|day|month|time)|took (\w+ )?(hours|days|weeks)|by hand|spreadsheet|steps|workflow|before)\b",
+                r"\b(always been done|the way it had always|nobody (questioned|thought|asked)|took for granted|assumed|had always|every (afternoon|morning|release|month|quarter|time)|(by|on) paper|paper forms?|phoned|signatures|approvals?|copy and paste|copied|emailed|printed)\b",
             ),
             _c(
                 "the_change",

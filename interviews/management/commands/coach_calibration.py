@@ -13,7 +13,15 @@ from django.test.utils import override_settings
 
 from avatars.providers.registry import reset_providers
 from interviews.coaching import AnswerInput, generate_feedback, local_feedback
-from interviews.coaching.calibration import DEV_GROUPS, HELDOUT_GROUPS, Group, Report, evaluate
+from interviews.coaching.calibration import (
+    DEV_GROUPS,
+    HELDOUT_A,
+    HELDOUT_B,
+    HELDOUT_GROUPS,
+    Group,
+    Report,
+    evaluate,
+)
 from interviews.coaching.calibration.document import render_markdown
 
 
@@ -67,11 +75,14 @@ class Command(BaseCommand):
             self._print(report)
         if half == "heldout" and not options["no_write"]:
             dev = run_calibration("local", DEV_GROUPS, "dev")
+            parts = {
+                "A": run_calibration("local", HELDOUT_A, "heldout"),
+                "B": run_calibration("local", HELDOUT_B, "heldout"),
+            }
+            document = render_markdown(reports, dev=dev, heldout_groups=HELDOUT_GROUPS, parts=parts)
             path = Path(options["output"])
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(
-                render_markdown(reports, dev=dev, heldout_groups=HELDOUT_GROUPS), encoding="utf-8"
-            )
+            path.write_text(document, encoding="utf-8")
             self.stdout.write(f"wrote {path}")
 
     def _print(self, report: Report) -> None:

@@ -18,6 +18,8 @@ from interviews.coaching.calibration import (
     DEV,
     DEV_GROUPS,
     HELDOUT,
+    HELDOUT_A,
+    HELDOUT_B,
     HELDOUT_GROUPS,
     KINDS,
     SAMPLES,
@@ -28,11 +30,15 @@ from interviews.coaching.calibration import (
 )
 from interviews.coaching.calibration.samples import group
 
-HELDOUT_FINGERPRINT = "ffbbabd3fa9c34c65382726ceb2f3905033f88e7552ade8f86445056bf287c5d"
+HELDOUT_A_FINGERPRINT = "ffbbabd3fa9c34c65382726ceb2f3905033f88e7552ade8f86445056bf287c5d"
+# Part B: commit 7320779, written after part A was measured once, before the changes after it.
+HELDOUT_B_FINGERPRINT = "7c8853db63896021e997d98a955c0a770cbb0dbc04ad432f900c2bd277449731"
 
 
 def test_the_held_out_half_has_not_changed_since_it_was_written() -> None:
-    assert fingerprint(HELDOUT_GROUPS) == HELDOUT_FINGERPRINT
+    assert fingerprint(HELDOUT_A) == HELDOUT_A_FINGERPRINT
+    assert fingerprint(HELDOUT_B) == HELDOUT_B_FINGERPRINT
+    assert HELDOUT_GROUPS == HELDOUT_A + HELDOUT_B
 
 
 def test_the_set_is_large_varied_and_split_by_question() -> None:
