@@ -70,7 +70,10 @@ def test_local_coach_meets_the_targets_on_the_held_out_half() -> None:
     report = evaluate(local_feedback, engine="local", groups=HELDOUT_GROUPS)
     assert report.pairwise_accuracy >= 0.9, report.ordering_violations
     assert report.band_hit_rate >= 0.85, [r.sample.id for r in report.largest_misses()]
-    assert report.spearman >= 0.78  # of at most 0.94 for this half (tied tiers)
+    assert report.spearman >= 0.8  # of at most 0.94 for this half (tied tiers)
+    # Part B alone, the part nobody had looked at when the coach last changed.
+    part_b = evaluate(local_feedback, engine="local", groups=HELDOUT_B)
+    assert part_b.pairwise_accuracy >= 0.9, part_b.ordering_violations
 
 
 def test_local_coach_on_the_development_half() -> None:
