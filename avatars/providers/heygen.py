@@ -1,10 +1,12 @@
 """HeyGen Streaming API client (legacy Interactive Avatar, v2 = LiveKit transport).
 
-Start: `streaming.create_token` (X-Api-Key) mints a one-time session token, which creates the
-session (`streaming.new`, version v2) and starts it (`streaming.start`). The vendor session id is
-handed to `on_created` before `streaming.start`, so a failure there can never leak a session.
-Later calls (task, interrupt, keep_alive, stop, list) use the API key: any server process can
-drive any session. The browser receives only the LiveKit url and user access token.
+Start: `streaming.new` (version v2) creates the session and `streaming.start` starts it, both
+with the API key (the streaming endpoints accept the key or a session token; a token from
+`streaming.create_token` is single-use, one per session, so minting one would only add a round
+trip per start, which a class start pays 25 times at once). The vendor session id is handed to
+`on_created` before `streaming.start`, so a failure there can never leak a session. Later calls
+(task, interrupt, keep_alive, stop, list) use the key too: any server process can drive any
+session. The browser receives only the LiveKit url and user access token.
 
 Speech: `streaming.task` with `task_type: "repeat"` (the avatar says exactly our text; no
 HeyGen knowledge base or LLM is involved). Speaking events (`avatar_start_talking` /
@@ -116,20 +118,6 @@ class HeyGenStreamingProvider:
 
     # --- API ------------------------------------------------------------------------------
 
-    async def create_token(self) -> str:
-        data = await self._call(
-            "POST",
-            "/v1/streaming.create_token",
-            json={},
-            headers={**self._key_headers(), "Content-Type": "application/json"},
-        )
-        token = (data or {}).get("token")
-        if not token:
-            raise ProviderError(
-                "no session token", permanent=False, provider=NAME, code="malformed"
-            )
-        return token
-
     def _new_body(self, options: AvatarStartOptions) -> dict[str, Any]:
         body: dict[str, Any] = {
             "version": "v2",
@@ -153,11 +141,7 @@ class HeyGenStreamingProvider:
         options: AvatarStartOptions,
         on_created: Callable[[str], Awaitable[None]] | None = None,
     ) -> AvatarConnection:
-        token = await self.create_token()
-        bearer = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
-        data = await self._call(
-            "POST", "/v1/streaming.new", json=self._new_body(options), headers=bearer
-        )
+        data = await self._call("POST", "/v1/streaming.new", json=self._new_body(options))
         session_id = str((data or {}).get("session_id") or "")
         if not session_id:
             raise ProviderError(
@@ -168,9 +152,7 @@ class HeyGenStreamingProvider:
             )
         if on_created is not None:
             await on_created(session_id)
-        await self._call(
-            "POST", "/v1/streaming.start", json={"session_id": session_id}, headers=bearer
-        )
+        await self._call("POST", "/v1/streaming.start", json={"session_id": session_id})
         return AvatarConnection(
             provider=NAME,
             session_id=session_id,

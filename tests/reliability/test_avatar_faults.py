@@ -27,10 +27,10 @@ from tests.reliability.conftest import FAULT_LABELS, FAULTS, TRANSIENT, fault_kn
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PROVIDERS = ("heygen", "liveavatar")
-#: Where each fault strikes during a start: the key at token time, the concurrency cap when the
+#: Where each fault strikes during a start: the key at the first call, the concurrency cap when the
 #: session is created, everything else after the vendor session exists (the leak-prone step).
 START_ENDPOINT = {
-    "heygen": {"401": "create_token", "concurrency_limit": "new", "*": "start"},
+    "heygen": {"401": "new", "concurrency_limit": "new", "*": "start"},
     "liveavatar": {"401": "token", "concurrency_limit": "token", "*": "start"},
 }
 
