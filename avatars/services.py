@@ -23,12 +23,12 @@ from django.utils import timezone
 from avatars.models import AvatarSession
 from avatars.providers.base import AvatarStartOptions, ProviderError
 from avatars.providers.registry import get_avatar_provider
+from avatars.start_writes import VendorIdWriter, mark_ready_many, ready_fields
 from config.lifecycle import (
     InvalidTransition,
     record_created,
     record_note,
     transition,
-    transition_many,
 )
 
 logger = logging.getLogger(__name__)
@@ -115,6 +115,7 @@ async def avatar_sessions_start_many(
     # Vendor starts that succeeded are marked ready in batches (one transaction for all that
     # finished meanwhile), so a wave's slots free up together instead of one commit at a time.
     started: asyncio.Queue[tuple[AvatarSession, Any] | None] = asyncio.Queue()
+    id_writer = VendorIdWriter()
 
     async def mark_ready() -> None:
         done = False
@@ -131,7 +132,7 @@ async def avatar_sessions_start_many(
                 item = started.get_nowait()
             if not batch:
                 continue
-            stale = await sync_to_async(_mark_ready_many)(batch)
+            stale = await sync_to_async(mark_ready_many)(batch)
             for session, connection in stale:
                 session.provider_session_id = connection.session_id
                 await _stop_vendor_quietly(session, "stopped while starting")
@@ -142,7 +143,7 @@ async def avatar_sessions_start_many(
 
     async def run(session: AvatarSession) -> None:
         try:
-            connection = await _vendor_start(session)
+            connection = await _vendor_start(session, id_writer)
         except BaseException:
             start_slot_released(provider=session.provider)
             raise
@@ -260,7 +261,7 @@ async def _start_at_vendor(session: AvatarSession) -> AvatarSession:
     now = timezone.now()
     try:
         await sync_to_async(transition)(
-            session, AvatarSession.Status.READY, fields=_ready_fields(connection, now)
+            session, AvatarSession.Status.READY, fields=ready_fields(connection, now)
         )
     except InvalidTransition:
         # Stopped while the vendor was starting: the vendor session must not outlive the row.
@@ -270,54 +271,19 @@ async def _start_at_vendor(session: AvatarSession) -> AvatarSession:
     return session
 
 
-def _ready_fields(connection: Any, now: Any) -> dict[str, Any]:
-    return {
-        "provider_session_id": connection.session_id,
-        "connection": connection.for_browser(),
-        "ready_at": now,
-        "last_heartbeat_at": now,
-        "last_activity_at": now,
-        "keepalive_at": now,
-    }
-
-
-def _mark_ready_many(
-    started: list[tuple[AvatarSession, Any]],
-) -> list[tuple[AvatarSession, Any]]:
-    """starting -> ready for many sessions in one transaction (a conditional UPDATE each and
-    one bulk insert of events). Returns those stopped meanwhile (their vendor session must be
-    stopped)."""
-    now = timezone.now()
-    fields = {session.pk: _ready_fields(connection, now) for session, connection in started}
-    moved = set(
-        transition_many(
-            AvatarSession,
-            AvatarSession.Status.READY,
-            pks=list(fields),
-            row_fields=fields,
-            sources=[AvatarSession.Status.STARTING],
-        )
-    )
-    stale: list[tuple[AvatarSession, Any]] = []
-    for session, connection in started:
-        if session.pk in moved:
-            for name, value in fields[session.pk].items():
-                setattr(session, name, value)
-            session.status = AvatarSession.Status.READY
-        else:
-            stale.append((session, connection))
-    return stale
-
-
-async def _vendor_start(session: AvatarSession) -> Any:
+async def _vendor_start(session: AvatarSession, id_writer: VendorIdWriter | None = None) -> Any:
     """Call the vendor for an admitted start (retrying retryable errors). Returns the
-    connection, or None when the start failed (the session is then failed)."""
+    connection, or None when the start failed (the session is then failed). `id_writer`
+    saves the vendor session id together with those of concurrent starts."""
     from avatars.retries import backoff_delay
 
     provider = get_avatar_provider(session.provider)
 
     async def on_created(provider_session_id: str) -> None:
-        await sync_to_async(_save_provider_id)(session, provider_session_id)
+        if id_writer is not None:
+            await id_writer.save(session, provider_session_id)
+        else:
+            await sync_to_async(_save_provider_id)(session, provider_session_id)
 
     attempt = 0
     while True:
