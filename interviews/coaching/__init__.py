@@ -8,10 +8,17 @@ Public interface (used by interview services and consumers):
   `{"type": "final", "feedback": <feedback dict>}`. Raises `ProviderError` when the
   configured model fails (callers then mark the attempt feedback_failed).
 
+Every engine's output passes `schema.finalise` (scores parsed, quotes checked against the
+transcript, what was repaired listed) and then `engine.cap_for_relevance` (an answer to another
+question is capped at 2.5 and told what it did not address).
+
 The feedback dict (FEEDBACK_SCHEMA in schema.py):
-  overall: float 1-5; dimensions: {name: {score, quotes, supported}}; star: {part: quote|None};
-  strengths: [str]; improvements: [str]; outline: [str]; follow_up: str|None;
-  delivery: {words, duration_seconds, wpm, fillers, filler_per_minute, long_pauses}
+  overall: float 1-5; capped_from: float|None; summary: str;
+  dimensions: {name: {label, score, quotes, note, supported}}; dimension_order: [name];
+  star: {part: quote|None}; strengths: [str]; improvements: [str]; outline: [str];
+  follow_up: str|None; delivery: {words, duration_seconds, wpm, fillers, filler_per_minute,
+  long_pauses, ...}; repairs: [str]; dropped_quotes: [str]
+Pages show `label`, never the dimension's key.
 """
 
 from interviews.coaching.engine import AnswerInput, generate_feedback, local_feedback

@@ -18,10 +18,16 @@ from __future__ import annotations
 import copy
 import math
 import re
-import unicodedata
 from typing import Any, Literal, TypedDict
 
-# The checker lives in its own module; re-exported here, where every engine's tests look for it.
+# The quote check and the JSON-schema checker live in their own modules; re-exported here, where
+# every engine and its tests look for them.
+from interviews.coaching.quotes import MAX_QUOTE_CHARS as MAX_QUOTE_CHARS
+from interviews.coaching.quotes import MAX_TEXT_CHARS as MAX_TEXT_CHARS
+from interviews.coaching.quotes import clip as clip
+from interviews.coaching.quotes import clip_quote
+from interviews.coaching.quotes import normalise as normalise
+from interviews.coaching.quotes import quote_in_transcript as quote_in_transcript
 from interviews.coaching.schema_check import schema_errors as schema_errors
 from interviews.coaching.schema_check import strict_schema_problems as strict_schema_problems
 
@@ -56,9 +62,7 @@ STAR_PARTS: tuple[str, ...] = ("situation", "task", "action", "result")
 FOLLOW_UP_REASONS: tuple[str, ...] = ("no_result", "ownership", "no_specifics", "no_context")
 
 MAX_QUOTES = 3
-MAX_QUOTE_CHARS = 320
 MAX_LIST_ITEMS = 6
-MAX_TEXT_CHARS = 400
 
 Dimension = Literal[
     "structure_star", "specificity_evidence", "impact_results", "relevance", "delivery"
@@ -220,55 +224,6 @@ FEEDBACK_SCHEMA: dict[str, Any] = _obj(
 )
 
 
-# --- Quote validation ------------------------------------------------------------------------
-
-_PUNCT = re.compile(r"[^\w\s]+", re.UNICODE)
-_SPACE = re.compile(r"\s+")
-_ELLIPSIS = re.compile(r"\.{3,}|…")
-
-
-def normalise(text: str) -> str:
-    """Case-, whitespace- and punctuation-insensitive form used to match quotes."""
-    text = unicodedata.normalize("NFKC", text or "").casefold()
-    text = text.replace("\u2019", "'").replace("\u2018", "'")
-    text = _PUNCT.sub(" ", text)
-    return _SPACE.sub(" ", text).strip()
-
-
-def quote_in_transcript(quote: str, normalised_transcript: str) -> bool:
-    """True when the quote occurs in the transcript. Fragments joined by an ellipsis
-    ("I led ... the migration") must each occur, in order."""
-    fragments = [normalise(part) for part in _ELLIPSIS.split(quote or "")]
-    fragments = [f for f in fragments if f]
-    if not fragments:
-        return False
-    haystack = f" {normalised_transcript} "
-    position = 0
-    for fragment in fragments:
-        # Whole-word match: pad with spaces so "led" does not match inside "called".
-        found = haystack.find(f" {fragment} ", position)
-        if found < 0:
-            return False
-        position = found + len(fragment) + 1
-    return True
-
-
-def clip(text: str, limit: int = MAX_TEXT_CHARS) -> str:
-    text = _SPACE.sub(" ", str(text or "")).strip()
-    if len(text) <= limit:
-        return text
-    cut = text[:limit].rsplit(" ", 1)[0]
-    return cut + "…"
-
-
-def _clip_quote(quote: str) -> str:
-    """Shorten a long quote at a word boundary; a prefix of a real quote is still real."""
-    quote = _SPACE.sub(" ", quote).strip()
-    if len(quote) <= MAX_QUOTE_CHARS:
-        return quote
-    return quote[:MAX_QUOTE_CHARS].rsplit(" ", 1)[0] + " …"
-
-
 def _score(value: Any) -> int:
     """A stored score read back (already validated once): clamped into 1-5."""
     try:
@@ -399,7 +354,7 @@ def finalise(
         if not isinstance(quote, str) or not quote.strip():
             return None
         if quote_in_transcript(quote, haystack):
-            return _clip_quote(quote)
+            return clip_quote(quote)
         dropped.append(clip(quote, 200))
         return None
 
