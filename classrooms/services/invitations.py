@@ -86,6 +86,8 @@ def _message(invitation: RoomInvitation, base_url: str) -> EmailMessage:
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[invitation.email],
+        # A student's reply reaches their professor, not a no-reply address.
+        reply_to=[session.professor.user.email] if session.professor.user.email else None,
     )
 
 
@@ -115,7 +117,7 @@ def room_invitations_send_due(*, base_url: str = "", limit: int = BATCH) -> dict
     ).update(status=RoomInvitation.Status.FAILED, error="Sending was interrupted.")
     due = list(
         RoomInvitation.objects.filter(_due(now))
-        .select_related("student", "room__session__course", "room__session__professor")
+        .select_related("student", "room__session__course", "room__session__professor__user")
         .order_by("created_at", "pk")[:limit]
     )
     counts = {"sent": 0, "retrying": 0, "failed": 0, "skipped": 0}

@@ -95,6 +95,7 @@ def test_each_student_gets_one_message_with_their_own_link_and_code(
             assert format_short_code(room.short_code) in message.body
             assert "http://class.example/join/" in message.body
             assert student.name in message.body
+            assert message.reply_to == [professor.user.email]
     sent = RoomInvitation.objects.filter(room__session=session)
     assert set(sent.values_list("status", flat=True)) == {RoomInvitation.Status.SENT}
     assert all(sent.values_list("sent_at", flat=True))
