@@ -192,3 +192,16 @@ def test_other_languages_are_not_told_to_give_an_example() -> None:
     assert fb["signals"]["language"] == "other"
     assert not any("real occasion" in item for item in fb["improvements"])
     assert "real occasion" not in note(fb, "structure_star")
+
+
+def test_every_quote_of_every_calibration_answer_is_verbatim() -> None:
+    """The schema drops quotes that are not in the transcript; the local coach never needs it."""
+    from interviews.coaching.calibration import DEV, HELDOUT
+    from interviews.coaching.schema import FEEDBACK_SCHEMA
+    from interviews.coaching.schema_check import schema_errors
+
+    for sample in DEV + HELDOUT:
+        fb = local_coach(sample.answer())
+        assert fb["dropped_quotes"] == [], sample.id
+        assert schema_errors(fb, FEEDBACK_SCHEMA) == [], sample.id
+        assert all(dim["supported"] for dim in fb["dimensions"].values()), sample.id
