@@ -1,7 +1,7 @@
 """What an answer to each kind of interview question must contain, as data.
 
 Every question has a competency (the bank's `BankQuestion.Competency` keys) and, when its text
-asks for something narrower ("prioritise", "mentored", "hardest bug"), a focus. Both carry
+asks for something narrower ("prioritise", "mentored", "another team"), a focus. Both carry
 `Criterion`s: the parts a good answer names. The local coach checks them with the cues (regular
 expressions over the lower-cased answer); the model coach gets their descriptions in its prompt;
 the engine names the missing ones when an answer does not address the question.

@@ -156,8 +156,10 @@ def _sentence_specifics(s: Sentence, *, check_capitals: bool) -> list[str]:
         ):
             found.append(token)
     out: list[str] = []
+    keys: set[str] = set()
     for item in found:
-        if item.lower() not in {o.lower() for o in out}:
+        if item.lower() not in keys:
+            keys.add(item.lower())
             out.append(item)
     return out
 
@@ -268,10 +270,12 @@ def analyse(answer: AnswerInput) -> Analysis:
     unclear = {part: (weak[part] if star[part] is None else None) for part in PARTS}
 
     specifics: list[str] = []
+    seen_specifics: set[str] = set()
     numeric = 0
     for s in sentences:
         for item in s.specifics:
-            if item.lower() not in {x.lower() for x in specifics}:
+            if item.lower() not in seen_specifics:
+                seen_specifics.add(item.lower())
                 specifics.append(item)
                 numeric += bool(_DIGIT.search(item) or item.lower() in NUMBER_WORDS)
     result_sentences = [s for s in sentences if s.scores["result"] >= FOUND]
