@@ -129,7 +129,7 @@ const live = createLive(script.dataset.ws, {
         if (avatar) avatar.speak(msg.text, msg.task_id);
         break;
       case "tutor.interrupt":
-        $("avatar").dataset.tutor = "interrupted";
+        $("avatar").dataset.interruptions = String(Number($("avatar").dataset.interruptions || 0) + 1);
         if (avatar) avatar.interrupt();
         break;
       case "caption":
