@@ -405,3 +405,13 @@ async def test_the_fakes_faults_reach_the_real_client_as_the_real_api_sends_them
     chunks = [chunk async for chunk in stream if chunk.choices]
     assert chunks[-1].choices[0].finish_reason == "length"
     await client.close()
+
+
+async def test_a_reply_dropped_mid_body_is_asked_again(openai_coach) -> None:
+    openai_coach.knobs(
+        openai_chat={"json_replies": [model_reply()], "fail": "reset", "fail_times": 1}
+    )
+    feedback = (await collect(ANSWER))[-1]["feedback"]
+    assert feedback["engine"] == "openai"
+    assert schema_errors(feedback, FEEDBACK_SCHEMA) == []
+    assert len(chat_requests(openai_coach)) == 2
