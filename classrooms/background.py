@@ -7,7 +7,8 @@ Jobs, asked for with `background.spawn(...)`; the database already holds the wan
 - `class_session.launch(session_id=)`: the start view; pending: sessions `starting` whose
   meeting nobody has claimed yet (or whose claim went stale).
 - `class_session.resume(session_id=)`: drive a starting, live or ending session again (the
-  monitor socket on connect); a process with loops resumes everything at its start.
+  monitor socket on connect); a process with loops resumes everything at its start; pending:
+  sessions a dead process left half-done (`sessions_left_unfinished`).
 - `breakout_room.deploy(room_id=)`: pending: rooms waiting for a tutor in live sessions (a
   restart whose process died after the reset).
 - `breakout_room.restart(room_id=)`: stop the room's avatar and deploy a fresh one.
@@ -25,6 +26,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
+from avatars.models import AvatarSession
 from classrooms.models import BreakoutRoom, ClassSession
 from classrooms.services.ending import (
     class_session_resume,
@@ -71,7 +73,29 @@ async def launch(*, session_id: int) -> None:
         await class_session_launch(session=session)
 
 
-@background.job("class_session.resume")
+def sessions_left_unfinished() -> list[dict[str, Any]]:
+    """Sessions a dead process left half-done: ending for longer than
+    CLASS_DEPLOY_STALE_SECONDS, or starting/live with a room stuck deploying whose avatar is no
+    longer live (a live process keeps its avatars' heartbeats fresh, so the reaper ends only
+    the dead process's ones: rooms still being deployed are never taken from a live process)."""
+    stale = timezone.now() - timedelta(seconds=settings.CLASS_DEPLOY_STALE_SECONDS)
+    ending = Q(status=ClassSession.Status.ENDING, ending_at__lt=stale)
+    stuck_rooms = BreakoutRoom.objects.filter(
+        status=BreakoutRoom.Status.DEPLOYING, deploy_claimed_at__lt=stale
+    ).exclude(avatar_session__status__in=AvatarSession.LIVE_STATUSES)
+    stuck = Q(
+        status__in=[ClassSession.Status.STARTING, ClassSession.Status.LIVE],
+        pk__in=stuck_rooms.values("session_id"),
+    )
+    return [
+        {"session_id": pk}
+        for pk in ClassSession.objects.filter(ending | stuck)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    ]
+
+
+@background.job("class_session.resume", pending=sessions_left_unfinished)
 async def resume(*, session_id: int) -> None:
     session = await ClassSession.objects.filter(pk=session_id).afirst()
     if session is not None:

@@ -11,9 +11,11 @@ import pytest
 from asgiref.sync import sync_to_async
 from django.utils import timezone
 
+from avatars.models import AvatarSession
 from classrooms import services as classes
-from classrooms.background import sessions_waiting_for_launch
+from classrooms.background import sessions_left_unfinished, sessions_waiting_for_launch
 from classrooms.models import BreakoutRoom, ClassSession
+from classrooms.services.starting import _rooms_claim
 from config import background
 from config.background import Registry, Runner
 from tests import factories
@@ -198,3 +200,28 @@ def test_a_launch_whose_meeting_claim_went_stale_is_waiting_again(
     long_ago = timezone.now() - timedelta(seconds=settings.CLASS_DEPLOY_STALE_SECONDS + 1)
     ClassSession.objects.filter(pk=session.pk).update(started_at=long_ago)
     assert sessions_waiting_for_launch() == [{"session_id": session.pk}]
+
+
+@pytest.mark.django_db
+def test_sessions_a_dead_process_left_are_waiting_for_a_resume(
+    settings: Any, professor: Any
+) -> None:
+    long_ago = timezone.now() - timedelta(seconds=settings.CLASS_DEPLOY_STALE_SECONDS + 1)
+    session = _class_session(professor)
+    ClassSession.objects.filter(pk=session.pk).update(status=ClassSession.Status.LIVE)
+    rooms = _rooms_claim(session_id=session.pk)  # deploying, avatars queued (live)
+    assert sessions_left_unfinished() == []
+    BreakoutRoom.objects.filter(session=session).update(deploy_claimed_at=long_ago)
+    assert sessions_left_unfinished() == []  # the deploying process still keeps its avatars
+    AvatarSession.objects.filter(pk=rooms[0].avatar_session_id).update(
+        status=AvatarSession.Status.ENDED  # the reaper ended the dead process's avatar
+    )
+    assert sessions_left_unfinished() == [{"session_id": session.pk}]
+
+    ending = _class_session(professor)
+    ClassSession.objects.filter(pk=ending.pk).update(
+        status=ClassSession.Status.ENDING, ending_at=timezone.now()
+    )
+    assert {"session_id": ending.pk} not in sessions_left_unfinished()  # being ended now
+    ClassSession.objects.filter(pk=ending.pk).update(ending_at=long_ago)
+    assert {"session_id": ending.pk} in sessions_left_unfinished()
