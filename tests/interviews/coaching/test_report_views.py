@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from interviews.coaching import AnswerInput, local_feedback
 from interviews.models import ReportShare, Story, StoryUse
 from tests.interviews.coaching.helpers import make_finished_interview
 
@@ -334,3 +335,27 @@ def test_admin_shows_labelled_scores_and_exports_them_to_csv(admin_client, candi
     assert len(rows) == 1
     assert rows[0][7] == f"{attempt.overall:.1f}"
     assert rows[0][-1] == attempt.transcript
+
+
+def test_a_capped_answer_says_so_and_what_it_missed_on_the_report(client_for, candidate):
+    interview = make_finished_interview(candidate, [("failure", ["tech-strong"])])
+    attempt = interview.questions.get().attempts.get()
+    off_topic = local_feedback(
+        AnswerInput(
+            question="Tell me about a time you failed. What did you learn?",
+            transcript=(
+                "Last year I led the launch of our new checkout. I planned the work with two "
+                "engineers, I wrote the payment integration myself and we shipped two weeks "
+                "early. Conversion went up twelve percent and the CEO thanked the whole team."
+            ),
+            competency="failure",
+        )
+    )
+    assert off_topic["capped_from"] is not None
+    type(attempt).objects.filter(pk=attempt.pk).update(
+        feedback=off_topic, overall=off_topic["overall"]
+    )
+    html = client_for(candidate).get(report_url(interview)).content.decode()
+    assert f"Capped from {off_topic['capped_from']:.1f}" in html
+    assert "an answer to a different question cannot pass" in html
+    assert "does not say what went wrong" in html
