@@ -45,6 +45,11 @@ urlpatterns = [
         name="session_invitations",
     ),
     path(
+        "classrooms/sessions/<uuid:session_id>/invitations/resend/",
+        links.session_invitations_resend,
+        name="session_invitations_resend",
+    ),
+    path(
         "classrooms/sessions/<uuid:session_id>/report/",
         reports.session_report_page,
         name="session_report",

@@ -49,14 +49,22 @@ def room_invitations_create(
     return RoomInvitation.objects.bulk_create(rows, ignore_conflicts=True)
 
 
-def room_invitations_resend(*, invitation_ids: Iterable[int]) -> int:
-    """Queue failed invitations again from the first slot of the schedule (staff, after the
-    mail server or an address was fixed). Returns how many were queued; the job sends them."""
-    return RoomInvitation.objects.filter(
-        pk__in=list(invitation_ids),
-        status=RoomInvitation.Status.FAILED,
-        room__session__status__in=ClassSession.OPEN_STATUSES,
-    ).update(status=RoomInvitation.Status.PENDING, attempts=0, error="", created_at=timezone.now())
+def room_invitations_resend(
+    *, invitation_ids: Iterable[int] | None = None, session: ClassSession | None = None
+) -> int:
+    """Queue failed invitations (the given ones, or all of a session's) again from the first
+    slot of the schedule, once the mail server or an address is fixed. Open sessions only.
+    Returns how many were queued; the job sends them."""
+    rows = RoomInvitation.objects.filter(
+        status=RoomInvitation.Status.FAILED, room__session__status__in=ClassSession.OPEN_STATUSES
+    )
+    if invitation_ids is not None:
+        rows = rows.filter(pk__in=list(invitation_ids))
+    if session is not None:
+        rows = rows.filter(room__session=session)
+    return rows.update(
+        status=RoomInvitation.Status.PENDING, attempts=0, error="", created_at=timezone.now()
+    )
 
 
 def _due(now: Any) -> Q:

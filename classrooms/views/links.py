@@ -1,21 +1,27 @@
-"""Student links of a session: the printable page and the CSV (the monitor has the panel)."""
+"""Student links of a session: the printable page, the CSV, invitation states and resending."""
 
 from __future__ import annotations
 
 import csv
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
+from classrooms import services
 from classrooms.models import ClassSession
 from classrooms.selectors import (
+    class_session_for_owner,
     class_session_for_reader,
     invitation_counts,
     invitation_states,
     session_links,
 )
+from config import background
+from config.roles import professor_required
 
 
 def readable_session(request: HttpRequest, session_id: Any) -> ClassSession:
@@ -82,6 +88,22 @@ def session_invitations(request: HttpRequest, session_id: Any) -> JsonResponse:
     )
     response["Cache-Control"] = "no-store"
     return response
+
+
+@require_POST
+@professor_required
+def session_invitations_resend(request: HttpRequest, session_id: Any) -> HttpResponse:
+    """The monitor's "Send failed invitations again" (the session's professor)."""
+    session = class_session_for_owner(public_id=session_id, user=request.user)
+    if session is None:
+        raise Http404("No such session.")
+    queued = services.room_invitations_resend(session=session)
+    if queued:
+        background.spawn("room_invitations.send", base_url=request.build_absolute_uri("/"))
+        messages.success(request, f"Sending {queued} invitation{'s' if queued != 1 else ''} again.")
+    else:
+        messages.info(request, "No failed invitation to send again (or the session has ended).")
+    return redirect("classrooms:monitor", session_id=session.public_id)
 
 
 def csv_cell(value: str) -> str:

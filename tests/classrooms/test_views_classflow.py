@@ -199,3 +199,23 @@ def test_the_invitation_states_refresh_for_the_monitor(
     assert after["counts"]["sent"] == 1
     assert [v["label"] for v in after["items"].values()] == ["Sent"]
     assert client_for(other_professor).get(url).status_code == 404
+
+
+def test_the_professor_sends_failed_invitations_again_from_the_monitor(
+    client_for: Any, professor: Any, other_professor: Any
+) -> None:
+    course = factories.make_course(professor, students=0)
+    services.roster_student_add(course=course, name="Ada L", email="ada@example.edu", background="")
+    session = services.class_session_create(
+        professor=professor, course=course, student_ids=course.students.values_list("pk", flat=True)
+    )
+    RoomInvitation.objects.update(status=RoomInvitation.Status.FAILED, attempts=5, error="down")
+    url = reverse("classrooms:session_invitations_resend", args=[session.public_id])
+    monitor = reverse("classrooms:monitor", args=[session.public_id])
+    assert url in client_for(professor).get(monitor).content.decode()
+    assert client_for(other_professor).post(url).status_code == 404
+    assert RoomInvitation.objects.get().status == RoomInvitation.Status.FAILED
+    response = client_for(professor).post(url, follow=True)
+    assert "Sending 1 invitation again" in response.content.decode()
+    services.room_invitations_send_due()
+    assert [m.to for m in mail.outbox] == [["ada@example.edu"]]

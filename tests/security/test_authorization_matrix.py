@@ -274,6 +274,16 @@ CLASSROOMS: dict[str, list[Case]] = {
     "classrooms:session_invitations": [
         get(lambda w, p: f"/classrooms/sessions/{session(w)}/invitations/", OWNER_OR_STAFF_PAGE)
     ],
+    "classrooms:session_invitations_resend": [
+        get(
+            lambda w, p: f"/classrooms/sessions/{session(w)}/invitations/resend/",
+            expect("405"),
+        ),
+        post(
+            lambda w, p: f"/classrooms/sessions/{session(w)}/invitations/resend/",
+            OWNER_PROFESSOR_POST,
+        ),
+    ],
     "classrooms:session_report": [
         get(lambda w, p: f"/classrooms/sessions/{session(w)}/report/", OWNER_OR_STAFF_PAGE)
     ],
