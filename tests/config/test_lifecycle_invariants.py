@@ -1,6 +1,7 @@
-"""Cheap invariants over the apps' source: only config/lifecycle.py writes `status` to the
-database and inserts lifecycle event rows. (Setting `obj.status` on a row in hand after a
-move is bookkeeping, not a write, and is allowed.)"""
+"""Cheap invariants over the apps' source (read with `ast`): only config/lifecycle.py writes
+`status` to the database and inserts lifecycle event rows, and no app writes another app's
+rows through its model managers. Setting `obj.status` on a row in hand after a move is
+bookkeeping, not a write, and is allowed; a full `obj.save()` is not looked at."""
 
 from __future__ import annotations
 
@@ -93,3 +94,64 @@ def test_the_checks_catch_a_hand_written_move() -> None:
     )
     calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and _status_write(n)]
     assert len(calls) == 3
+
+
+MODEL_WRITES = {
+    "update",
+    "create",
+    "bulk_create",
+    "bulk_update",
+    "get_or_create",
+    "update_or_create",
+    "delete",
+}
+DOMAIN_APPS = ("avatars", "classrooms", "interviews")
+
+
+def _foreign_models(app: str, tree: ast.AST) -> set[str]:
+    """Names bound to another domain app's models in this module (`from X.models import Y`)."""
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            owner = node.module.split(".")[0]
+            if owner in DOMAIN_APPS and owner != app and node.module == f"{owner}.models":
+                names.update(alias.asname or alias.name for alias in node.names)
+    return names
+
+
+def _cross_app_writes(app: str, tree: ast.AST) -> list[tuple[int, str]]:
+    foreign = _foreign_models(app, tree)
+    found = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        if node.func.attr not in MODEL_WRITES:
+            continue
+        root = node.func.value
+        while isinstance(root, ast.Attribute | ast.Call):
+            root = root.func if isinstance(root, ast.Call) else root.value
+        if isinstance(root, ast.Name) and root.id in foreign:
+            found.append((node.lineno, f"{root.id}...{node.func.attr}()"))
+    return found
+
+
+def test_no_app_writes_another_apps_rows() -> None:
+    """Reading another app's rows is fine; writing them goes through that app's services."""
+    offenders = [
+        f"{rel}:{line}: {call}"
+        for rel, tree in _trees()
+        if rel.parts[0] in DOMAIN_APPS
+        for line, call in _cross_app_writes(rel.parts[0], tree)
+    ]
+    assert offenders == []
+
+
+def test_the_check_catches_a_write_to_another_apps_rows() -> None:
+    tree = ast.parse(
+        "from avatars.models import AvatarSession\n"
+        "from classrooms.models import BreakoutRoom\n"
+        "AvatarSession.objects.filter(pk=1).update(last_heartbeat_at=None)\n"
+        "AvatarSession.objects.filter(pk=1).first()\n"
+        "BreakoutRoom.objects.filter(pk=1).update(whisper='')\n"
+    )
+    assert _cross_app_writes("classrooms", tree) == [(3, "AvatarSession...update()")]
