@@ -26,7 +26,10 @@ from interviews.coaching.competencies.criteria import (
     Criterion,
     Focus,
 )
-from interviews.coaching.competencies.foci import FOCI
+from interviews.coaching.competencies.foci import FOCI as _FOCI
+from interviews.coaching.competencies.foci_people import PEOPLE_FOCI
+
+FOCI = _FOCI + PEOPLE_FOCI
 
 __all__ = [
     "BEHAVIOURAL",

@@ -121,3 +121,68 @@ def test_generated_questions_get_a_valid_competency() -> None:
     }
     got = validate_generated_questions(payload, exclude=set(), limit=10)
     assert [c for _, c in got] == ["failure", "conflict", "technical_general", "teamwork"]
+
+
+OFF_TOPIC_STORY = (
+    "Last year I rebuilt our nightly import. I profiled it, found a missing index and added it, "
+    "and the import now finishes in six minutes instead of forty."
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "focus", "answer"),
+    [
+        (
+            "Tell me about a time you had to deliver difficult feedback.",
+            "giving_feedback",
+            "A designer on my team kept missing review dates. I took her aside on Monday, told "
+            "her which three reviews were late and what it cost the others, and asked what was "
+            "going on. She has not missed one since.",
+        ),
+        (
+            "Tell me about a time you received criticism you did not agree with at first.",
+            "receiving_criticism",
+            "My manager told me my reports were too long. At first I thought the detail was the "
+            "point. I asked two readers, cut the next report to one page, and now I always "
+            "start with the summary.",
+        ),
+        (
+            "Describe a situation where a customer or user was unhappy. What did you do?",
+            "unhappy_customer",
+            "A client was furious that her order arrived broken. I called her that day, sent a "
+            "replacement by courier and refunded the delivery. She ordered again the next month.",
+        ),
+        (
+            "Describe a time two teams wanted conflicting things from you.",
+            "two_sides",
+            "Sales wanted the export feature in March and support wanted the bug backlog cleared "
+            "first, and I had one engineer. I showed both leads the numbers and we agreed to fix "
+            "the top ten bugs first, then ship the export in April.",
+        ),
+        (
+            "Describe a time you had to make an unpopular decision. How did you handle it?",
+            "unpopular_decision",
+            "I decided to cancel our team's Friday demos because hardly anyone came. Two people "
+            "were unhappy, so I explained the attendance figures and offered a monthly demo "
+            "instead. Attendance doubled.",
+        ),
+        (
+            "Tell me about a time you delegated something important. How did you follow up?",
+            "delegation",
+            "I handed the quarterly budget to my deputy, Ana, for the first time. We had a "
+            "weekly check-in where she walked me through the numbers, and she delivered it on "
+            "time with no corrections from finance.",
+        ),
+    ],
+)
+def test_each_people_focus_is_met_by_its_answer_and_not_by_another_story(
+    question, focus, answer
+) -> None:
+    competency = infer_competency(question)
+    found = focus_for(question, competency)
+    assert found is not None
+    assert found.key == focus
+    missing = {c.key for c in missing_criteria(answer, question, competency)}
+    assert not missing & {k for key in found.core_keys for k in key.split("|")}
+    off = {c.key for c in missing_criteria(OFF_TOPIC_STORY, question, competency)}
+    assert any(all(k in off for k in key.split("|")) for key in found.core_keys)
