@@ -17,6 +17,7 @@ from interviews.coaching.calibration import (
     DEV_GROUPS,
     HELDOUT_A,
     HELDOUT_B,
+    HELDOUT_C,
     HELDOUT_GROUPS,
     Group,
     Report,
@@ -78,6 +79,7 @@ class Command(BaseCommand):
             parts = {
                 "A": run_calibration("local", HELDOUT_A, "heldout"),
                 "B": run_calibration("local", HELDOUT_B, "heldout"),
+                "C": run_calibration("local", HELDOUT_C, "heldout"),
             }
             document = render_markdown(reports, dev=dev, heldout_groups=HELDOUT_GROUPS, parts=parts)
             path = Path(options["output"])
