@@ -43,6 +43,7 @@ class ListenerHooks:
     on_failure: Failure  # (code, message): shown to the user
     on_end_of_turn: Signal = _nothing  # speech_final / UtteranceEnd
     on_speech_started: Signal = _nothing
+    on_stream_end: Signal = _nothing  # the vendor ended the stream (closed, error, dropped)
 
 
 class Listener:
@@ -123,6 +124,8 @@ class Listener:
             if self.live is live:  # the vendor ended the stream: the next audio reopens it
                 self.live = None
                 await self._close(live)
+        # Reached unless cancelled (our own close): what was heard before the end is not lost.
+        await self.hooks.on_stream_end()
 
     async def finish(self, *, wait: float, close_later: bool = False) -> None:
         """Flush the stream (its last final reaches the writer), then close it; with

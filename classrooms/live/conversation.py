@@ -45,6 +45,7 @@ class RoomConversation:
         self.channel = ""  # this socket's channel: its own interrupts are not news to it
         self.clock: TurnClock | None = None
         self.heard: list[str] = []  # finals of the utterance in progress
+        self.wants_audio = False  # the student pressed Talk: audio (re)opens the transcriber
         self.saying: dict[str, int] = {}  # speech task id -> the tutor line it says
         self.speaker = Speaker(
             tasks,
@@ -60,6 +61,7 @@ class RoomConversation:
                 on_failure=self.send_error,
                 on_end_of_turn=self.end_of_turn,
                 on_speech_started=self.speech_started,
+                on_stream_end=self.end_of_turn,
             ),
             tasks,
             failure_code="transcriber_failed",
@@ -82,6 +84,14 @@ class RoomConversation:
 
     async def closed(self) -> None:
         await self.listener.close()
+        if self.heard:  # the student's last words are saved even when nobody will answer
+            text, self.heard = " ".join(self.heard), []
+            await db(services.room_line_add)(
+                room=self.room,
+                speaker=RoomTranscriptLine.Speaker.STUDENT,
+                text=text,
+                source="voice",
+            )
         await self.record_turn()
 
     # --- what the student says -----------------------------------------------------------
@@ -101,17 +111,22 @@ class RoomConversation:
         if not self.listener.available():
             raise BadMessage("no_live_audio", "Speech is recognised in your browser here.")
         await self.barge_in()
+        self.wants_audio = True
         if await self.listener.open():
             await self.send({"type": "audio.ready"})
 
     async def audio_stop(self) -> None:
         """Push-to-talk released: flush what the transcriber holds; that ends the turn."""
+        self.wants_audio = False
         await self.listener.finish(wait=FINALIZE_WAIT_SECONDS)
         await self.end_of_turn()
 
     async def audio(self, chunk: bytes) -> None:
         if not self.listener.is_open:
-            raise BadMessage("not_listening", "Send audio.start before audio frames.")
+            if not self.wants_audio:
+                raise BadMessage("not_listening", "Send audio.start before audio frames.")
+            if not await self.listener.open():  # the stream failed earlier: try again
+                return
         await self.listener.send(chunk)
 
     async def heard_interim(self, text: str) -> None:

@@ -1,6 +1,7 @@
-"""Live transcriber faults (Deepgram's live socket, deepgram-sdk) during an interview answer.
+"""Live transcriber faults (Deepgram's live socket, deepgram-sdk) in both conversations: an
+interview answer and a student talking in a tutor room, with the same assertions.
 
-The candidate is told captions stopped and can type; final segments heard before the fault stay
+The user is told captions stopped and can type; final segments heard before the fault stay
 in the answer; the next audio reopens the stream once the vendor answers again; no socket is
 left open at the vendor.
 """
@@ -10,11 +11,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from asgiref.sync import sync_to_async
 
 from interviews.models import Attempt
-from tests.interviews.conftest import create_interview
 from tests.reliability.conftest import FAULT_LABELS, FAULTS, fault_knobs
+from tests.reliability.sides import CONVERSATIONS, make_side
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -25,16 +25,29 @@ REST = "spring and the error rate fell by half."
 MID_STREAM = {"reset", "malformed"}
 
 
+@pytest.mark.parametrize("conversation", CONVERSATIONS)
 @pytest.mark.parametrize("fault", FAULTS)
-async def test_live_transcriber_fault_during_an_answer(
-    fault: str, fake_providers: Any, fast: Any, candidate: Any, bank: Any, driver: Any, cell: Any
+async def test_live_transcriber_fault(
+    fault: str,
+    conversation: str,
+    fake_providers: Any,
+    fast: Any,
+    candidate: Any,
+    bank: Any,
+    driver: Any,
+    ws_connect: Any,
+    professor: Any,
+    cell: Any,
 ) -> None:
+    side = make_side(
+        conversation, driver=driver, candidate=candidate, ws_connect=ws_connect, professor=professor
+    )
     mid_stream = fault in MID_STREAM
     skipped = fault == "malformed"  # one unreadable frame is skipped; the stream goes on
     row = cell(
-        area="transcriber live stream (deepgram)",
+        area=f"transcriber live stream (deepgram), {conversation}",
         case=FAULT_LABELS[fault] + (" (after 6 words)" if mid_stream else " (at connect)"),
-        persona="candidate (interview answer)",
+        persona=side.persona,
         expected=(
             "the frame is skipped, captions go on; every final saved; no vendor socket left open"
             if skipped
@@ -50,46 +63,42 @@ async def test_live_transcriber_fault_during_an_answer(
     fake_providers.knobs(
         deepgram_live={"utterances": [f"{FIRST} {REST}", "Then we shipped it."], **knobs}
     )
-    interview = await sync_to_async(create_interview)(candidate, count=1)
-    d = await driver(interview, candidate)
-    await d.start()
-    await d.send({"type": "question.next"})
-    await d.ask_and_listen()
+    await side.open()
 
     heard: list[str] = []
+    await side.start_talking()
     for _ in range(8):
-        await d.comm.send_to(bytes_data=CHUNK)
-    if mid_stream:
-        final = await d.until("caption", lambda m: m["final"])
-        heard.append(final["text"])
-        assert final["text"] == FIRST
+        await side.audio(CHUNK)
+    if mid_stream and (side.shows_each_final or not skipped):
+        # Interview: the first final is shown once saved. Room: a line is shown at the end of
+        # the utterance, and the stream's end ends it: the words heard before the fault are
+        # saved as the student's line (with a skipped frame the utterance simply goes on).
+        text = await side.heard()
+        heard.append(text)
+        assert text == FIRST
     seen = "no error; captions continued"
     if not skipped:
-        # The error frame may come before the last final caption (finals are sent once saved,
-        # by the socket's writer), so it may already have been read while waiting for the final.
-        earlier = [m for m in d.seen if m["type"] == "error" and m["code"] == "transcriber_failed"]
-        error = earlier[0] if earlier else await d.error("transcriber_failed")
-        assert "typ" in error["message"]  # the candidate is told they can type instead
+        # The error frame may come before the last words shown (they are sent once saved), so
+        # it may already have been read while waiting for them.
+        error = await side.error("transcriber_failed")
+        assert "typ" in error["message"]  # the user is told they can type instead
         assert "LEAKCHECK" not in error["message"]
         seen = f"error '{error['message'][:70]}'"
 
     # The vendor answers again: the next audio (re)opens a stream and captions come back.
     fake_providers.knobs(deepgram_live={"fail": None})
     for _ in range(14):  # the first may still meet the dead stream
-        await d.comm.send_to(bytes_data=CHUNK)
-    again = await d.until("caption", lambda m: m["final"] and m["text"] not in heard)
-    heard.append(again["text"])
-    await d.send({"type": "answer.text", "text": "Typed while captions were down."})
-    await d.until("caption", lambda m: m["final"] and m["source"] == "typed")
-    await d.send({"type": "answer.finish", "duration": 30})
-    result = await d.until("feedback.final")
-    transcript = result["attempt"]["transcript"]
-    await d.close()
+        await side.audio(CHUNK)
+    heard.append(await side.heard(exclude=heard))
+    await side.type("Typed while captions were down.")
+    transcript = await side.saved_text()
 
     for text in heard:
         assert text in transcript
     assert "Typed while captions were down." in transcript
-    assert result["attempt"]["status"] == Attempt.Status.SCORED
+    if conversation == "interview":
+        attempt = await Attempt.objects.aget(question__interview=side.interview)
+        assert attempt.status == Attempt.Status.SCORED
     sockets = fake_providers.state()["open_sessions"]["deepgram"]
     row.actual = (
         f"{seen}; saved {len(heard)} final(s) + typed text; captions resumed; "
