@@ -151,9 +151,8 @@ CONTENT_DIMENSIONS = tuple(name for name in DIMENSIONS if name != "delivery")
 
 def merge_model_output(raw: Any, answer: AnswerInput, local: Feedback) -> Feedback:
     """The model's judgement plus our measurements, quote-checked (`finalise`)."""
-    if not isinstance(raw, dict) or not isinstance(raw.get("dimensions"), dict):
-        raise CoachOutputError("The coach's reply had no scores in it.", code="bad_output")
-    dimensions = dict(raw["dimensions"])
+    raw = raw if isinstance(raw, dict) else {}
+    dimensions = dict(raw["dimensions"]) if isinstance(raw.get("dimensions"), dict) else {}
     local_delivery = local["dimensions"]["delivery"]
     dimensions["delivery"] = {
         "score": local_delivery["score"],
@@ -174,10 +173,10 @@ def merge_model_output(raw: Any, answer: AnswerInput, local: Feedback) -> Feedba
 
 
 def _built_in_instead(checked: Feedback, local: Feedback) -> Feedback:
-    """The model answered, but none of its content scores survived the checks (every quote
-    reworded, every score off the scale): only our own delivery measurement would be left,
-    which is not a verdict on the answer. The built-in coach's feedback is given instead, and
-    says so."""
+    """The model answered, but none of its content scores survived the checks (no scores at
+    all, every quote reworded, every score off the scale): only our own delivery measurement
+    would be left, which is not a verdict on the answer. The built-in coach's feedback is given
+    instead, and says so."""
     return {
         **local,
         "summary": clip(

@@ -230,6 +230,13 @@ async def test_nothing_checkable_from_the_model_gives_the_built_in_coach_and_say
     assert feedback["repairs"][-1] == "no model score could be checked: built-in coach used"
 
 
+async def test_a_reply_without_any_scores_gives_the_built_in_coach_too(openai_coach) -> None:
+    feedback = await final_feedback(openai_coach, None, {"summary": "Looks fine to me."})
+    assert feedback["engine"] == "local"
+    assert feedback["summary"].startswith("The model coach's scores could not be checked")
+    assert "structure_star: missing" in feedback["repairs"]
+
+
 async def test_a_missing_dimension_is_shown_as_not_assessed(openai_coach) -> None:
     feedback = await final_feedback(openai_coach, "missing_dimension")
     structure = feedback["dimensions"]["structure_star"]
