@@ -135,8 +135,9 @@ def build_messages(answer: AnswerInput, local: Feedback) -> list[ChatMessage]:
 
 
 class CoachOutputError(ProviderError):
-    """The model answered, but nothing checkable came of it (a refusal, a reply cut off twice,
-    no content dimension backed by the answer's words). Shown with "Retry feedback"."""
+    """The model answered, but with nothing to read: a refusal, a reply cut off twice, or one
+    still unreadable after the retries. Its message is for the candidate; the page offers
+    "Retry feedback"."""
 
     def __init__(self, message: str, *, code: str) -> None:
         super().__init__(message, permanent=False, provider="openai", code=code)
