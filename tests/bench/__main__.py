@@ -41,6 +41,7 @@ SCENARIOS = {
     "4": ("tests.bench.s4_monitor", "Monitor fan-out"),
     "5": ("tests.bench.s5_pages", "Page budgets"),
     "6": ("tests.bench.s6_memory", "Memory"),
+    "7": ("tests.bench.s7_room_voice", "Room voice-to-voice"),
 }
 
 

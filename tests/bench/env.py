@@ -184,6 +184,7 @@ def base_env(*, database_url: str) -> dict[str, str]:
         "RATE_LIMIT_CLASS_SESSION_START": "100000/3600",
         "RATE_LIMIT_FEEDBACK_REQUEST": "100000/3600",
         "RATE_LIMIT_QUESTION_GENERATE": "100000/3600",
+        "RATE_LIMIT_TUTOR_REPLY": "100000/3600",
     }
 
 

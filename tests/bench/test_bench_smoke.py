@@ -19,6 +19,7 @@ SCENARIOS = (
     "4. Monitor fan-out",
     "5. Page budgets",
     "6. Memory",
+    "7. Room voice-to-voice",
 )
 
 
