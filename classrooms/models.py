@@ -347,6 +347,12 @@ class RoomInvitation(models.Model):
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
 
+    TRANSITIONS: dict[str, frozenset[str]] = {
+        Status.SENT: frozenset({Status.PENDING}),
+        Status.FAILED: frozenset({Status.PENDING}),
+        Status.PENDING: frozenset({Status.FAILED}),  # sent again once the address is fixed
+    }
+
     room = models.ForeignKey(BreakoutRoom, on_delete=models.CASCADE, related_name="invitations")
     student = models.ForeignKey(RosterStudent, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField()
@@ -368,3 +374,10 @@ class RoomInvitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} ({self.status})"
+
+
+class RoomInvitationEvent(LifecycleEvent):
+    invitation = models.ForeignKey(RoomInvitation, on_delete=models.CASCADE, related_name="events")
+
+    class Meta(LifecycleEvent.Meta):
+        pass

@@ -27,6 +27,7 @@ from django.utils import timezone
 
 from classrooms.models import BreakoutRoom, ClassSession, RoomInvitation, RosterStudent
 from classrooms.selectors.sessions import format_short_code
+from config.lifecycle import transition_many
 
 logger = logging.getLogger(__name__)
 
@@ -62,9 +63,26 @@ def room_invitations_resend(
         rows = rows.filter(pk__in=list(invitation_ids))
     if session is not None:
         rows = rows.filter(room__session=session)
-    return rows.update(
-        status=RoomInvitation.Status.PENDING, attempts=0, error="", created_at=timezone.now()
+    moved = transition_many(
+        RoomInvitation,
+        RoomInvitation.Status.PENDING,
+        pks=list(rows.values_list("pk", flat=True)),
+        reason="sent again",
+        fields={"attempts": 0, "error": "", "created_at": timezone.now()},
     )
+    return len(moved)
+
+
+def _fail(pks: list[int], error: str) -> int:
+    """Pending invitations -> failed, with the reason the monitor shows."""
+    moved = transition_many(
+        RoomInvitation,
+        RoomInvitation.Status.FAILED,
+        pks=pks,
+        reason=error[:500],
+        fields={"error": error[:1000]},
+    )
+    return len(moved)
 
 
 def _due(now: Any) -> Q:
@@ -101,14 +119,21 @@ def _message(invitation: RoomInvitation, base_url: str) -> EmailMessage:
 
 def _finish(invitation: RoomInvitation, attempts: int, error: str) -> str:
     """Record the outcome of a claimed attempt; returns "sent", "retrying" or "failed"."""
-    rows = RoomInvitation.objects.filter(pk=invitation.pk, status=RoomInvitation.Status.PENDING)
     if not error:
-        rows.update(status=RoomInvitation.Status.SENT, sent_at=timezone.now(), error="")
+        transition_many(
+            RoomInvitation,
+            RoomInvitation.Status.SENT,
+            pks=[invitation.pk],
+            reason=f"attempt {attempts}",
+            fields={"sent_at": timezone.now(), "error": ""},
+        )
         return "sent"
     if attempts >= MAX_ATTEMPTS:
-        rows.update(status=RoomInvitation.Status.FAILED, error=error[:1000])
+        _fail([invitation.pk], error)
         return "failed"
-    rows.update(error=error[:1000])
+    RoomInvitation.objects.filter(pk=invitation.pk, status=RoomInvitation.Status.PENDING).update(
+        error=error[:1000]
+    )
     return "retrying"
 
 
@@ -118,11 +143,12 @@ def room_invitations_send_due(*, base_url: str = "", limit: int = BATCH) -> dict
     now = timezone.now()
     # A last attempt claimed by a worker that died mid-send: nothing is left to retry.
     abandoned = timedelta(seconds=RETRY_SCHEDULE[-1] + 10 * settings.EMAIL_TIMEOUT)
-    RoomInvitation.objects.filter(
+    interrupted = RoomInvitation.objects.filter(
         status=RoomInvitation.Status.PENDING,
         attempts__gte=MAX_ATTEMPTS,
         created_at__lte=now - abandoned,
-    ).update(status=RoomInvitation.Status.FAILED, error="Sending was interrupted.")
+    ).values_list("pk", flat=True)
+    _fail(list(interrupted), "Sending was interrupted.")
     due = list(
         RoomInvitation.objects.filter(_due(now))
         .select_related("student", "room__session__course", "room__session__professor__user")
@@ -141,12 +167,7 @@ def room_invitations_send_due(*, base_url: str = "", limit: int = BATCH) -> dict
         attempts = invitation.attempts + 1
         room = invitation.room
         if room.status == BreakoutRoom.Status.COMPLETED or not room.session.is_open:
-            RoomInvitation.objects.filter(
-                pk=invitation.pk, status=RoomInvitation.Status.PENDING
-            ).update(
-                status=RoomInvitation.Status.FAILED,
-                error="The session ended before the invitation was sent.",
-            )
+            _fail([invitation.pk], "The session ended before the invitation was sent.")
             counts["failed"] += 1
             continue
         error = ""

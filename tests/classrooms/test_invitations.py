@@ -134,6 +134,15 @@ def test_a_refused_smtp_connection_is_retried_on_schedule_then_marked_failed(
     rows = RoomInvitation.objects.filter(room__session=session)
     assert set(rows.values_list("status", flat=True)) == {RoomInvitation.Status.FAILED}
     assert set(rows.values_list("attempts", flat=True)) == {MAX_ATTEMPTS}
+    # Each move is in the invitation's event log, like every other lifecycle.
+    (event,) = row.events.all()
+    assert (event.from_status, event.to_status) == ("pending", "failed")
+    assert "refused" in event.reason.lower() or "Connection" in event.reason
+    # Sent again once the server is fixed: failed -> pending -> sent, all logged.
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert services.room_invitations_resend(session=session) == 3
+    assert services.room_invitations_send_due()["sent"] == 3
+    assert [e.to_status for e in row.events.all()] == ["failed", "pending", "sent"]
 
 
 def test_the_mail_server_coming_back_delivers_the_retry(

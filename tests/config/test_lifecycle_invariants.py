@@ -12,12 +12,7 @@ from config.lifecycle import LifecycleEvent
 
 ROOT = Path(__file__).resolve().parents[2]
 APPS = ("avatars", "classrooms", "interviews", "config")
-ALLOWED = {
-    Path("config/lifecycle.py"),
-    # RoomInvitation is a delivery record, not a lifecycle: no event model (the row keeps its
-    # attempts, error and sent_at); its moves are conditional on `status=pending` all the same.
-    Path("classrooms/services/invitations.py"),
-}
+ALLOWED = {Path("config/lifecycle.py")}
 WRITES = {"update", "create", "get_or_create", "update_or_create"}
 
 
