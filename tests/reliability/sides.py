@@ -29,12 +29,14 @@ class InterviewSide:
         self.candidate = candidate
         self.d: Driver
 
-    async def open(self) -> None:
+    async def open(self, *, listen: bool = True) -> None:
+        """Connect (the avatar ready); with `listen`, the question is asked and answering."""
         self.interview = await sync_to_async(create_interview)(self.candidate, count=1)
         self.d = await self.make_driver(self.interview, self.candidate)
         await self.d.start()
-        await self.d.send({"type": "question.next"})
-        await self.d.ask_and_listen()
+        if listen:
+            await self.d.send({"type": "question.next"})
+            await self.d.ask_and_listen()
 
     async def start_talking(self) -> None:
         """The first audio chunk opens the stream."""
@@ -58,6 +60,22 @@ class InterviewSide:
         await self.d.send({"type": "answer.text", "text": text})
         await self.d.until("caption", lambda m: m["final"] and m["source"] == "typed")
 
+    async def prompt(self) -> dict[str, Any]:
+        """Make the avatar speak (the question); returns the speak frame the page got."""
+        await self.d.send({"type": "question.next"})
+        return await self.d.until("avatar.speak")
+
+    async def talk_over(self) -> None:
+        """The user starts talking while the avatar speaks."""
+        await self.d.send({"type": "answer.start"})
+        await self.d.state("listening")
+
+    async def end(self) -> None:
+        """End the conversation the way its user does; the avatar is stopped."""
+        await self.d.send({"type": "interview.end"})
+        await self.d.state("completed")
+        await self.d.close()
+
     async def saved_text(self) -> str:
         """Finish and return what was saved of the user's words."""
         await self.d.send({"type": "answer.finish", "duration": 30})
@@ -78,7 +96,8 @@ class RoomSide:
         self.professor = professor
         self.seen: list[dict[str, Any]] = []
 
-    async def open(self) -> None:
+    async def open(self, *, listen: bool = True) -> None:
+        """Connect and hear the greeting (the room always listens)."""
         self.room = await sync_to_async(_room)(self.professor)
         session = await ClassSession.objects.aget(pk=self.room.session_id)
         await classes.class_session_launch(session=session)
@@ -118,6 +137,19 @@ class RoomSide:
     async def type(self, text: str) -> None:
         await self.comm.send_json_to({"type": "turn.text", "text": text})
         await self.until("transcript.line", lambda m: m["line"]["source"] == "typed")
+
+    async def prompt(self) -> dict[str, Any]:
+        await self.comm.send_json_to({"type": "turn.text", "text": "What is a p-value?"})
+        return await self.until("tutor.say")
+
+    async def talk_over(self) -> None:
+        await self.comm.send_json_to({"type": "turn.caption", "text": "hang on", "final": False})
+        await self.until("tutor.interrupt")
+
+    async def end(self) -> None:
+        await self.comm.disconnect()
+        session = await ClassSession.objects.aget(pk=self.room.session_id)
+        await classes.class_session_end(session=session)
 
     async def saved_text(self) -> str:
         await self.comm.disconnect()
