@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -190,6 +191,41 @@ def rooms_publish_on_commit(rooms: list[BreakoutRoom]) -> None:
     _broadcast_many_on_commit(_card_messages(rooms))
 
 
+Publish = Callable[[list[BreakoutRoom]], None]
+
+
+class _CardSender:
+    """The room cards of one deploy, sent in order by one task on the deploy's event loop.
+    The database thread hands each batch over after its commit and goes on with the next
+    write; with `rooms_publish_on_commit` it waited for the loop to send every card, and the
+    loop is busiest exactly then (a wave of vendor calls), so each batch held up the next."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.get_running_loop()
+        self.queue: asyncio.Queue[list[tuple[str, dict[str, Any]]] | None] = asyncio.Queue()
+        self.task = asyncio.create_task(self._send())
+
+    def publish_on_commit(self, rooms: list[BreakoutRoom]) -> None:  # in the database thread
+        messages = _card_messages(rooms)
+        if messages:
+            transaction.on_commit(
+                lambda: self.loop.call_soon_threadsafe(self.queue.put_nowait, messages)
+            )
+
+    async def _send(self) -> None:
+        layer = get_channel_layer()
+        while (messages := await self.queue.get()) is not None:
+            for group, message in messages if layer is not None else []:
+                try:
+                    await layer.group_send(group, message)
+                except Exception:  # a monitor missing one card refreshes on the next one
+                    logger.exception("Sending a room card to %s failed", group)
+
+    async def close(self) -> None:
+        self.queue.put_nowait(None)  # after every batch already handed over (FIFO)
+        await self.task
+
+
 def _avatar_options(professor: ProfessorProfile) -> AvatarStartOptions:
     use_clone = professor.has_clone and professor.has_consent
     return AvatarStartOptions(
@@ -199,7 +235,10 @@ def _avatar_options(professor: ProfessorProfile) -> AvatarStartOptions:
 
 
 def _rooms_claim(
-    *, session_id: int | None = None, room_ids: list[int] | None = None
+    *,
+    session_id: int | None = None,
+    room_ids: list[int] | None = None,
+    publish: Publish = rooms_publish_on_commit,
 ) -> list[BreakoutRoom]:
     """Claim pending rooms (of a session, or the given ones) of open sessions in one
     transaction: pending -> deploying (one conditional UPDATE + bulk events), one avatar
@@ -246,11 +285,13 @@ def _rooms_claim(
         prefetch_related_objects(
             rooms, Prefetch("students", queryset=RosterStudent.objects.only("id", "name"))
         )
-        rooms_publish_on_commit(rooms)
+        publish(rooms)
     return rooms
 
 
-def _rooms_deployed(done: list[tuple[BreakoutRoom, AvatarSession]]) -> list[AvatarSession]:
+def _rooms_deployed(
+    done: list[tuple[BreakoutRoom, AvatarSession]], publish: Publish = rooms_publish_on_commit
+) -> list[AvatarSession]:
     """Rooms whose avatar start ended: deploying -> active (one UPDATE, bulk events, cards from
     the rows in hand) or -> error. Returns the avatars to stop (their room was closed or
     restarted meanwhile)."""
@@ -287,7 +328,7 @@ def _rooms_deployed(done: list[tuple[BreakoutRoom, AvatarSession]]) -> list[Avat
                     room.status = BreakoutRoom.Status.ACTIVE
                     room.progress = room.error = ""
                     room.avatar_session = avatar
-                rooms_publish_on_commit([r for r, _ in movable])
+                publish([r for r, _ in movable])
     for room, avatar in failed:
         if not _room_deployed(room, avatar) and avatar.is_live:
             to_stop.append(avatar)
@@ -332,7 +373,19 @@ async def _rooms_deploy(*, session_id: int | None = None, room_ids: list[int] | 
     """Claim the pending rooms in one transaction, start all their avatars as one batch
     (waves of up to the vendor cap), and mark rooms active in batches as their avatars become
     ready. Never raises: failures land on the rooms as visible errors. Returns rooms claimed."""
-    rooms = await sync_to_async(_rooms_claim)(session_id=session_id, room_ids=room_ids)
+    cards = _CardSender()
+    try:
+        return await _rooms_deploy_with(cards, session_id=session_id, room_ids=room_ids)
+    finally:
+        await cards.close()
+
+
+async def _rooms_deploy_with(
+    cards: _CardSender, *, session_id: int | None, room_ids: list[int] | None
+) -> int:
+    rooms = await sync_to_async(_rooms_claim)(
+        session_id=session_id, room_ids=room_ids, publish=cards.publish_on_commit
+    )
     if not rooms:
         return 0
     by_avatar = {room.avatar_session.pk: room for room in rooms}
@@ -358,7 +411,9 @@ async def _rooms_deploy(*, session_id: int | None = None, room_ids: list[int] | 
                 batch.append(finished.get_nowait())
             batch = [a for a in batch if a.pk in pending]
             pending.difference_update(a.pk for a in batch)
-            to_stop = await sync_to_async(_rooms_deployed)([(by_avatar[a.pk], a) for a in batch])
+            to_stop = await sync_to_async(_rooms_deployed)(
+                [(by_avatar[a.pk], a) for a in batch], cards.publish_on_commit
+            )
             for avatar in to_stop:
                 await avatar_session_stop(session=avatar, reason="room closed while deploying")
         await starter
