@@ -132,16 +132,30 @@ class OpenAILanguageModel:
                 stream=True,
             )
             chunks = 0
+            said = False
+            refusal: list[str] = []
             try:
                 async for chunk in stream:
                     chunks += 1
                     if not chunk.choices:
                         continue
-                    delta = chunk.choices[0].delta.content
-                    if delta:
-                        yield delta
+                    delta = chunk.choices[0].delta
+                    if getattr(delta, "refusal", None):
+                        refusal.append(delta.refusal)
+                    if delta.content:
+                        said = True
+                        yield delta.content
             finally:
                 await stream.close()  # also when the caller stops early
+            if refusal and not said:
+                # The model declined (the API's `refusal` field, content null): an empty reply
+                # would leave the tutor or the interviewer silent with no reason given.
+                raise ProviderError(
+                    "the model declined to answer: " + "".join(refusal)[:200],
+                    permanent=True,
+                    provider=NAME,
+                    code="refusal",
+                )
             if chunks == 0:
                 # Not a single event (a body that is not server-sent events): unreadable, not
                 # an empty reply, so callers retry or fall back instead of staying silent.

@@ -279,6 +279,15 @@ async def test_openai_streams_text_deltas(fake_providers, settings) -> None:
     assert request["body"]["model"] == settings.OPENAI_MODEL
 
 
+async def test_openai_streamed_refusal_is_an_error_not_an_empty_reply(fake_providers, settings):
+    fake_providers.configure(settings, llm="openai")
+    fake_providers.knobs(openai_chat={"output_faults": "refusal"})
+    with pytest.raises(ProviderError) as info:
+        _ = [d async for d in get_language_model().stream_text(USER, max_tokens=50)]
+    assert info.value.code == "refusal"
+    assert info.value.permanent is True  # asking again gets the same answer
+
+
 async def test_openai_structured_output_against_a_strict_schema(fake_providers, settings):
     fake_providers.configure(settings, llm="openai")
     model = get_language_model()
