@@ -4,12 +4,15 @@ provider, a timeout on every call, and transport failures turned into `ProviderE
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
+import ssl
 import weakref
 from collections.abc import Callable
 from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
 
+import certifi
 import httpx
 from django.conf import settings
 from django.utils import timezone
@@ -73,6 +76,13 @@ def timeout() -> httpx.Timeout:
     return httpx.Timeout(seconds, connect=min(seconds, 10.0))
 
 
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    """One TLS context per process: building it (loading the CA bundle) costs tens of
+    milliseconds, which every new client paid again."""
+    return ssl.create_default_context(cafile=certifi.where())
+
+
 def new_client() -> httpx.AsyncClient:
     # Keep as many idle connections as a wave of concurrent starts uses (httpx keeps 20 by
     # default: with 25 starts in flight, five connections were opened again for every call).
@@ -81,6 +91,7 @@ def new_client() -> httpx.AsyncClient:
         timeout=timeout(),
         follow_redirects=False,
         trust_env=False,
+        verify=_tls_context(),
         limits=httpx.Limits(max_connections=max(100, slots), max_keepalive_connections=slots),
     )
 
@@ -94,19 +105,26 @@ POOL_SHARDS = 5
 
 
 class ProviderClients:
-    """The httpx clients of one event loop: a few per provider (so one vendor's wave never
-    scans another's connections), each request on the one with the fewest requests in
-    flight. Connections are reused across calls; nothing is opened per call."""
+    """The httpx clients of one event loop: per provider (so one vendor's wave never scans
+    another's connections), a request goes to an idle client, else a new one while there are
+    fewer than POOL_SHARDS, else the least busy. A loop that makes one call at a time (a
+    management command, `async_to_sync`) keeps one client; connections are reused across
+    calls and nothing is opened per call."""
 
     def __init__(self) -> None:
         self.by_provider: dict[str, list[httpx.AsyncClient]] = {}
         self.in_flight: dict[int, int] = {}
 
     def pick(self, provider: str) -> httpx.AsyncClient:
-        clients = self.by_provider.get(provider)
-        if clients is None:
-            clients = self.by_provider[provider] = [new_client() for _ in range(POOL_SHARDS)]
-        return min(clients, key=lambda c: self.in_flight.get(id(c), 0))
+        clients = self.by_provider.setdefault(provider, [])
+        least = min(clients, key=lambda c: self.in_flight.get(id(c), 0), default=None)
+        if least is not None and (
+            self.in_flight.get(id(least), 0) == 0 or len(clients) >= POOL_SHARDS
+        ):
+            return least
+        client = new_client()  # every client is busy: another pool, up to POOL_SHARDS
+        clients.append(client)
+        return client
 
 
 _CLIENTS = LoopLocal(ProviderClients)

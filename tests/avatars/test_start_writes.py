@@ -84,8 +84,15 @@ def test_a_session_stopped_meanwhile_is_not_marked_ready_and_comes_back_to_be_st
 def test_requests_go_to_the_providers_least_busy_client():
     clients = ProviderClients()
     first = clients.pick("heygen")
+    assert clients.pick("heygen") is first  # one call at a time: one client, reused
     clients.in_flight[id(first)] = 3
-    second = clients.pick("heygen")
+    second = clients.pick("heygen")  # the first is busy: a second pool
     assert second is not first
+    for client in clients.by_provider["heygen"]:
+        clients.in_flight[id(client)] = 3
+    while len(clients.by_provider["heygen"]) < POOL_SHARDS:
+        clients.in_flight[id(clients.pick("heygen"))] = 3
+    clients.in_flight[id(second)] = 1
+    assert clients.pick("heygen") is second  # at most POOL_SHARDS; then the least busy
     assert len(clients.by_provider["heygen"]) == POOL_SHARDS
     assert clients.pick("openai") not in clients.by_provider["heygen"]  # one pool per vendor
