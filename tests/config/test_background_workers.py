@@ -35,6 +35,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
 ROOMS = 6
+MEETING_LATENCY = 6.0  # seconds: room for the second worker to boot and race the first
 
 
 class Worker:
@@ -128,7 +129,7 @@ def test_two_workers_start_and_stop_every_avatar_exactly_once(
     # other one (its claim refused) goes on to deploy the rooms. Slow vendor stops keep one
     # worker's stops in flight while the other's reaper looks at the same sessions.
     fake_providers.knobs(
-        zoom_create_meeting={"latency": 3.0},
+        zoom_create_meeting={"latency": MEETING_LATENCY},
         heygen_start={"latency": 0.5},
         heygen_stop={"latency": 1.5},
     )
@@ -141,6 +142,7 @@ def test_two_workers_start_and_stop_every_avatar_exactly_once(
         "ZOOM_OAUTH_URL": fake_providers.url + "/zoom/oauth/token",
         "BACKGROUND_PICKUP_INTERVAL": "0.2",
         "AVATAR_REAPER_INTERVAL": "1",
+        "PROVIDER_TIMEOUT": str(MEETING_LATENCY + 4),  # the slow meeting call must succeed
     }
     # The web process's part of a class start: the session row in `starting`, nothing else.
     # Both workers find it when they start (resume) and race to launch it.
@@ -188,7 +190,7 @@ def test_two_workers_start_and_stop_every_avatar_exactly_once(
         .earliest("created_at")
         .created_at.timestamp()
     )
-    assert first_claim < meeting_asked + 3.0
+    assert first_claim < meeting_asked + MEETING_LATENCY
 
     # Every page closed: both workers' reapers find the same abandoned avatars at once.
     AvatarSession.objects.update(
