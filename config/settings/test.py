@@ -17,7 +17,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-# Background loops (reaper, keep-alive) are started explicitly by the tests that need them.
+# Background loops (config/background.py) are started explicitly by the tests that need them;
+# spawned jobs still run at once in the process that asked (BACKGROUND_JOBS_INLINE).
 AVATAR_BACKGROUND_LOOPS = env.bool("AVATAR_BACKGROUND_LOOPS", default=False)
 
 # Browser tests run the app in a forked daphne process, which must share the test database:
