@@ -23,6 +23,7 @@ def attempt_dict(attempt: Attempt, *, full: bool = True) -> dict[str, Any]:
         "number": attempt.number,
         "kind": attempt.kind,
         "status": attempt.status,
+        "status_label": attempt.get_status_display(),  # the page never shows a raw key
         "overall": attempt.overall,
         "is_best": attempt.is_best,
     }

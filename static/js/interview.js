@@ -243,7 +243,7 @@ function renderAttempts(attempts) {
   list.innerHTML = "";
   for (const a of attempts || []) {
     const label = a.kind === "follow_up" ? `Follow-up answer ${a.number}` : `Attempt ${a.number}`;
-    const score = a.overall !== null && a.overall !== undefined ? `${Number(a.overall).toFixed(1)} / 5` : a.status.replace("_", " ");
+    const score = a.overall !== null && a.overall !== undefined ? `${Number(a.overall).toFixed(1)} / 5` : (a.status_label || a.status);
     list.appendChild(el("li", `${label}: ${score}${a.is_best ? " (best)" : ""}`));
   }
   show("attempts-card", (attempts || []).length > 0);

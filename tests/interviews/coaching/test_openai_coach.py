@@ -366,6 +366,7 @@ async def test_a_refusal_shows_retry_feedback_and_the_retry_gets_labelled_feedba
     assert error["message"] == "The coach declined to review this answer. Your answer is saved."
     failed = await d.state("feedback")
     assert failed["attempt"]["status"] == "feedback_failed"
+    assert failed["attempt"]["status_label"] == "Feedback failed"  # what the attempts list shows
     assert failed["attempt"]["transcript"] == GOOD_ANSWER
 
     await d.send({"type": "feedback.retry"})
