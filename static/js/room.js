@@ -115,6 +115,7 @@ const live = createLive(script.dataset.ws, {
           professorPresent(true);
           live.send({type: "rtc.signal", kind: "ready"});
         }
+        if (listening && liveAudio) restartStream(0); // a reconnect: the new socket starts afresh
         break;
       case "avatar.connection":
         mountAvatar(msg.connection);
@@ -157,6 +158,9 @@ const live = createLive(script.dataset.ws, {
         break;
       case "error":
         micStatus.textContent = msg.message;
+        // The server reopens the transcriber on the next audio; a fresh recording gives the new
+        // stream the header it needs (WebM's is only in the first chunk).
+        if (msg.code === "transcriber_failed" && listening && liveAudio) restartStream(2000);
         break;
       default:
         break;
@@ -182,7 +186,7 @@ sayForm.addEventListener("submit", (event) => {
 });
 
 const mic = createMic({
-  onChunk(blob) { if (listening && liveAudio) live.sendBinary(blob); },
+  onChunk(blob) { if (listening && liveAudio && !restarting) live.sendBinary(blob); },
   onStatus(status, detail) {
     if (status === "denied") micStatus.textContent = "Microphone blocked: please type instead.";
     if (status === "recognition-unavailable") {
@@ -213,6 +217,20 @@ async function startListening() {
     micStatus.textContent = ok ? "Listening…" : "Speech recognition is not available in this browser: please type.";
     if (!ok) stopListening();
   }
+}
+
+// A new transcriber stream needs a recording that starts with its header: pause the chunks,
+// wait a moment (a failed vendor is not asked again at once), then record afresh.
+let restarting = false;
+async function restartStream(delayMs) {
+  if (restarting) return;
+  restarting = true;
+  await mic.stopRecording();
+  await new Promise((resolve) => setTimeout(resolve, delayMs));
+  restarting = false;
+  if (!listening || ended) return;
+  live.send({type: "audio.start"});
+  mic.startRecording();
 }
 
 async function stopListening() {

@@ -77,3 +77,37 @@ def test_a_student_just_talks_and_talking_over_the_tutor_interrupts_it(
     )
     assert students == [(QUESTION, "voice"), (OVER, "voice")]
     assert RoomTranscriptLine.objects.filter(room=room, speaker="tutor", interrupted=True).exists()
+
+
+@pytest.fixture
+def dropping_fakes(fake_providers: Any, settings: Any) -> Any:
+    """The first live stream drops after three audio frames; the next one works."""
+    fake_providers.configure(settings, transcriber="deepgram")
+    fake_providers.knobs(
+        deepgram_live={
+            "utterances": [QUESTION],
+            "words_per_chunk": 1,
+            "fail": "reset",
+            "fail_after_frames": 3,
+            "fail_times": 1,
+        }
+    )
+    return fake_providers
+
+
+def test_a_dropped_transcriber_stream_is_reopened_while_the_student_talks(
+    dropping_fakes: Any, live_server_url: str, browser_context: Any
+) -> None:
+    with ThreadPoolExecutor(1) as pool:
+        room = pool.submit(_active_room).result()
+    context = browser_context.browser.new_context(permissions=["microphone"])
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    page.goto(f"{live_server_url}/r/{room.short_code}")
+    page.locator("#transcript .line.tutor").first.wait_for()
+    page.get_by_role("button", name="Talk").click()
+    # The page records afresh and the server reopens the stream: the student is heard.
+    page.locator("#transcript .line.student", has_text="confidence interval").wait_for()
+    context.close()
+    state = dropping_fakes.state()
+    assert state["requests"].get("deepgram.live", 0) >= 2  # the dropped stream, then a new one
