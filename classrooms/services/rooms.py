@@ -176,7 +176,8 @@ async def room_tutor_reply(
         clock.model_provider = engine.name
         clock.mark("model_request")
     try:
-        async for sentence in engine.reply(ctx, student_text):
+        first_token = (lambda: clock.mark("first_token")) if clock is not None else None
+        async for sentence in engine.reply(ctx, student_text, on_first_token=first_token):
             if clock is not None:
                 clock.mark("first_sentence")
             await room.arefresh_from_db(fields=["professor_present"])

@@ -10,7 +10,7 @@ when a language model is configured, `local` otherwise.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Protocol
 
 from avatars.providers.registry import get_language_model
@@ -104,8 +104,16 @@ def system_prompt(ctx: TutorContext) -> str:
 class TutorEngine(Protocol):
     name: str
 
-    def reply(self, ctx: TutorContext, student_text: str) -> AsyncIterator[str]:
-        """Yield the tutor's reply sentence by sentence."""
+    def reply(
+        self,
+        ctx: TutorContext,
+        student_text: str,
+        *,
+        on_first_token: Callable[[], None] | None = None,
+    ) -> AsyncIterator[str]:
+        """Yield the tutor's reply sentence by sentence. An engine backed by a language model
+        calls `on_first_token` when the model's first text arrives (the turn's timing mark);
+        one that composes its reply itself has no tokens and never calls it."""
         ...
 
     def greeting(self, ctx: TutorContext) -> str: ...

@@ -9,7 +9,7 @@ is asked. Choices rotate with the conversation and skip whatever the tutor has j
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 
 from classrooms.tutor import NO_GROUNDING, Grounding, TutorContext, greeting_text
 from classrooms.tutor.grounding import ground
@@ -243,7 +243,13 @@ class LocalTutor:
         """Templates that name a section only when there is a section to name."""
         return options if slots["section"] else [o for o in options if "{section}" not in o]
 
-    async def reply(self, ctx: TutorContext, student_text: str) -> AsyncIterator[str]:
+    async def reply(
+        self,
+        ctx: TutorContext,
+        student_text: str,
+        *,
+        on_first_token: Callable[[], None] | None = None,  # no model, no tokens
+    ) -> AsyncIterator[str]:
         for sentence in self.compose(ctx, student_text):
             yield sentence
 

@@ -6,7 +6,7 @@ while the model is still writing the rest.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import aclosing
 
 from avatars.providers.base import ChatMessage, LanguageModel
@@ -17,6 +17,18 @@ from classrooms.tutor import MAX_STUDENT_CHARS, TutorContext, greeting_text, sys
 MAX_HISTORY_LINES = 12
 MAX_REPLY_SENTENCES = 4
 MAX_TOKENS = 220
+
+
+async def _noting_first(
+    deltas: AsyncIterator[str], on_first: Callable[[], None] | None
+) -> AsyncIterator[str]:
+    """Pass the model's deltas through, calling `on_first` when the first text arrives."""
+    async with aclosing(deltas) as stream:
+        async for delta in stream:
+            if on_first is not None and delta:
+                on_first()
+                on_first = None
+            yield delta
 
 
 class OpenAITutor:
@@ -37,11 +49,20 @@ class OpenAITutor:
         messages.append(ChatMessage(role="user", content=student_text[:MAX_STUDENT_CHARS]))
         return messages
 
-    async def reply(self, ctx: TutorContext, student_text: str) -> AsyncIterator[str]:
+    async def reply(
+        self,
+        ctx: TutorContext,
+        student_text: str,
+        *,
+        on_first_token: Callable[[], None] | None = None,
+    ) -> AsyncIterator[str]:
         messages = self.messages(ctx, student_text)
         # A 429/5xx/dropped connection before the first word is retried, not apologised for.
-        stream = stream_with_retries(
-            lambda: self.model.stream_text(messages, max_tokens=MAX_TOKENS, temperature=0.5)
+        stream = _noting_first(
+            stream_with_retries(
+                lambda: self.model.stream_text(messages, max_tokens=MAX_TOKENS, temperature=0.5)
+            ),
+            on_first_token,
         )
         count = 0
         async with aclosing(iter_sentences(stream)) as sentences:

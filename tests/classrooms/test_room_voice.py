@@ -165,3 +165,23 @@ async def test_the_tutor_is_silent_while_the_professor_is_in_even_for_voice(
     await prof.disconnect()
     await student.disconnect()
     assert not await VoiceTurn.objects.aexists()
+
+
+async def test_a_model_tutors_turn_records_when_its_first_token_arrived(
+    fake_providers: Any, settings: Any, ws_connect: Any, professor: Any
+) -> None:
+    fake_providers.configure(settings, llm="openai")
+    fake_providers.knobs(openai={"replies": ["Good question. What would change if n doubled?"]})
+    room = await _active_room(professor)
+    student = await _greeted(ws_connect, room)
+    await student.send_json_to({"type": "turn.text", "text": QUESTION})
+    reply = await _until(student, "tutor.say")
+    await student.send_json_to({"type": "avatar.speak_started", "task_id": reply["task_id"]})
+    await student.send_json_to({"type": "avatar.speak_ended", "task_id": reply["task_id"]})
+    await student.disconnect()
+
+    turn = await VoiceTurn.objects.aget(kind=VoiceTurn.Kind.ROOM)
+    assert turn.model_provider == "openai"
+    steps = [turn.model_request_ms, turn.first_token_ms, turn.first_sentence_ms]
+    assert all(step is not None for step in steps), steps
+    assert steps == sorted(steps)
