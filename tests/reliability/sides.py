@@ -10,7 +10,7 @@ from asgiref.sync import sync_to_async
 
 from classrooms import services as classes
 from classrooms.models import BreakoutRoom, ClassSession, RoomTranscriptLine
-from interviews.models import MockInterview
+from interviews.models import Attempt, MockInterview
 from tests import factories
 from tests.interviews.conftest import Driver, create_interview
 
@@ -82,6 +82,28 @@ class InterviewSide:
         result = await self.d.until("feedback.final")
         await self.d.close()
         return result["attempt"]["transcript"]
+
+    #: Model calls before the streamed reply (the coach's verdict comes first).
+    model_calls_before_reply = 1
+
+    async def model_reply(self, text: str) -> list[str]:
+        """The user says `text`; returns what the avatar said in the streamed model reply
+        (the follow-up question), each sentence acknowledged as spoken."""
+        await self.d.answer(text)
+        await self.d.until("followup")
+        spoken = [m for m in self.d.seen if m["type"] == "avatar.speak"][1:]  # not the question
+        for speak in spoken:
+            await self.d.send({"type": "avatar.speak_ended", "task_id": speak["task_id"]})
+        await self.d.state("listening")
+        return [m["text"] for m in spoken]
+
+    async def saved_words(self) -> str:
+        """What is saved of the user's words so far (the first answer's transcript)."""
+        attempt = await Attempt.objects.filter(
+            question__interview=self.interview, kind=Attempt.Kind.ANSWER
+        ).afirst()
+        await self.d.close()
+        return attempt.transcript if attempt else ""
 
 
 class RoomSide:
@@ -155,6 +177,28 @@ class RoomSide:
         await self.comm.disconnect()
         lines = RoomTranscriptLine.objects.filter(room=self.room, speaker="student")
         return " ".join([line.text async for line in lines.order_by("created_at", "id")])
+
+    model_calls_before_reply = 0
+
+    async def model_reply(self, text: str) -> list[str]:
+        """The student says `text`; returns what the tutor said until it finished its turn
+        (its reply, or the apology that stands in for one)."""
+        start = len(self.seen)
+        await self.comm.send_json_to({"type": "turn.text", "text": text})
+        said: list[str] = []
+        while True:
+            message = await self.until("tutor.say")
+            said.append(message["text"])
+            await self.comm.send_json_to(
+                {"type": "avatar.speak_ended", "task_id": message["task_id"]}
+            )
+            if "Sorry" in message["text"] or message["text"].endswith("Try one example."):
+                break
+        assert not [m for m in self.seen[start:] if m["type"] == "error" and m.get("fatal")]
+        return said
+
+    async def saved_words(self) -> str:
+        return await self.saved_text()
 
 
 def _room(professor: Any) -> BreakoutRoom:
