@@ -11,7 +11,9 @@ Jobs, asked for with `background.spawn(...)`; the database already holds the wan
   sessions a dead process left half-done (`sessions_left_unfinished`).
 - `breakout_room.deploy(room_id=)`: pending: rooms waiting for a tutor in live sessions (a
   restart whose process died after the reset).
-- `breakout_room.restart(room_id=)`: stop the room's avatar and deploy a fresh one.
+- `breakout_room.restart(room_id=, old_avatar_id=)`: after the monitor reset the room
+  (`breakout_room_restart_begin`), stop its old avatar and deploy a fresh one; a professor
+  closing the monitor no longer cancels it.
 - `room_invitations.send(base_url=)`: the start view (a session just created or prepared);
   sends every invitation due, then waits for each retry slot until none is pending. pending:
   invitations whose next attempt is due (links use SITE_URL then).
@@ -37,7 +39,7 @@ from classrooms.services.invitations import room_invitations_deliver, room_invit
 from classrooms.services.starting import (
     MEETING_CREATING,
     breakout_room_deploy,
-    breakout_room_restart,
+    breakout_room_restart_finish,
     class_session_launch,
 )
 from config import background
@@ -117,10 +119,10 @@ async def deploy(*, room_id: int) -> None:
 
 
 @background.job("breakout_room.restart")
-async def restart(*, room_id: int) -> None:
-    room = await BreakoutRoom.objects.filter(pk=room_id).afirst()
-    if room is not None:
-        await breakout_room_restart(room=room)
+async def restart(*, room_id: int, old_avatar_id: int | None = None) -> None:
+    """After `breakout_room_restart_begin` (the room is already pending): stop the old avatar,
+    deploy a fresh one."""
+    await breakout_room_restart_finish(room_id=room_id, old_avatar_id=old_avatar_id)
 
 
 def invitations_waiting() -> list[dict[str, Any]]:

@@ -8,6 +8,7 @@ import logging
 from typing import Any
 
 from channels.db import database_sync_to_async
+from django.core.exceptions import ValidationError
 
 from avatars.voice.consumer import (
     CLOSE_FORBIDDEN,
@@ -110,7 +111,12 @@ class MonitorConsumer(VoiceConsumer):
         elif kind == "room.restart":
             if room.status not in (BreakoutRoom.Status.ERROR, BreakoutRoom.Status.ACTIVE):
                 raise BadMessage("bad_state", "That room is already starting.")
-            self.tasks.track(services.breakout_room_restart(room=room), key=f"restart:{room.pk}")
+            try:
+                old_avatar_id = await db(services.breakout_room_restart_begin)(room=room)
+            except ValidationError as exc:
+                raise BadMessage("bad_state", exc.messages[0]) from exc
+            # The registry runs it, not this socket: closing the monitor must not cancel it.
+            background.spawn("breakout_room.restart", room_id=room.pk, old_avatar_id=old_avatar_id)
         await self.send_json({"type": "ack", "action": kind, "room": str(room.public_id)})
 
     on_room_say = on_room_whisper = on_room_clear_help = on_room_restart = room_action

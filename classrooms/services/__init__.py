@@ -62,6 +62,8 @@ from classrooms.services.starting import (
     MEETING_CREATING,
     breakout_room_deploy,
     breakout_room_restart,
+    breakout_room_restart_begin,
+    breakout_room_restart_finish,
     class_session_deploy,
     class_session_launch,
 )
@@ -76,6 +78,8 @@ __all__ = [
     "WORDS_PER_SECOND",
     "breakout_room_deploy",
     "breakout_room_restart",
+    "breakout_room_restart_begin",
+    "breakout_room_restart_finish",
     "breakout_room_transition",
     "class_session_broadcast",
     "class_session_create",

@@ -447,9 +447,23 @@ def _room_reset(room: BreakoutRoom) -> AvatarSession | None:
     return old
 
 
-async def breakout_room_restart(*, room: BreakoutRoom) -> None:
-    """Stop the room's avatar (if any) and deploy a fresh one."""
-    old = await sync_to_async(_room_reset)(room)
+def breakout_room_restart_begin(*, room: BreakoutRoom) -> int | None:
+    """The wanted state first: the room goes back to `pending` with no avatar (raises
+    ValidationError when it cannot restart). Returns the old avatar's id for the job that
+    stops it and deploys a fresh one (`breakout_room_restart_finish`); if no process runs that
+    job, the room is found waiting for a tutor and the old avatar is reaped as an orphan."""
+    old = _room_reset(room)
+    return old.pk if old is not None else None
+
+
+async def breakout_room_restart_finish(*, room_id: int, old_avatar_id: int | None) -> None:
+    old = await AvatarSession.objects.filter(pk=old_avatar_id).afirst() if old_avatar_id else None
     if old is not None and old.is_live:
         await avatar_session_stop(session=old, reason="restarted by the professor")
-    await breakout_room_deploy(room_id=room.pk)
+    await breakout_room_deploy(room_id=room_id)
+
+
+async def breakout_room_restart(*, room: BreakoutRoom) -> None:
+    """Stop the room's avatar (if any) and deploy a fresh one, in the caller's task."""
+    old_id = await sync_to_async(breakout_room_restart_begin)(room=room)
+    await breakout_room_restart_finish(room_id=room.pk, old_avatar_id=old_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -204,6 +205,28 @@ async def test_signaling_is_relayed_only_between_student_and_professor(
     assert (await _until(student, "rtc.signal"))["kind"] == "hangup"
     await student.disconnect()
     await other_student.disconnect()
+
+
+async def test_a_restart_goes_on_after_the_professor_closes_the_monitor(
+    ws_connect: Any, professor: Any, make_session: Any, fake_providers: Any, settings: Any
+) -> None:
+    fake_providers.configure(settings, avatar="heygen")
+    session = await _live_session(make_session)
+    rooms = await _rooms(session)
+    await sync_to_async(_room_failed)(rooms[0], "Avatar refused")
+    fake_providers.knobs(heygen={"latency": 0.3})  # the vendor takes its time
+    monitor, _, _ = await ws_connect(_monitor(session), professor)
+    await _until(monitor, "snapshot")
+    await monitor.send_json_to({"type": "room.restart", "room": str(rooms[0].public_id)})
+    await _until(monitor, "ack")
+    await monitor.disconnect()  # the professor closes the tab right away
+    for _ in range(200):
+        await rooms[0].arefresh_from_db()
+        if rooms[0].status == BreakoutRoom.Status.ACTIVE:
+            break
+        await asyncio.sleep(0.05)
+    assert rooms[0].status == BreakoutRoom.Status.ACTIVE
+    assert rooms[0].error == ""
 
 
 async def test_restart_fixes_an_errored_room_and_end_closes_rooms(
