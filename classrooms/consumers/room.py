@@ -188,6 +188,7 @@ class RoomConsumer(VoiceConsumer):
 
     async def room_update(self, event: dict[str, Any]) -> None:
         card = event["room"]
+        was_active = self.room.status == BreakoutRoom.Status.ACTIVE  # before any refetch below
         if card["status"] == BreakoutRoom.Status.COMPLETED:
             await self.send_json({"type": "session.ended"})
             await self.close(code=CLOSE_GONE)
@@ -209,6 +210,14 @@ class RoomConsumer(VoiceConsumer):
             and card["status"] == BreakoutRoom.Status.ACTIVE
         ):
             self.tasks.track(self.tutor_resumes(), key="resume")
+        if (
+            self.role == "student"
+            and not was_active
+            and card["status"] == BreakoutRoom.Status.ACTIVE
+        ):
+            # The student arrived before the tutor (a prepared or still deploying session):
+            # the tutor says hello as soon as it is up, as it would have on arrival.
+            self.tasks.track(services.room_greet(room=self.room), key="greet")
 
     async def tutor_resumes(self) -> None:
         await asyncio.sleep(0.5)

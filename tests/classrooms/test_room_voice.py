@@ -185,3 +185,27 @@ async def test_a_model_tutors_turn_records_when_its_first_token_arrived(
     steps = [turn.model_request_ms, turn.first_token_ms, turn.first_sentence_ms]
     assert all(step is not None for step in steps), steps
     assert steps == sorted(steps)
+
+
+async def test_a_student_who_arrived_early_is_greeted_when_the_tutor_is_up(
+    settings: Any, ws_connect: Any, professor: Any
+) -> None:
+    course = await sync_to_async(factories.make_course)(professor, students=1, title="Statistics")
+    session = await sync_to_async(services.class_session_prepare)(
+        professor=professor,
+        course=course,
+        student_ids=[s.pk async for s in course.students.all()],
+    )
+    room = await BreakoutRoom.objects.aget(session=session)
+    student, connected, code = await ws_connect(f"/ws/rooms/{room.join_token}/")
+    assert connected, code
+    await _until(student, "snapshot")
+    assert not await RoomTranscriptLine.objects.filter(room=room).aexists()  # nobody to greet yet
+
+    await sync_to_async(services.class_session_start)(session=session, professor=professor)
+    await services.class_session_launch(session=await ClassSession.objects.aget(pk=session.pk))
+    greeting = await _until(student, "tutor.say")
+    assert greeting["text"]
+    lines = [line async for line in room.lines.all()]
+    assert [(line.speaker, line.source) for line in lines] == [("tutor", "greeting")]
+    await student.disconnect()
