@@ -290,7 +290,7 @@ async def test_tutor_replies_are_limited_per_room(
         "abuse limits",
         "tutor reply in another room",
         "student_other_token",
-        "tutor_say",
+        "tutor.say",
         reply["type"],
     )
     assert reply["type"] == "tutor.say"
