@@ -33,26 +33,28 @@ def interview_for_owner(*, public_id: Any, user: AbstractBaseUser) -> MockInterv
     return interview
 
 
+def with_report_rows(interviews: QuerySet[MockInterview]) -> QuerySet[MockInterview]:
+    """Prefetch what the report renders: questions in order, every attempt and follow-up
+    (the owner's report and the shared one; the report issues no query of its own)."""
+    return interviews.prefetch_related(
+        Prefetch(
+            "questions",
+            queryset=InterviewQuestion.objects.order_by("order").prefetch_related(
+                Prefetch(
+                    "attempts",
+                    queryset=Attempt.objects.select_related("follow_up").order_by("kind", "number"),
+                ),
+                Prefetch("follow_ups", queryset=FollowUp.objects.order_by("created_at")),
+            ),
+        )
+    )
+
+
 def interview_with_questions(*, public_id: Any, user: AbstractBaseUser) -> MockInterview:
     """The interview with its questions, every attempt and follow-up prefetched (report page)."""
-    interview = (
+    interview = with_report_rows(
         MockInterview.objects.filter(public_id=public_id, owner_id=user.pk)
-        .prefetch_related(
-            Prefetch(
-                "questions",
-                queryset=InterviewQuestion.objects.order_by("order").prefetch_related(
-                    Prefetch(
-                        "attempts",
-                        queryset=Attempt.objects.select_related("follow_up").order_by(
-                            "kind", "number"
-                        ),
-                    ),
-                    Prefetch("follow_ups", queryset=FollowUp.objects.order_by("created_at")),
-                ),
-            )
-        )
-        .first()
-    )
+    ).first()
     if interview is None:
         raise Http404("No such interview.")
     return interview

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch
 from django.http import Http404
 
 from interviews.models import (
-    Attempt,
-    FollowUp,
-    InterviewQuestion,
     MockInterview,
     ReportShare,
 )
+from interviews.selectors.interviews import with_report_rows
 
 # --- Share links ------------------------------------------------------------------------------
 
@@ -30,22 +27,4 @@ def interview_for_share(*, token: str) -> MockInterview:
     )
     if share is None or len(token) < 20:
         raise Http404("This link is not valid.")
-    interview = (
-        MockInterview.objects.filter(pk=share.interview_id)
-        .prefetch_related(
-            Prefetch(
-                "questions",
-                queryset=InterviewQuestion.objects.order_by("order").prefetch_related(
-                    Prefetch(
-                        "attempts",
-                        queryset=Attempt.objects.select_related("follow_up").order_by(
-                            "kind", "number"
-                        ),
-                    ),
-                    Prefetch("follow_ups", queryset=FollowUp.objects.order_by("created_at")),
-                ),
-            )
-        )
-        .get()
-    )
-    return interview
+    return with_report_rows(MockInterview.objects.filter(pk=share.interview_id)).get()
