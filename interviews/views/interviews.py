@@ -8,7 +8,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
-from avatars.livekit import livekit_client_source
 from avatars.providers.registry import get_transcriber
 from config.ratelimit import RateLimited
 from interviews import selectors, services
@@ -48,8 +47,6 @@ def interview(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "question_count": obj.question_count,
         "avatar_provider": settings.AVATAR_PROVIDER,
         "live_audio": bool(get_transcriber().supports_live_audio),
-        "livekit_client_url": livekit_client_source()["url"],
-        "livekit_client_sri": livekit_client_source()["sri"],
         "max_audio_chunk_bytes": settings.WS_MAX_AUDIO_CHUNK_BYTES,
         "report_url": reverse("interviews:report", args=[obj.public_id]),
         "persona": obj.persona,

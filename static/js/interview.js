@@ -77,7 +77,6 @@ function makeAvatar(connection) {
   avatar = createAvatar({
     container: $("avatar"),
     connection,
-    livekit: {url: config.livekit_client_url, sri: config.livekit_client_sri},
     onStatus: setAvatarStatus,
     onEvent(event) {
       if (event.type === "speak_started") live.send({type: "avatar.speak_started", task_id: event.taskId});
