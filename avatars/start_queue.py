@@ -203,7 +203,8 @@ async def start_queue_wait(*, session: AvatarSession, max_wait: float | None = N
             if loop.time() >= deadline:
                 raise StartQueueTimeout()
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(woken.wait(), random.uniform(*QUEUE_POLL))  # noqa: S311
+                async with asyncio.timeout(random.uniform(*QUEUE_POLL)):  # noqa: S311
+                    await woken.wait()
     finally:
         _LOCAL_WAITERS.pop(session.pk, None)
 
@@ -252,7 +253,8 @@ async def start_queue_wait_many(
             if loop.time() >= deadline:
                 return list(waiting.values())
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(woken.wait(), random.uniform(*QUEUE_POLL))  # noqa: S311
+                async with asyncio.timeout(random.uniform(*QUEUE_POLL)):  # noqa: S311
+                    await woken.wait()
         return []
     finally:
         for pk in waiting:

@@ -61,7 +61,8 @@ def _stop_with_twisted() -> None:
 
     async def stop_soon() -> None:
         with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(background.stop(), timeout=5)
+            async with asyncio.timeout(5):
+                await background.stop()
 
     reactor.addSystemEventTrigger(
         "before", "shutdown", lambda: Deferred.fromFuture(asyncio.ensure_future(stop_soon()))

@@ -204,7 +204,8 @@ class DeepgramLiveStream:
                 "the live transcription is closed", permanent=False, provider=NAME, code="closed"
             )
         try:
-            await asyncio.wait_for(call(), timeout=float(settings.PROVIDER_TIMEOUT))
+            async with asyncio.timeout(float(settings.PROVIDER_TIMEOUT)):
+                await call()
         except ProviderError:
             raise
         except Exception as exc:
@@ -226,9 +227,11 @@ class DeepgramLiveStream:
         self._closed = True
         if not self._ended.is_set():
             with contextlib.suppress(Exception):
-                await asyncio.wait_for(self._socket.send_close_stream(), timeout=2)
-            with contextlib.suppress(asyncio.TimeoutError, TimeoutError):
-                await asyncio.wait_for(self._ended.wait(), timeout=float(settings.PROVIDER_TIMEOUT))
+                async with asyncio.timeout(2):
+                    await self._socket.send_close_stream()
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(float(settings.PROVIDER_TIMEOUT)):
+                    await self._ended.wait()
         self._keeper.cancel()
         if not self._reader.done():
             self._reader.cancel()
@@ -298,9 +301,8 @@ class DeepgramTranscriber:
             request_options={"additional_query_parameters": {"filler_words": "true"}},
         )
         try:
-            socket = await asyncio.wait_for(
-                context.__aenter__(), timeout=float(settings.PROVIDER_TIMEOUT)
-            )
+            async with asyncio.timeout(float(settings.PROVIDER_TIMEOUT)):
+                socket = await context.__aenter__()
         except Exception as exc:
             raise map_deepgram_error(exc) from exc
         return DeepgramLiveStream(context, socket)

@@ -68,9 +68,8 @@ class Listener:
         if self.live is not None:
             return True
         try:
-            live = await asyncio.wait_for(
-                get_transcriber().open_live(), timeout=settings.PROVIDER_TIMEOUT
-            )
+            async with asyncio.timeout(settings.PROVIDER_TIMEOUT):
+                live = await get_transcriber().open_live()
         except (ProviderError, TimeoutError) as exc:
             reason = exc.user_message if isinstance(exc, ProviderError) else "it timed out"
             await self.hooks.on_failure(
@@ -134,8 +133,10 @@ class Listener:
         if live is None:
             return
         try:
-            await asyncio.wait_for(live.finalize(), timeout=wait)
-            await asyncio.wait_for(self.flushed.wait(), timeout=wait)
+            async with asyncio.timeout(wait):
+                await live.finalize()
+            async with asyncio.timeout(wait):
+                await self.flushed.wait()
         except (ProviderError, TimeoutError):
             logger.info("The transcriber did not flush in time")
         if close_later:
@@ -156,7 +157,8 @@ class Listener:
     @staticmethod
     async def _close(live: LiveTranscription) -> None:
         try:
-            await asyncio.wait_for(live.close(), timeout=CLOSE_TIMEOUT_SECONDS)
+            async with asyncio.timeout(CLOSE_TIMEOUT_SECONDS):
+                await live.close()
         except (ProviderError, TimeoutError):
             logger.info("Closing the live transcriber failed")
 

@@ -65,9 +65,8 @@ async def vendor_speak(session: AvatarSession | None, text: str) -> str:
     if session is None or not vendor_speaks(session):
         return ""
     try:
-        return await asyncio.wait_for(
-            avatar_session_speak(session=session, text=text), timeout=settings.PROVIDER_TIMEOUT
-        )
+        async with asyncio.timeout(settings.PROVIDER_TIMEOUT):
+            return await avatar_session_speak(session=session, text=text)
     except (ProviderError, TimeoutError) as exc:
         logger.warning("Avatar speak failed (%s); the page speaks instead", exc)
         return ""
@@ -78,9 +77,8 @@ async def vendor_interrupt(session: AvatarSession | None) -> bool:
     if session is None or not vendor_speaks(session):
         return False
     try:
-        await asyncio.wait_for(
-            avatar_session_interrupt(session=session), timeout=settings.PROVIDER_TIMEOUT
-        )
+        async with asyncio.timeout(settings.PROVIDER_TIMEOUT):
+            await avatar_session_interrupt(session=session)
     except (ProviderError, TimeoutError):
         logger.info("Interrupting the avatar failed")
         return False

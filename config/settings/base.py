@@ -112,14 +112,23 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
+# No socket timeout on the channel layer's connections. redis-py 8's default (5 s) equals
+# channels_redis's 5 s BZPOPMIN, so an idle consumer's read times out and the consumer dies; and
+# any timeout makes redis-py send through asyncio.wait_for, which on Python 3.11 can swallow the
+# cancel that ends a consumer (its receive then polls forever and the consumer never exits).
+# A dead server is still found: connecting has a timeout and TCP keepalive probes idle sockets.
+REDIS_LAYER_HOST = {
+    "address": REDIS_URL,
+    "socket_timeout": None,
+    "socket_connect_timeout": 5,
+    "socket_keepalive": True,
+}
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                # redis-py 8 defaults to a 5 s socket timeout, the same as channels_redis's
-                # 5 s BZPOPMIN: an idle consumer's read then times out and the consumer dies.
-                "hosts": [{"address": REDIS_URL, "socket_timeout": 30}],
+                "hosts": [REDIS_LAYER_HOST],
                 "prefix": env.str("CHANNEL_LAYER_PREFIX", default="mockingbird"),
                 "group_expiry": 3600,
                 "capacity": 1000,

@@ -313,10 +313,8 @@ class InterviewConversation:
         session = await db(current_avatar_session)(self.interview_id)
         if session is not None:
             try:
-                await asyncio.wait_for(
-                    avatar_session_stop(session=session, reason="interview completed"),
-                    timeout=settings.PROVIDER_TIMEOUT + 5,
-                )
+                async with asyncio.timeout(settings.PROVIDER_TIMEOUT + 5):
+                    await avatar_session_stop(session=session, reason="interview completed")
             except (ProviderError, TimeoutError):
                 logger.warning("Stopping avatar session %s failed", session.public_id)
         self.avatar = None

@@ -144,7 +144,8 @@ class SegmentWriter:
     async def drain(self, *, within: float = SEGMENT_DRAIN_SECONDS) -> bool:
         """Wait until every queued final is saved; False if that took too long."""
         try:
-            await asyncio.wait_for(self.queue.join(), timeout=within)
+            async with asyncio.timeout(within):
+                await self.queue.join()
         except TimeoutError:
             return False
         return True

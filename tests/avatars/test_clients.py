@@ -248,7 +248,8 @@ async def test_deepgram_live_idle_close_is_reported(fake_providers, settings):
     fake_providers.configure(settings, transcriber="deepgram")
     fake_providers.knobs(deepgram_live={"idle_close": 0.5})
     stream = await get_transcriber().open_live()
-    events = await asyncio.wait_for(_drain(stream, "closed"), timeout=10)
+    async with asyncio.timeout(10):
+        events = await _drain(stream, "closed")
     assert [e.kind for e in events] == ["error", "closed"]
     assert "idle" in events[0].message
     await stream.close()

@@ -79,7 +79,8 @@ def chunk(tag: str, index: int, size: int = 4000) -> bytes:
 async def close_all(items: list[Any]) -> None:
     async def close(ws: Any) -> None:
         with contextlib.suppress(Exception):
-            await asyncio.wait_for(ws.close(), timeout=10)
+            async with asyncio.timeout(10):
+                await ws.close()
 
     await asyncio.gather(*(close(getattr(i, "ws", i)) for i in items))
 

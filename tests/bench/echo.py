@@ -67,7 +67,8 @@ class EchoServer:
                 await ws.recv()
                 samples.append((time.perf_counter() - t0) * 1000)
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), PROBE_INTERVAL)
+                    async with asyncio.timeout(PROBE_INTERVAL):
+                        await stop.wait()
         finally:
             await ws.close()
         return samples

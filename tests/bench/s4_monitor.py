@@ -14,6 +14,7 @@ import threading
 import time
 from typing import Any
 
+from django.conf import settings
 from django.test import override_settings
 
 from tests.bench.core import Context, Figure, percentile
@@ -119,7 +120,7 @@ def run(ctx: Context) -> None:
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             "CONFIG": {
-                "hosts": [{"address": redis, "socket_timeout": 30}],
+                "hosts": [{**settings.REDIS_LAYER_HOST, "address": redis}],
                 "prefix": extra["CHANNEL_LAYER_PREFIX"],
                 "capacity": 1000,
             },

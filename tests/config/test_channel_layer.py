@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import random
 
 import pytest
 from channels.layers import get_channel_layer
@@ -38,3 +40,34 @@ async def test_redis_layer_is_used_and_crosses_layer_instances() -> None:
     assert message == {"type": "room.update", "room": "r1"}
     await process_b.group_discard("classroom.redis-test", channel)
     await process_a.flush()
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="REDIS_URL not set")
+async def test_a_cancelled_receive_always_ends() -> None:
+    """A consumer that closes cancels its pending `receive`; that must end it every time.
+
+    With a socket timeout redis-py sends through `asyncio.wait_for`, which on Python 3.11 loses
+    a cancel landing as the send completes: the receive then polled Redis forever, its consumer
+    never exited and the process (or the test loop) hung on shutdown. The race is narrow, so it
+    is tried at many offsets into the receive."""
+    from channels_redis.core import RedisChannelLayer
+
+    config = settings.CHANNEL_LAYERS["default"]["CONFIG"]
+    layer = RedisChannelLayer(hosts=config["hosts"], prefix=f"{config['prefix']}-cancel")
+    rng = random.Random(7)
+    stuck = []
+    try:
+        for attempt in range(300):
+            channel = await layer.new_channel()
+            receive = asyncio.create_task(layer.receive(channel))
+            await asyncio.sleep(rng.uniform(0, 0.02))
+            receive.cancel()
+            done, _ = await asyncio.wait({receive}, timeout=6)
+            if not done:
+                stuck.append(attempt)
+                receive.cancel()  # a second cancel lands; the test fails instead of hanging
+                await asyncio.wait({receive}, timeout=6)
+                break
+    finally:
+        await layer.flush()
+    assert stuck == [], f"a cancelled receive was still running after 6 s (attempt {stuck})"

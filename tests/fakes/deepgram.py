@@ -392,7 +392,8 @@ async def live_socket(scope: Scope, receive: Receive, send: Send, path: str) -> 
     try:
         while True:
             try:
-                message = await asyncio.wait_for(receive(), timeout=idle_close)
+                async with asyncio.timeout(idle_close):
+                    message = await receive()
             except TimeoutError:
                 # NET-0001: no audio or KeepAlive within the timeout window.
                 await send({"type": "websocket.close", "code": 1011})

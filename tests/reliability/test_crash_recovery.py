@@ -155,7 +155,8 @@ async def receive_until(
         remaining = deadline - loop.time()
         if remaining <= 0:
             raise AssertionError("the expected message did not arrive")
-        message = json.loads(await asyncio.wait_for(ws.recv(), timeout=remaining))
+        async with asyncio.timeout(remaining):
+            message = json.loads(await ws.recv())
         if pred(message):
             return message
 
