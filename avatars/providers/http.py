@@ -18,6 +18,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from avatars.providers.base import ProviderError
+from avatars.providers.transport import LeanTransport
 
 T = TypeVar("T")
 
@@ -84,46 +85,25 @@ def _tls_context() -> ssl.SSLContext:
 
 
 def new_client() -> httpx.AsyncClient:
-    # Keep as many idle connections as a wave of concurrent starts uses (httpx keeps 20 by
-    # default: with 25 starts in flight, five connections were opened again for every call).
-    slots = max(20, int(settings.AVATAR_MAX_CONCURRENT))
     return httpx.AsyncClient(
         timeout=timeout(),
         follow_redirects=False,
         trust_env=False,
-        verify=_tls_context(),
-        limits=httpx.Limits(max_connections=max(100, slots), max_keepalive_connections=slots),
+        transport=LeanTransport(ssl_context=_tls_context()),
     )
 
 
-#: Clients per provider. httpcore checks every pooled connection (a socket readability check
-#: each, and a count over the whole pool) whenever a request starts or ends, so one pool of
-#: 25 connections made each call of a 25-start wave pay for all 25; a few smaller pools per
-#: provider share the same keep-alive connections at a fraction of that (benchmarks,
-#: scenario 1: the pool scan was 40 % of the CPU of a wave's vendor calls).
-POOL_SHARDS = 5
-
-
 class ProviderClients:
-    """The httpx clients of one event loop: per provider (so one vendor's wave never scans
-    another's connections), a request goes to an idle client, else a new one while there are
-    fewer than POOL_SHARDS, else the least busy. A loop that makes one call at a time (a
-    management command, `async_to_sync`) keeps one client; connections are reused across
-    calls and nothing is opened per call."""
+    """The httpx clients of one event loop, one per provider (its keep-alive connections are
+    reused across calls; nothing is opened per call)."""
 
     def __init__(self) -> None:
-        self.by_provider: dict[str, list[httpx.AsyncClient]] = {}
-        self.in_flight: dict[int, int] = {}
+        self.by_provider: dict[str, httpx.AsyncClient] = {}
 
     def pick(self, provider: str) -> httpx.AsyncClient:
-        clients = self.by_provider.setdefault(provider, [])
-        least = min(clients, key=lambda c: self.in_flight.get(id(c), 0), default=None)
-        if least is not None and (
-            self.in_flight.get(id(least), 0) == 0 or len(clients) >= POOL_SHARDS
-        ):
-            return least
-        client = new_client()  # every client is busy: another pool, up to POOL_SHARDS
-        clients.append(client)
+        client = self.by_provider.get(provider)
+        if client is None:
+            client = self.by_provider[provider] = new_client()
         return client
 
 
@@ -137,10 +117,7 @@ async def send(
     **kwargs: Any,
 ) -> httpx.Response:
     """Send a request with the provider timeout; transport failures become retryable errors."""
-    clients: ProviderClients = _CLIENTS.get()
-    client = clients.pick(provider)
-    key = id(client)
-    clients.in_flight[key] = clients.in_flight.get(key, 0) + 1
+    client = _CLIENTS.get().pick(provider)
     try:
         return await client.request(method, url, timeout=timeout(), **kwargs)
     except httpx.TimeoutException as exc:
@@ -157,8 +134,6 @@ async def send(
             provider=provider,
             code="connection",
         ) from exc
-    finally:
-        clients.in_flight[key] -= 1
 
 
 def parse_json(provider: str, response: httpx.Response) -> Any:

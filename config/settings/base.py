@@ -285,5 +285,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.channels.server": {"level": "WARNING"}},
+    "loggers": {
+        "django.channels.server": {"level": "WARNING"},
+        # One INFO line per vendor call (two per room at a class start, a keep-alive per room
+        # every few seconds) drowns the log; the provider layer logs what failed, with context.
+        "httpx": {"level": env.str("HTTPX_LOG_LEVEL", default="WARNING")},
+    },
 }

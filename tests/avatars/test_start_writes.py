@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 
 from avatars.models import AvatarSession, AvatarSessionEvent
 from avatars.providers.base import AvatarConnection
-from avatars.providers.http import POOL_SHARDS, ProviderClients
+from avatars.providers.http import ProviderClients
 from avatars.start_writes import VendorIdWriter, mark_ready_many
 
 S = AvatarSession.Status
@@ -81,18 +81,8 @@ def test_a_session_stopped_meanwhile_is_not_marked_ready_and_comes_back_to_be_st
     assert AvatarSession.objects.get(pk=moving.pk).status == S.READY
 
 
-def test_requests_go_to_the_providers_least_busy_client():
+def test_each_provider_has_one_client_per_loop():
     clients = ProviderClients()
     first = clients.pick("heygen")
-    assert clients.pick("heygen") is first  # one call at a time: one client, reused
-    clients.in_flight[id(first)] = 3
-    second = clients.pick("heygen")  # the first is busy: a second pool
-    assert second is not first
-    for client in clients.by_provider["heygen"]:
-        clients.in_flight[id(client)] = 3
-    while len(clients.by_provider["heygen"]) < POOL_SHARDS:
-        clients.in_flight[id(clients.pick("heygen"))] = 3
-    clients.in_flight[id(second)] = 1
-    assert clients.pick("heygen") is second  # at most POOL_SHARDS; then the least busy
-    assert len(clients.by_provider["heygen"]) == POOL_SHARDS
-    assert clients.pick("openai") not in clients.by_provider["heygen"]  # one pool per vendor
+    assert clients.pick("heygen") is first  # reused: its connections are kept alive
+    assert clients.pick("liveavatar") is not first  # one pool per vendor
