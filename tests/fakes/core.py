@@ -241,6 +241,27 @@ class FakeSession:
     data: dict[str, Any] = field(default_factory=dict)
 
 
+class SessionTable(dict[str, FakeSession]):
+    """A vendor's sessions by id (closed ones are kept: tests read how they ended), plus an
+    index of those not known to be closed, so the sweep that runs on every request costs what
+    is open, not every session since the server started (a vendor's own service does not slow
+    down as its history grows; the bench's later waves did)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.live: dict[str, FakeSession] = {}
+
+    def __setitem__(self, key: str, value: FakeSession) -> None:
+        super().__setitem__(key, value)
+        self.live[key] = value
+
+    def open(self) -> list[FakeSession]:
+        closed = [k for k, s in self.live.items() if s.status == "closed"]
+        for key in closed:
+            del self.live[key]
+        return list(self.live.values())
+
+
 class Store:
     """All fake state lives in this one process (daphne's event loop): plain dicts suffice."""
 
@@ -251,7 +272,7 @@ class Store:
         self.knobs: dict[str, dict[str, Any]] = {}
         self.fail_counts: dict[str, int] = {}
         self.pass_counts: dict[str, int] = {}
-        self.sessions: dict[str, dict[str, FakeSession]] = {v: {} for v in VENDORS}
+        self.sessions: dict[str, SessionTable] = {v: SessionTable() for v in VENDORS}
         self.tokens: dict[str, dict[str, Any]] = {}  # one-time/short-lived tokens
         self.in_flight: Counter[str] = Counter()
         self.max_in_flight: Counter[str] = Counter()
@@ -338,9 +359,7 @@ class Store:
     def sweep(self) -> None:
         now = time.time()
         for vendor_sessions in self.sessions.values():
-            for session in vendor_sessions.values():
-                if session.status == "closed":
-                    continue
+            for session in vendor_sessions.open():
                 if now - session.last_activity > session.idle_timeout:
                     session.status = "closed"
                     session.close_reason = "IDLE_TIMEOUT"
@@ -349,7 +368,7 @@ class Store:
                     session.close_reason = "MAX_DURATION_REACHED"
 
     def open_sessions(self, vendor: str) -> list[FakeSession]:
-        return [s for s in self.sessions[vendor].values() if s.status != "closed"]
+        return self.sessions[vendor].open()
 
     def note_open(self, vendor: str) -> None:
         sessions = self.open_sessions(vendor)
