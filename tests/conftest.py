@@ -68,13 +68,29 @@ def network_guard(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket, "getaddrinfo", _guarded_getaddrinfo)
 
 
-@pytest.fixture(autouse=True)
-def _clean_cache_and_providers() -> Iterator[None]:
+def _clear_own_cache() -> None:
+    """Empty this run's cache. On Redis, `cache.clear()` is FLUSHDB: it would also empty the
+    cache (rate limits, ...) of another test run sharing the server, so only this run's prefix
+    (config/settings/test.py) is deleted."""
+    from django.conf import settings
     from django.core.cache import cache
 
+    config = settings.CACHES["default"]
+    prefix = config.get("KEY_PREFIX")
+    if not (prefix and config["BACKEND"].endswith("RedisCache")):
+        cache.clear()
+        return
+    client = cache._cache.get_client(write=True)  # type: ignore[attr-defined]
+    keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+    if keys:
+        client.delete(*keys)
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache_and_providers() -> Iterator[None]:
     from avatars.providers.registry import reset_providers
 
-    cache.clear()
+    _clear_own_cache()
     reset_providers()
     yield
     reset_providers()
