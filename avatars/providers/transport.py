@@ -36,7 +36,7 @@ Origin = tuple[str, str, int]
 class _Connection:
     reader: asyncio.StreamReader
     writer: asyncio.StreamWriter
-    h11: h11.Connection = field(default_factory=lambda: h11.Connection(h11.CLIENT))
+    protocol: h11.Connection = field(default_factory=lambda: h11.Connection(h11.CLIENT))
     idle_since: float = 0.0
 
     def usable(self, now: float) -> bool:
@@ -53,7 +53,7 @@ class _Connection:
 
 class LeanTransport(httpx.AsyncBaseTransport):
     def __init__(self, *, ssl_context: ssl.SSLContext | None = None) -> None:
-        self.ssl_context = ssl_context
+        self._ssl_context = ssl_context
         self.idle: dict[Origin, list[_Connection]] = {}
         self.closed = False
 
@@ -91,7 +91,7 @@ class LeanTransport(httpx.AsyncBaseTransport):
 
     async def _connect(self, origin: Origin, within: float | None) -> _Connection:
         scheme, host, port = origin
-        tls = (self.ssl_context or ssl.create_default_context()) if scheme == "https" else None
+        tls = self._tls() if scheme == "https" else None
         try:
             async with asyncio.timeout(within):
                 reader, writer = await asyncio.open_connection(
@@ -99,12 +99,18 @@ class LeanTransport(httpx.AsyncBaseTransport):
                 )
         except TimeoutError as exc:
             raise httpx.ConnectTimeout(f"connecting to {host}:{port} timed out") from exc
-        except (OSError, ssl.SSLError) as exc:
+        except OSError as exc:  # ssl.SSLError (a refused certificate) is one too
             raise httpx.ConnectError(f"connecting to {host}:{port} failed: {exc}") from exc
         return _Connection(reader, writer)
 
+    def _tls(self) -> ssl.SSLContext:
+        # Built once: loading the CA bundle costs tens of milliseconds per context.
+        if self._ssl_context is None:
+            self._ssl_context = ssl.create_default_context()
+        return self._ssl_context
+
     def _release(self, origin: Origin, connection: _Connection) -> None:
-        state = connection.h11
+        state = connection.protocol
         if (
             self.closed
             or state.our_state is not h11.DONE
@@ -127,7 +133,7 @@ class LeanTransport(httpx.AsyncBaseTransport):
         body: bytes,
         timeouts: dict[str, float | None],
     ) -> httpx.Response:
-        state = connection.h11
+        state = connection.protocol
         # The body is read whole, so it goes with a length (never chunked).
         headers = [
             (k, v)
