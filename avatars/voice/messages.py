@@ -18,6 +18,8 @@ FieldSpec = tuple[tuple[type, ...], bool]
 Schema = dict[str, dict[str, FieldSpec]]
 NUMBER: tuple[type, ...] = (int, float)
 MAX_TASK_ID_CHARS = 128
+#: No message of ours nests more than a few levels.
+MAX_NESTING = 32
 
 
 class BadMessage(Exception):
@@ -39,11 +41,39 @@ def parse_frame(text: str, schema: Schema, *, max_text: int | None = None) -> di
         raise BadMessage(
             "too_large", f"Messages are limited to {settings.WS_MAX_MESSAGE_BYTES} bytes."
         )
+    # Refused before parsing: json.loads would recurse to Python's limit, and whatever the
+    # interpreter finalises at that depth fails too (seen as unraisable errors in the fuzzer).
+    if _nesting_exceeds(text, MAX_NESTING):
+        raise BadMessage("bad_json", "The message is not valid JSON.")
     try:
         data = json.loads(text)
     except (ValueError, RecursionError) as exc:
         raise BadMessage("bad_json", "The message is not valid JSON.") from exc
     return validate(data, schema, max_text=max_text)
+
+
+def _nesting_exceeds(text: str, limit: int) -> bool:
+    """True when arrays/objects nest deeper than `limit` (brackets inside strings ignored)."""
+    if text.count("[") + text.count("{") <= limit:  # the usual case, at C speed
+        return False
+    depth, in_string, escaped = 0, False, False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > limit:
+                return True
+        elif char in "]}":
+            depth -= 1
+    return False
 
 
 def validate(content: Any, schema: Schema, *, max_text: int | None = None) -> dict[str, Any]:
