@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from avatars.models import AvatarSession
+from config.bulk_writes import update_rows
 from config.lifecycle import transition_many
 
 #: The ready fields every session of a batch shares (the others come from its connection).
@@ -30,8 +31,8 @@ def mark_ready_many(
     started: list[tuple[AvatarSession, Any]],
 ) -> list[tuple[AvatarSession, Any]]:
     """starting -> ready for many sessions in one transaction: one conditional UPDATE for the
-    move and the shared timestamps, one for every row's vendor id and browser connection, one
-    bulk insert of events (a conditional UPDATE per row cost a wave of 25 starts 25 queries).
+    move and the shared timestamps, one prepared UPDATE run for every row (`update_rows`) for
+    its vendor id and browser connection, one bulk insert of events (a conditional UPDATE per row cost a wave of 25 starts 25 queries).
     Returns those stopped meanwhile (their vendor session must be stopped)."""
     now = timezone.now()
     by_pk = {session.pk: (session, connection) for session, connection in started}
@@ -53,13 +54,13 @@ def mark_ready_many(
             session.status = AvatarSession.Status.READY
             ready.append(session)
         if ready:
-            AvatarSession.objects.bulk_update(ready, ["provider_session_id", "connection"])
+            update_rows(ready, ["provider_session_id", "connection"])
     return [(s, c) for s, c in started if s.pk not in moved]
 
 
 class VendorIdWriter:
     """Saves the vendor session ids of concurrent starts together: every id handed in while a
-    save is running goes into the next one (one UPDATE for all of them), so a wave of 25 starts
+    save is running goes into the next one (one `update_rows` call for all of them), so a wave of 25 starts
     does not queue 25 single-row writes on the database thread. Each caller still waits until
     its own id is saved: no start goes on to `streaming.start` with an unsaved vendor session."""
 
@@ -96,4 +97,4 @@ class VendorIdWriter:
 def save_provider_ids(items: list[tuple[AvatarSession, str]]) -> None:
     for session, provider_session_id in items:
         session.provider_session_id = provider_session_id
-    AvatarSession.objects.bulk_update([s for s, _ in items], ["provider_session_id"])
+    update_rows([s for s, _ in items], ["provider_session_id"])
