@@ -12,7 +12,6 @@ from django.test.utils import CaptureQueriesContext
 
 from avatars.models import AvatarSession, AvatarSessionEvent
 from avatars.providers.base import AvatarConnection
-from avatars.providers.http import ProviderClients
 from avatars.start_writes import VendorIdWriter, mark_ready_many
 
 S = AvatarSession.Status
@@ -79,10 +78,3 @@ def test_a_session_stopped_meanwhile_is_not_marked_ready_and_comes_back_to_be_st
     assert [s.pk for s, _ in stale] == [stopped.pk]
     assert AvatarSession.objects.get(pk=stopped.pk).status == S.STOPPING
     assert AvatarSession.objects.get(pk=moving.pk).status == S.READY
-
-
-def test_each_provider_has_one_client_per_loop():
-    clients = ProviderClients()
-    first = clients.pick("heygen")
-    assert clients.pick("heygen") is first  # reused: its connections are kept alive
-    assert clients.pick("liveavatar") is not first  # one pool per vendor

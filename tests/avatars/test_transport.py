@@ -145,6 +145,28 @@ async def test_a_server_that_drops_idle_connections_costs_nothing(server: Server
     assert len(server.requests) == 3  # nothing was sent twice
 
 
+async def test_vendor_calls_share_one_kept_alive_connection_per_loop(server: Server) -> None:
+    """`http.send` (what the providers call) goes straight to the loop's one transport: calls
+    of every vendor reuse its connections, with the query, headers and JSON body sent."""
+    for n in range(3):
+        response = await http.send(
+            "heygen",
+            "POST",
+            f"{server.url}/v1/streaming.new",
+            json={"n": n},
+            params={"page": "2"},
+            headers={"X-Api-Key": "k"},
+        )
+        assert response.json() == {"echo": {"n": n}}
+    await http.send("liveavatar", "POST", f"{server.url}/v1/sessions", json={})
+    assert server.connections == 1
+    first = server.requests[0].lower()
+    assert b"post /v1/streaming.new?page=2 http/1.1" in first
+    assert b"x-api-key: k" in first
+    assert b"content-type: application/json" in first
+    assert b"user-agent: mockingbird" in first
+
+
 async def test_a_dropped_or_cut_off_answer_is_a_retryable_provider_error(server: Server) -> None:
     server.reply = lambda body: None
     with pytest.raises(ProviderError) as dropped:
