@@ -23,7 +23,7 @@ from django.utils import timezone
 from avatars.models import AvatarSession
 from avatars.providers.base import AvatarStartOptions, ProviderError
 from avatars.providers.registry import get_avatar_provider
-from avatars.start_writes import VendorIdWriter, mark_ready_many, ready_fields
+from avatars.start_writes import OnReady, VendorIdWriter, mark_ready_then, ready_fields
 from config.lifecycle import (
     InvalidTransition,
     record_created,
@@ -99,12 +99,16 @@ async def avatar_sessions_start_many(
     *,
     sessions: list[AvatarSession],
     on_done: Callable[[AvatarSession], None] | None = None,
+    on_ready: OnReady | None = None,
 ) -> list[AvatarSession]:
     """Start many sessions made by `avatar_sessions_create_queued` (already queued): waves of
     up to AVATAR_MAX_CONCURRENT per provider (across processes, FIFO), admitted with one
     transaction per round instead of one poll per session. Each admitted start calls the
     vendor at once (as `avatar_session_start` does); `on_done(session)` runs as each one ends
-    (ready, failed or stopped meanwhile). Returns the sessions in their final state."""
+    (ready, failed or stopped meanwhile). `on_ready(sessions)` runs in the database thread
+    right after a batch is marked ready (before `on_done`), for the caller's own rows; the
+    sessions it returns are stopped with the reason it gives. Returns the sessions in their
+    final state."""
     from avatars.start_queue import start_queue_wait_many, start_slot_released
 
     def report(session: AvatarSession) -> None:
@@ -132,11 +136,13 @@ async def avatar_sessions_start_many(
                 item = started.get_nowait()
             if not batch:
                 continue
-            stale = await sync_to_async(mark_ready_many)(batch)
+            stale, unwanted = await sync_to_async(mark_ready_then)(batch, on_ready)
             for session, connection in stale:
                 session.provider_session_id = connection.session_id
                 await _stop_vendor_quietly(session, "stopped while starting")
                 await session.arefresh_from_db()
+            for session, reason in unwanted:
+                await avatar_session_stop(session=session, reason=reason)
             for session, _ in batch:
                 start_slot_released(provider=session.provider)
                 report(session)

@@ -46,3 +46,36 @@ def update_rows(objs: Sequence[models.Model], fields: Sequence[str]) -> int:
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
     return len(params)
+
+
+def insert_rows(
+    model: type[models.Model], fields: Sequence[str], rows: Sequence[Sequence[object]]
+) -> int:
+    """Insert rows whose ids nobody needs back (event rows): one prepared INSERT executed for
+    every row (`bulk_create` compiles every value of every row through the ORM's insert
+    compiler). `fields` must name every column but an automatic primary key, so no default
+    is silently left out; values are prepared by their fields as `save()` would."""
+    if not rows:
+        return 0
+    meta = model._meta
+    columns = [meta.get_field(name) for name in fields]
+    expected = {f.attname for f in meta.concrete_fields if not (f.primary_key and f.auto_created)}
+    given = {f.attname for f in columns}
+    if given != expected:
+        missing, extra = sorted(expected - given), sorted(given - expected)
+        raise ValueError(f"{model.__name__}: columns missing {missing}, not columns {extra}")
+    connection = connections[router.db_for_write(model)]
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(f.column) for f in columns)
+    marks = ", ".join(["%s"] * len(columns))
+    sql = f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES ({marks})"  # noqa: S608
+    params = [
+        [
+            field.get_db_prep_save(value, connection)
+            for field, value in zip(columns, row, strict=True)
+        ]
+        for row in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+    return len(params)

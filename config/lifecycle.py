@@ -19,6 +19,8 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
+from config.bulk_writes import insert_rows
+
 
 class InvalidTransition(Exception):
     def __init__(self, model: str, current: str, target: str) -> None:
@@ -182,16 +184,13 @@ def transition_many(
                     status=target, **(fields or {}), **row_fields.get(pk, {})
                 )
             ]
-        event_model._default_manager.bulk_create(
-            event_model(
-                **{f"{event_fk}_id": pk},
-                from_status=current[pk],
-                to_status=target,
-                reason=reason[:500],
-                data=(row_data or {}).get(pk, {}),
-                created_at=now,
-            )
-            for pk in moving
+        _events_insert(
+            event_model,
+            event_fk,
+            [
+                (pk, current[pk], target, reason[:500], (row_data or {}).get(pk, {}), now)
+                for pk in moving
+            ],
         )
         if on_commit is not None and moving:
             moved = list(moving)
@@ -206,10 +205,22 @@ def record_created(objs: Iterable[models.Model]) -> None:
         return
     event_model, event_fk = event_link(type(rows[0]))
     now = timezone.now()
-    event_model._default_manager.bulk_create(
-        event_model(**{event_fk: obj}, to_status=obj.status, created_at=now)  # type: ignore[attr-defined]
-        for obj in rows
+    _events_insert(
+        event_model,
+        event_fk,
+        [(obj.pk, "", obj.status, "", {}, now) for obj in rows],  # type: ignore[attr-defined]
     )
+
+
+EVENT_COLUMNS = ("from_status", "to_status", "reason", "data", "created_at")
+
+
+def _events_insert(
+    event_model: type[LifecycleEvent], event_fk: str, rows: list[tuple[Any, ...]]
+) -> None:
+    """Event rows (owner pk, from, to, reason, data, at) with one prepared INSERT: a class start
+    writes a few hundred of them, and `bulk_create` compiled each value through the ORM."""
+    insert_rows(event_model, (event_fk, *EVENT_COLUMNS), rows)
 
 
 def record_note(obj: models.Model, reason: str, data: dict[str, Any] | None = None) -> None:

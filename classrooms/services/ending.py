@@ -28,11 +28,11 @@ from classrooms.models import (
     RosterStudent,
 )
 from classrooms.services.lifecycle import breakout_room_transition, class_session_transition
+from classrooms.services.room_cards import rooms_publish_on_commit
 from classrooms.services.starting import (
     MEETING_CREATING,
     class_session_deploy,
     class_session_launch,
-    rooms_publish_on_commit,
 )
 from config.lifecycle import InvalidTransition, transition_many
 

@@ -10,12 +10,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from asgiref.sync import async_to_sync, sync_to_async
-from channels.layers import get_channel_layer
+from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -37,10 +36,8 @@ from classrooms.models import (
     ProfessorProfile,
     RosterStudent,
 )
-from classrooms.selectors import (
-    room_card,
-)
 from classrooms.services.lifecycle import breakout_room_transition, class_session_transition
+from classrooms.services.room_cards import CardSender, Publish, rooms_publish_on_commit
 from config.bulk_writes import update_rows
 from config.lifecycle import InvalidTransition, transition_many
 
@@ -93,31 +90,64 @@ def _meeting_stored(session: ClassSession, info: Any) -> None:
 
 
 def _room_specs(session: ClassSession) -> list[RoomSpec]:
+    """The meeting's breakout rooms in room order, with their students' addresses (two
+    value queries: no model instances for what is only names and addresses)."""
+    emails: dict[int, list[str]] = {}
+    through = BreakoutRoom.students.through
+    for room_id, email in (
+        through.objects.filter(breakoutroom__session=session)
+        .order_by("rosterstudent__name", "pk")
+        .values_list("breakoutroom_id", "rosterstudent__email")
+    ):
+        if email:
+            emails.setdefault(room_id, []).append(email)
     return [
-        RoomSpec(name=room.name, emails=tuple(s.email for s in room.students.all() if s.email))
-        for room in session.rooms.prefetch_related("students").order_by("position")
+        RoomSpec(name=name, emails=tuple(emails.get(pk, ())))
+        for pk, name in session.rooms.order_by("position").values_list("pk", "name")
     ]
 
 
 def _meeting_host(session: ClassSession) -> str:
-    return settings.ZOOM_HOST_USER or session.professor.user.email or "me"
+    if settings.ZOOM_HOST_USER:
+        return settings.ZOOM_HOST_USER
+    email = (
+        ClassSession.objects.filter(pk=session.pk)
+        .values_list("professor__user__email", flat=True)
+        .first()
+    )
+    return email or "me"
+
+
+@dataclass(frozen=True)
+class _MeetingToCreate:
+    specs: list[RoomSpec]
+    host: str
+
+
+def _launch_begin(session: ClassSession) -> tuple[bool, _MeetingToCreate | None]:
+    """One trip to the database at launch: the session's fresh row; whether it is still
+    starting; and, when this process claims the meeting, what to create."""
+    session.refresh_from_db()
+    if session.status != ClassSession.Status.STARTING:
+        return False, None
+    if not _meeting_claim(session):
+        return True, None
+    return True, _MeetingToCreate(specs=_room_specs(session), host=_meeting_host(session))
 
 
 async def class_session_launch(*, session: ClassSession) -> ClassSession:
     """Create the meeting (when not done yet), deploy a tutor into every room in parallel, and
     put the session live. Partial failures leave the session live with red rooms."""
-    await session.arefresh_from_db()
-    if session.status != ClassSession.Status.STARTING:
+    starting, meeting = await sync_to_async(_launch_begin)(session)
+    if not starting:
         return session
-    if await sync_to_async(_meeting_claim)(session):
+    if meeting is not None:
         provider = get_meeting_provider(session.meeting_provider)
-        specs = await sync_to_async(_room_specs)(session)
-        host = await sync_to_async(_meeting_host)(session)
         try:
             info = await provider.create_meeting(
                 topic=session.title,
-                host=host,
-                rooms=specs,
+                host=meeting.host,
+                rooms=meeting.specs,
                 duration_minutes=max(30, settings.CLASS_SESSION_MAX_DURATION // 60),
             )
         except ProviderError as exc:
@@ -131,9 +161,7 @@ async def class_session_launch(*, session: ClassSession) -> ClassSession:
 async def class_session_deploy(*, session: ClassSession) -> dict[str, int]:
     """Deploy every pending room at once; the avatars app bounds vendor concurrency."""
     await _rooms_deploy(session_id=session.pk)
-    await sync_to_async(_session_go_live)(session)
-    counts = await sync_to_async(_room_status_counts)(session)
-    return counts
+    return await sync_to_async(_session_go_live)(session)
 
 
 def _room_ids(session: ClassSession, statuses: list[str]) -> list[int]:
@@ -151,80 +179,14 @@ def _room_status_counts(session: ClassSession) -> dict[str, int]:
     return counts
 
 
-def _session_go_live(session: ClassSession) -> None:
-    session.refresh_from_db(fields=["status"])
-    if session.status == ClassSession.Status.STARTING:
-        with contextlib.suppress(InvalidTransition):
-            class_session_transition(
-                session=session, to=ClassSession.Status.LIVE, fields={"live_at": timezone.now()}
-            )
-
-
-def _broadcast_many_on_commit(messages: list[tuple[str, dict[str, Any]]]) -> None:
-    """Send many group messages, in order, with one hop to the event loop after commit."""
-
-    async def send_all() -> None:
-        layer = get_channel_layer()
-        if layer is None:
-            return
-        for group, message in messages:
-            await layer.group_send(group, message)
-
-    if messages:
-        transaction.on_commit(lambda: async_to_sync(send_all)())
-
-
-def _card_messages(rooms: list[BreakoutRoom]) -> list[tuple[str, dict[str, Any]]]:
-    """room.update for the monitor group and each room's group, from rows in hand (students
-    prefetched, avatar attached): no query."""
-    now = timezone.now()
-    messages: list[tuple[str, dict[str, Any]]] = []
-    for room in rooms:
-        card = room_card(room, now=now)
-        messages.append((room.session.group, {"type": "room.update", "room": card}))
-        messages.append((room.group, {"type": "room.update", "room": card}))
-    return messages
-
-
-def rooms_publish_on_commit(rooms: list[BreakoutRoom]) -> None:
-    """After the commit, each room's card (from the rows in hand: students prefetched, session
-    and avatar attached) to the monitor and to the room, in one hop to the event loop."""
-    _broadcast_many_on_commit(_card_messages(rooms))
-
-
-Publish = Callable[[list[BreakoutRoom]], None]
-
-
-class _CardSender:
-    """The room cards of one deploy, sent in order by one task on the deploy's event loop.
-    The database thread hands each batch over after its commit and goes on with the next
-    write; with `rooms_publish_on_commit` it waited for the loop to send every card, and the
-    loop is busiest exactly then (a wave of vendor calls), so each batch held up the next."""
-
-    def __init__(self) -> None:
-        self.loop = asyncio.get_running_loop()
-        self.queue: asyncio.Queue[list[tuple[str, dict[str, Any]]] | None] = asyncio.Queue()
-        self.task = asyncio.create_task(self._send())
-
-    def publish_on_commit(self, rooms: list[BreakoutRoom]) -> None:  # in the database thread
-        messages = _card_messages(rooms)
-        if messages:
-            transaction.on_commit(
-                lambda: self.loop.call_soon_threadsafe(self.queue.put_nowait, messages)
-            )
-
-    async def _send(self) -> None:
-        layer = get_channel_layer()
-        while (messages := await self.queue.get()) is not None:
-            for group, message in messages if layer is not None else []:
-                try:
-                    await layer.group_send(group, message)
-                except Exception:  # a monitor missing one card refreshes on the next one
-                    logger.exception("Sending a room card to %s failed", group)
-
-    async def close(self) -> None:
-        self.queue.put_nowait(None)  # after every batch already handed over (FIFO)
-        await self.task
+def _session_go_live(session: ClassSession) -> dict[str, int]:
+    """starting -> live (a session ended or failed meanwhile stays as it is; the transition
+    reads the row's status itself), then the rooms by status: one trip to the database."""
+    with contextlib.suppress(InvalidTransition):
+        class_session_transition(
+            session=session, to=ClassSession.Status.LIVE, fields={"live_at": timezone.now()}
+        )
+    return _room_status_counts(session)
 
 
 def _avatar_options(professor: ProfessorProfile) -> AvatarStartOptions:
@@ -290,47 +252,54 @@ def _rooms_claim(
     return rooms
 
 
+def _rooms_ready(
+    ready: list[tuple[BreakoutRoom, AvatarSession]], publish: Publish = rooms_publish_on_commit
+) -> list[AvatarSession]:
+    """Rooms whose avatar is ready: deploying -> active (one conditional UPDATE, bulk events,
+    cards from the rows in hand). Returns the avatars to stop (their room was closed or
+    restarted meanwhile)."""
+    if not ready:
+        return []
+    with transaction.atomic():
+        current = dict(
+            BreakoutRoom.objects.select_for_update()
+            .filter(pk__in=[r.pk for r, _ in ready])
+            .values_list("pk", "status")
+        )
+        sources = BreakoutRoom.TRANSITIONS[BreakoutRoom.Status.ACTIVE]
+        movable = [(r, a) for r, a in ready if current.get(r.pk) in sources]
+        to_stop = [
+            a
+            for r, a in ready
+            if current.get(r.pk) not in sources and current.get(r.pk) != BreakoutRoom.Status.ACTIVE
+        ]
+        if movable:
+            transition_many(
+                BreakoutRoom,
+                BreakoutRoom.Status.ACTIVE,
+                pks=[r.pk for r, _ in movable],
+                current=current,
+                fields={"progress": "", "error": ""},
+            )
+            for room, avatar in movable:
+                room.status = BreakoutRoom.Status.ACTIVE
+                room.progress = room.error = ""
+                room.avatar_session = avatar
+            publish([r for r, _ in movable])
+    return to_stop
+
+
 def _rooms_deployed(
     done: list[tuple[BreakoutRoom, AvatarSession]], publish: Publish = rooms_publish_on_commit
 ) -> list[AvatarSession]:
-    """Rooms whose avatar start ended: deploying -> active (one UPDATE, bulk events, cards from
-    the rows in hand) or -> error. Returns the avatars to stop (their room was closed or
-    restarted meanwhile)."""
-    ready = [(r, a) for r, a in done if a.status == AvatarSession.Status.READY]
-    failed = [(r, a) for r, a in done if a.status != AvatarSession.Status.READY]
-    to_stop: list[AvatarSession] = []
-    if ready:
-        with transaction.atomic():
-            current = dict(
-                BreakoutRoom.objects.select_for_update()
-                .filter(pk__in=[r.pk for r, _ in ready])
-                .values_list("pk", "status")
-            )
-            movable = [
-                (r, a)
-                for r, a in ready
-                if current.get(r.pk) in BreakoutRoom.TRANSITIONS[BreakoutRoom.Status.ACTIVE]
-            ]
-            to_stop = [
-                a
-                for r, a in ready
-                if current.get(r.pk) not in BreakoutRoom.TRANSITIONS[BreakoutRoom.Status.ACTIVE]
-                and current.get(r.pk) != BreakoutRoom.Status.ACTIVE
-            ]
-            if movable:
-                transition_many(
-                    BreakoutRoom,
-                    BreakoutRoom.Status.ACTIVE,
-                    pks=[r.pk for r, _ in movable],
-                    current=current,
-                    fields={"progress": "", "error": ""},
-                )
-                for room, avatar in movable:
-                    room.status = BreakoutRoom.Status.ACTIVE
-                    room.progress = room.error = ""
-                    room.avatar_session = avatar
-                publish([r for r, _ in movable])
-    for room, avatar in failed:
+    """Rooms whose avatar start ended: active when it is ready (`_rooms_ready`), else error.
+    Returns the avatars to stop (their room was closed or restarted meanwhile)."""
+    to_stop = _rooms_ready(
+        [(r, a) for r, a in done if a.status == AvatarSession.Status.READY], publish
+    )
+    for room, avatar in done:
+        if avatar.status == AvatarSession.Status.READY:
+            continue
         if not _room_deployed(room, avatar) and avatar.is_live:
             to_stop.append(avatar)
     return to_stop
@@ -374,7 +343,7 @@ async def _rooms_deploy(*, session_id: int | None = None, room_ids: list[int] | 
     """Claim the pending rooms in one transaction, start all their avatars as one batch
     (waves of up to the vendor cap), and mark rooms active in batches as their avatars become
     ready. Never raises: failures land on the rooms as visible errors. Returns rooms claimed."""
-    cards = _CardSender()
+    cards = CardSender()
     try:
         return await _rooms_deploy_with(cards, session_id=session_id, room_ids=room_ids)
     finally:
@@ -382,7 +351,7 @@ async def _rooms_deploy(*, session_id: int | None = None, room_ids: list[int] | 
 
 
 async def _rooms_deploy_with(
-    cards: _CardSender, *, session_id: int | None, room_ids: list[int] | None
+    cards: CardSender, *, session_id: int | None, room_ids: list[int] | None
 ) -> int:
     rooms = await sync_to_async(_rooms_claim)(
         session_id=session_id, room_ids=room_ids, publish=cards.publish_on_commit
@@ -392,9 +361,21 @@ async def _rooms_deploy_with(
     by_avatar = {room.avatar_session.pk: room for room in rooms}
     finished: asyncio.Queue[AvatarSession] = asyncio.Queue()
     pending = set(by_avatar)
+    moved: set[int] = set()  # avatars whose room `on_ready` handled (written in the db thread)
+
+    def on_ready(avatars: list[AvatarSession]) -> list[tuple[AvatarSession, str]]:
+        # In the avatars' own trip to the database thread: the rooms go active with their
+        # avatars (one trip per batch, not two).
+        mine = [a for a in avatars if a.pk in by_avatar]
+        moved.update(a.pk for a in mine)
+        to_stop = _rooms_ready([(by_avatar[a.pk], a) for a in mine], cards.publish_on_commit)
+        return [(a, "room closed while deploying") for a in to_stop]
+
     starter = asyncio.create_task(
         avatar_sessions_start_many(
-            sessions=[r.avatar_session for r in rooms], on_done=finished.put_nowait
+            sessions=[r.avatar_session for r in rooms],
+            on_done=finished.put_nowait,
+            on_ready=on_ready,
         )
     )
     try:
@@ -412,9 +393,10 @@ async def _rooms_deploy_with(
                 batch.append(finished.get_nowait())
             batch = [a for a in batch if a.pk in pending]
             pending.difference_update(a.pk for a in batch)
-            to_stop = await sync_to_async(_rooms_deployed)(
-                [(by_avatar[a.pk], a) for a in batch], cards.publish_on_commit
-            )
+            rest = [(by_avatar[a.pk], a) for a in batch if a.pk not in moved]
+            if not rest:
+                continue
+            to_stop = await sync_to_async(_rooms_deployed)(rest, cards.publish_on_commit)
             for avatar in to_stop:
                 await avatar_session_stop(session=avatar, reason="room closed while deploying")
         await starter

@@ -72,3 +72,30 @@ def test_fields_that_are_not_columns_are_refused() -> None:
         update_rows(rooms, ["students"])
     with pytest.raises(ValueError, match="id"):
         update_rows(rooms, ["id"])
+
+
+def test_insert_rows_writes_every_row_with_its_values() -> None:
+    from django.utils import timezone
+
+    from avatars.models import AvatarSessionEvent
+    from config.bulk_writes import insert_rows
+
+    avatar = AvatarSession.objects.create(provider="heygen")
+    at = timezone.now()
+    fields = ("session", "from_status", "to_status", "reason", "data", "created_at")
+    rows = [(avatar.pk, "requested", "starting", f"wave {n}", {"n": n}, at) for n in range(3)]
+    with CaptureQueriesContext(connection) as queries:
+        assert insert_rows(AvatarSessionEvent, fields, rows) == 3
+    assert len(queries) == 1
+    saved = list(avatar.events.filter(reason__startswith="wave").order_by("id"))
+    assert [(e.reason, e.data, e.to_status, e.created_at) for e in saved] == [
+        (f"wave {n}", {"n": n}, "starting", at) for n in range(3)
+    ]
+
+
+def test_insert_rows_refuses_to_leave_a_column_out() -> None:
+    from avatars.models import AvatarSessionEvent
+    from config.bulk_writes import insert_rows
+
+    with pytest.raises(ValueError, match="created_at"):
+        insert_rows(AvatarSessionEvent, ("session", "from_status", "to_status"), [(1, "", "x")])
