@@ -85,7 +85,16 @@ SHORT_CODE_LENGTH = 26
 
 
 def new_short_code(length: int = SHORT_CODE_LENGTH) -> str:
-    return "".join(secrets.choice(SHORT_CODE_ALPHABET) for _ in range(length))
+    """`length` symbols drawn uniformly: one random number below 31**length written in base 31
+    (the same distribution as a `secrets.choice` per symbol, at one call instead of 26: a
+    100-room session makes 100 of them in one request)."""
+    base = len(SHORT_CODE_ALPHABET)
+    number = secrets.randbelow(base**length)
+    symbols = []
+    for _ in range(length):
+        number, digit = divmod(number, base)
+        symbols.append(SHORT_CODE_ALPHABET[digit])
+    return "".join(symbols)
 
 
 class CourseMaterial(models.Model):

@@ -149,3 +149,14 @@ def test_any_typed_code_gets_a_clear_answer_never_a_500(settings: Any, code: str
     response = _join(code)
     assert response.status_code in (400, 404)
     assert 'role="alert"' in response.content.decode()
+
+
+def test_short_codes_are_long_random_and_readable_aloud() -> None:
+    from classrooms.models import SHORT_CODE_ALPHABET, SHORT_CODE_LENGTH, new_short_code
+
+    codes = [new_short_code() for _ in range(2000)]
+    assert len(set(codes)) == len(codes)
+    assert all(len(code) == SHORT_CODE_LENGTH for code in codes)
+    assert set("".join(codes)) == set(SHORT_CODE_ALPHABET)  # every symbol used, no other
+    firsts = {code[0] for code in codes} | {code[-1] for code in codes}
+    assert len(firsts) == len(SHORT_CODE_ALPHABET)  # both ends vary too
