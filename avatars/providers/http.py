@@ -95,6 +95,13 @@ _TRANSPORTS = LoopLocal(_new_transport)
 USER_AGENT = "mockingbird"
 
 
+@functools.lru_cache(maxsize=512)
+def _parsed_url(url: str) -> httpx.URL:
+    """httpx parses and validates a URL string on every request (a tenth of a vendor call's
+    CPU); the vendor URLs are a handful of fixed strings (URL objects are immutable)."""
+    return httpx.URL(url)
+
+
 async def send(
     provider: str,
     method: str,
@@ -114,7 +121,7 @@ async def send(
     no compression asked for (answers are small JSON)."""
     request = httpx.Request(
         method,
-        url,
+        _parsed_url(url),
         params=params,
         json=json,
         headers={"User-Agent": USER_AGENT, **(headers or {})},
