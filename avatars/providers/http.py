@@ -136,6 +136,13 @@ async def send(
             provider=provider,
             code="timeout",
         ) from exc
+    except httpx.LocalProtocolError as exc:  # nothing was sent: trying again cannot help
+        raise ProviderError(
+            f"request refused before sending ({exc})",
+            permanent=True,
+            provider=provider,
+            code="bad_request",
+        ) from exc
     except httpx.TransportError as exc:
         raise ProviderError(
             f"connection failed ({type(exc).__name__})",

@@ -135,6 +135,31 @@ async def test_chunked_and_closing_answers_are_read_whole(server: Server, client
     assert server.connections == 2  # "connection: close" is never reused
 
 
+async def test_an_answer_without_a_length_ends_with_the_close(server: Server, client) -> None:
+    server.reply = lambda body: b"HTTP/1.1 200 OK\r\ncontent-type: text/plain\r\n\r\nall of it"
+    server.close_idle = True
+    response = await client.get(f"{server.url}/a")
+    assert (response.status_code, response.text) == (200, "all of it")
+
+
+async def test_an_informational_head_is_skipped(server: Server, client) -> None:
+    server.reply = lambda body: b"HTTP/1.1 100 Continue\r\n\r\n" + ok_json(body)
+    response = await client.post(f"{server.url}/a", json={"n": 1})
+    assert (response.status_code, response.json()) == (200, {"echo": {"n": 1}})
+    again = await client.post(f"{server.url}/a", json={"n": 2})
+    assert again.json() == {"echo": {"n": 2}}
+    assert server.connections == 1
+
+
+async def test_a_header_that_would_split_the_request_is_never_sent(server: Server) -> None:
+    with pytest.raises(ProviderError) as refused:
+        await http.send(
+            "heygen", "POST", f"{server.url}/x", headers={"X-Api-Key": "k\r\nX-Evil: 1"}
+        )
+    assert (refused.value.permanent, refused.value.code) == (True, "bad_request")
+    assert server.requests == []
+
+
 async def test_a_server_that_drops_idle_connections_costs_nothing(server: Server, client) -> None:
     server.close_idle = True  # answers, then closes: the pooled connection is dead
     for n in range(3):
