@@ -24,6 +24,7 @@ from avatars.models import AvatarSession
 from avatars.providers.base import AvatarStartOptions, ProviderError
 from avatars.providers.registry import get_avatar_provider
 from avatars.start_writes import OnReady, VendorIdWriter, mark_ready_then, ready_fields
+from config.bulk_writes import insert_objects
 from config.lifecycle import (
     InvalidTransition,
     record_created,
@@ -85,7 +86,7 @@ def avatar_sessions_create_queued(
             )
         )
     with transaction.atomic():
-        sessions = AvatarSession.objects.bulk_create(rows)
+        sessions = insert_objects(rows)
         if any(s.pk is None for s in sessions):  # a backend without RETURNING
             created = AvatarSession.objects.filter(
                 requested_at=now, provider=chosen, subject__in=[s.subject for s in rows]

@@ -79,3 +79,46 @@ def insert_rows(
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
     return len(params)
+
+
+def insert_objects(objs: Sequence[models.Model]) -> list[models.Model]:
+    """`bulk_create(objs)` for plain new rows, cheaper: the values go straight from each field's
+    `pre_save` and `get_db_prep_save` into multi-row `INSERT ... RETURNING pk` statements
+    (25 avatar sessions: ~6 ms through `bulk_create` on these machines, most of it the insert
+    compiler). The objects get their pks, as with `bulk_create`. Falls back to `bulk_create`
+    where the backend cannot return rows from a bulk insert or a value is an expression."""
+    if not objs:
+        return []
+    model = type(objs[0])
+    meta = model._meta
+    alias = router.db_for_write(model)
+    connection = connections[alias]
+    manager = model._default_manager
+    if not connection.features.can_return_rows_from_bulk_insert:
+        return manager.bulk_create(objs)
+    fields = [f for f in meta.concrete_fields if not (f.primary_key and f.auto_created)]
+    rows = []
+    for obj in objs:
+        values = [field.pre_save(obj, True) for field in fields]
+        if any(hasattr(value, "resolve_expression") for value in values):
+            return manager.bulk_create(objs)
+        rows.append(
+            [f.get_db_prep_save(v, connection) for f, v in zip(fields, values, strict=True)]
+        )
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(f.column) for f in fields)
+    head = f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES "  # noqa: S608
+    row_marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    size = max(1, connection.ops.bulk_batch_size(fields, objs))
+    ids: list[object] = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), size):
+            batch = rows[start : start + size]
+            sql = head + ", ".join([row_marks] * len(batch)) + f" RETURNING {quote(meta.pk.column)}"
+            cursor.execute(sql, [value for row in batch for value in row])
+            ids.extend(row[0] for row in cursor.fetchall())
+    for obj, pk in zip(objs, ids, strict=True):
+        obj.pk = pk
+        obj._state.adding = False
+        obj._state.db = alias
+    return list(objs)

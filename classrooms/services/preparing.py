@@ -21,6 +21,7 @@ from classrooms.models import (
 )
 from classrooms.services.invitations import room_invitations_create
 from classrooms.services.lifecycle import class_session_transition
+from config.bulk_writes import insert_objects
 from config.lifecycle import InvalidTransition, record_created
 from config.ratelimit import rate_limit_hit
 
@@ -135,13 +136,15 @@ def _class_session_with_rooms(
         )
         record_created([session])
         # Bulk: a 100-room session is created with a handful of queries, not ~400.
-        rooms = BreakoutRoom.objects.bulk_create(
-            BreakoutRoom(
-                session=session,
-                position=position,
-                name=f"Room {position + 1}: {' & '.join(s.name.split()[0] for s in group)}",
-            )
-            for position, group in enumerate(groups)
+        rooms = insert_objects(
+            [
+                BreakoutRoom(
+                    session=session,
+                    position=position,
+                    name=f"Room {position + 1}: {' & '.join(s.name.split()[0] for s in group)}",
+                )
+                for position, group in enumerate(groups)
+            ]
         )
         if any(room.pk is None for room in rooms):  # a backend without RETURNING
             rooms = list(session.rooms.order_by("position"))

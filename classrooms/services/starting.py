@@ -217,13 +217,16 @@ def _rooms_claim(
         qs = qs.filter(pk__in=room_ids)
     now = timezone.now()
     with transaction.atomic():
-        rooms = list(
-            qs.select_for_update(of=("self",))
-            .select_related("session__professor")
-            .order_by("session_id", "position")
-        )
+        rooms = list(qs.select_for_update(of=("self",)).order_by("session_id", "position"))
         if not rooms:
             return []
+        # One session object (professor attached) shared by its rooms: select_related built
+        # a session and a professor per room (75 model instances for a 25-room start).
+        sessions = ClassSession.objects.select_related("professor").in_bulk(
+            {r.session_id for r in rooms}
+        )
+        for room in rooms:
+            room.session = sessions[room.session_id]
         ids = [r.pk for r in rooms]
         progress = "Starting the avatar"
         # Locked and read as pending just now: every claimed room moves.

@@ -99,3 +99,35 @@ def test_insert_rows_refuses_to_leave_a_column_out() -> None:
 
     with pytest.raises(ValueError, match="created_at"):
         insert_rows(AvatarSessionEvent, ("session", "from_status", "to_status"), [(1, "", "x")])
+
+
+def test_insert_objects_saves_every_field_and_gives_back_the_pks() -> None:
+    from config.bulk_writes import insert_objects
+
+    rooms = _rooms(1)
+    session = rooms[0].session
+    made = [BreakoutRoom(session=session, position=10 + n, name=f"Extra {n}") for n in range(3)]
+    with CaptureQueriesContext(connection) as queries:
+        saved = insert_objects(made)
+    assert len(queries) == 1
+    assert [r.pk for r in saved] == [r.pk for r in made]
+    assert all(r.pk is not None and not r._state.adding for r in saved)
+    for room in saved:
+        fresh = BreakoutRoom.objects.get(pk=room.pk)
+        assert (fresh.name, fresh.position, fresh.session_id) == (
+            room.name,
+            room.position,
+            session.pk,
+        )
+        assert fresh.join_token == room.join_token  # Python-side defaults are what was sent
+        assert fresh.short_code == room.short_code
+        assert fresh.status == BreakoutRoom.Status.PENDING
+    assert len({r.join_token for r in saved}) == 3
+
+
+def test_insert_objects_with_nothing_sends_nothing() -> None:
+    from config.bulk_writes import insert_objects
+
+    with CaptureQueriesContext(connection) as queries:
+        assert insert_objects([]) == []
+    assert len(queries) == 0
