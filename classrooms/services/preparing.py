@@ -21,7 +21,7 @@ from classrooms.models import (
 )
 from classrooms.services.invitations import room_invitations_create
 from classrooms.services.lifecycle import class_session_transition
-from config.bulk_writes import insert_objects
+from config.bulk_writes import insert_objects, insert_rows
 from config.lifecycle import InvalidTransition, record_created
 from config.ratelimit import rate_limit_hit
 
@@ -148,11 +148,14 @@ def _class_session_with_rooms(
         )
         if any(room.pk is None for room in rooms):  # a backend without RETURNING
             rooms = list(session.rooms.order_by("position"))
-        through = BreakoutRoom.students.through
-        through.objects.bulk_create(
-            through(breakoutroom_id=room.pk, rosterstudent_id=student.pk)
-            for room, group in zip(rooms, groups, strict=True)
-            for student in group
+        insert_rows(
+            BreakoutRoom.students.through,
+            ("breakoutroom", "rosterstudent"),
+            [
+                (room.pk, student.pk)
+                for room, group in zip(rooms, groups, strict=True)
+                for student in group
+            ],
         )
         record_created(rooms)
         room_invitations_create(
