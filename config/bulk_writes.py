@@ -86,7 +86,9 @@ def insert_objects(objs: Sequence[models.Model]) -> list[models.Model]:
     `pre_save` and `get_db_prep_save` into multi-row `INSERT ... RETURNING pk` statements
     (25 avatar sessions: ~6 ms through `bulk_create` on these machines, most of it the insert
     compiler). The objects get their pks, as with `bulk_create`. Falls back to `bulk_create`
-    where the backend cannot return rows from a bulk insert or a value is an expression."""
+    where the backend cannot return rows from a bulk insert or a value is an expression. A
+    None goes as NULL without its field's preparation (every built-in field prepares None as
+    None; a custom field that maps None to something else must not come through here)."""
     if not objs:
         return []
     model = type(objs[0])
@@ -103,7 +105,10 @@ def insert_objects(objs: Sequence[models.Model]) -> list[models.Model]:
         if any(hasattr(value, "resolve_expression") for value in values):
             return manager.bulk_create(objs)
         rows.append(
-            [f.get_db_prep_save(v, connection) for f, v in zip(fields, values, strict=True)]
+            [
+                None if v is None else f.get_db_prep_save(v, connection)  # NULL is NULL
+                for f, v in zip(fields, values, strict=True)
+            ]
         )
     quote = connection.ops.quote_name
     names = ", ".join(quote(f.column) for f in fields)
