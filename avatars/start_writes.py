@@ -33,7 +33,8 @@ def mark_ready_many(
 ) -> list[tuple[AvatarSession, Any]]:
     """starting -> ready for many sessions in one transaction: one conditional UPDATE for the
     move and the shared timestamps, one prepared UPDATE run for every row (`update_rows`) for
-    its vendor id and browser connection, one bulk insert of events (a conditional UPDATE per row cost a wave of 25 starts 25 queries).
+    its vendor id and browser connection, one bulk insert of events (a conditional UPDATE per
+    row cost a wave of 25 starts 25 queries).
     Returns those stopped meanwhile (their vendor session must be stopped)."""
     now = timezone.now()
     by_pk = {session.pk: (session, connection) for session, connection in started}
@@ -80,9 +81,10 @@ def mark_ready_then(
 
 class VendorIdWriter:
     """Saves the vendor session ids of concurrent starts together: every id handed in while a
-    save is running goes into the next one (one `update_rows` call for all of them), so a wave of 25 starts
-    does not queue 25 single-row writes on the database thread. Each caller still waits until
-    its own id is saved: no start goes on to `streaming.start` with an unsaved vendor session."""
+    save is running goes into the next one (one `update_rows` call for all of them), so a wave
+    of 25 starts does not queue 25 single-row writes on the database thread. Each caller still
+    waits until its own id is saved: no start goes on to `streaming.start` with an unsaved
+    vendor session."""
 
     def __init__(self) -> None:
         self.pending: list[tuple[AvatarSession, str, asyncio.Future[None]]] = []

@@ -36,8 +36,8 @@ from classrooms.services.ending import (
     class_sessions_resume,
 )
 from classrooms.services.invitations import room_invitations_deliver, room_invitations_due
+from classrooms.services.meeting_setup import MEETING_CREATING
 from classrooms.services.starting import (
-    MEETING_CREATING,
     breakout_room_deploy,
     breakout_room_restart_finish,
     class_session_launch,

@@ -19,6 +19,13 @@ from collections.abc import Sequence
 from django.db import connections, models, router
 
 
+def _db_value(field: models.Field, value: object, connection: object) -> object:
+    """A value as `save()` would send it; None goes as NULL without its field's preparation
+    (every built-in field prepares None as None; a custom field that maps None to something
+    else must not come through here)."""
+    return None if value is None else field.get_db_prep_save(value, connection)
+
+
 def update_rows(objs: Sequence[models.Model], fields: Sequence[str]) -> int:
     """Write `fields` of each object (all of one model, all saved) to its row. Returns the
     number of objects written; run it inside the caller's transaction."""
@@ -39,8 +46,8 @@ def update_rows(objs: Sequence[models.Model], fields: Sequence[str]) -> int:
     sql = f"UPDATE {table} SET {assignments} WHERE {pk_column} = %s"  # noqa: S608
     pk_field = meta.pk
     params = [
-        [field.get_db_prep_save(getattr(obj, field.attname), connection) for field in columns]
-        + [pk_field.get_db_prep_save(obj.pk, connection)]
+        [_db_value(field, getattr(obj, field.attname), connection) for field in columns]
+        + [_db_value(pk_field, obj.pk, connection)]
         for obj in objs
     ]
     with connection.cursor() as cursor:
@@ -70,10 +77,7 @@ def insert_rows(
     marks = ", ".join(["%s"] * len(columns))
     sql = f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES ({marks})"  # noqa: S608
     params = [
-        [
-            field.get_db_prep_save(value, connection)
-            for field, value in zip(columns, row, strict=True)
-        ]
+        [_db_value(field, value, connection) for field, value in zip(columns, row, strict=True)]
         for row in rows
     ]
     with connection.cursor() as cursor:
@@ -86,9 +90,7 @@ def insert_objects(objs: Sequence[models.Model]) -> list[models.Model]:
     `pre_save` and `get_db_prep_save` into multi-row `INSERT ... RETURNING pk` statements
     (25 avatar sessions: ~6 ms through `bulk_create` on these machines, most of it the insert
     compiler). The objects get their pks, as with `bulk_create`. Falls back to `bulk_create`
-    where the backend cannot return rows from a bulk insert or a value is an expression. A
-    None goes as NULL without its field's preparation (every built-in field prepares None as
-    None; a custom field that maps None to something else must not come through here)."""
+    where the backend cannot return rows from a bulk insert or a value is an expression."""
     if not objs:
         return []
     model = type(objs[0])
@@ -104,12 +106,7 @@ def insert_objects(objs: Sequence[models.Model]) -> list[models.Model]:
         values = [field.pre_save(obj, True) for field in fields]
         if any(hasattr(value, "resolve_expression") for value in values):
             return manager.bulk_create(objs)
-        rows.append(
-            [
-                None if v is None else f.get_db_prep_save(v, connection)  # NULL is NULL
-                for f, v in zip(fields, values, strict=True)
-            ]
-        )
+        rows.append([_db_value(f, v, connection) for f, v in zip(fields, values, strict=True)])
     quote = connection.ops.quote_name
     names = ", ".join(quote(f.column) for f in fields)
     head = f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES "  # noqa: S608

@@ -33,6 +33,7 @@ from classrooms.services.lifecycle import (
     publish_session,
     room_send,
 )
+from classrooms.services.meeting_setup import MEETING_CREATING
 from classrooms.services.preparing import (
     class_session_create,
     class_session_prepare,
@@ -59,7 +60,6 @@ from classrooms.services.rooms import (
     room_whisper_set,
 )
 from classrooms.services.starting import (
-    MEETING_CREATING,
     breakout_room_deploy,
     breakout_room_restart,
     breakout_room_restart_begin,

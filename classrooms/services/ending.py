@@ -28,9 +28,9 @@ from classrooms.models import (
     RosterStudent,
 )
 from classrooms.services.lifecycle import breakout_room_transition, class_session_transition
+from classrooms.services.meeting_setup import MEETING_CREATING
 from classrooms.services.room_cards import rooms_publish_on_commit
 from classrooms.services.starting import (
-    MEETING_CREATING,
     class_session_deploy,
     class_session_launch,
 )

@@ -10,9 +10,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from dataclasses import dataclass
-from datetime import timedelta
-from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
@@ -29,7 +26,6 @@ from avatars.services import (
     avatar_sessions_start_many,
 )
 from classrooms.meetings import get_meeting_provider
-from classrooms.meetings.base import RoomSpec
 from classrooms.models import (
     BreakoutRoom,
     ClassSession,
@@ -37,6 +33,14 @@ from classrooms.models import (
     RosterStudent,
 )
 from classrooms.services.lifecycle import breakout_room_transition, class_session_transition
+from classrooms.services.meeting_setup import (
+    MeetingToCreate,
+    meeting_claim,
+    meeting_failed,
+    meeting_host,
+    meeting_stored,
+    room_specs,
+)
 from classrooms.services.room_cards import CardSender, Publish, rooms_publish_on_commit
 from config.bulk_writes import update_rows
 from config.lifecycle import InvalidTransition, transition_many
@@ -44,95 +48,15 @@ from config.lifecycle import InvalidTransition, transition_many
 logger = logging.getLogger(__name__)
 
 
-MEETING_CREATING = "creating"
-
-
-def _meeting_claim(session: ClassSession) -> bool:
-    """Only one process creates the meeting: claim it with a conditional update (a claim left
-    by a dead process is taken over once it is stale)."""
-    stale = timezone.now() - timedelta(seconds=settings.CLASS_DEPLOY_STALE_SECONDS)
-    claimed = ClassSession.objects.filter(pk=session.pk, meeting_id="").update(
-        meeting_id=MEETING_CREATING
-    ) or ClassSession.objects.filter(
-        pk=session.pk, meeting_id=MEETING_CREATING, started_at__lt=stale
-    ).update(meeting_id=MEETING_CREATING, started_at=timezone.now())
-    return bool(claimed)
-
-
-def _meeting_failed(session: ClassSession, exc: ProviderError) -> None:
-    ClassSession.objects.filter(pk=session.pk, meeting_id=MEETING_CREATING).update(meeting_id="")
-    with contextlib.suppress(InvalidTransition):
-        class_session_transition(
-            session=session,
-            to=ClassSession.Status.FAILED,
-            reason=exc.message,
-            fields={"error": f"Could not create the meeting: {exc.user_message}"},
-        )
-
-
-def _meeting_stored(session: ClassSession, info: Any) -> None:
-    """The meeting and its breakout room ids: one transaction, one `update_rows` call for all
-    the rooms (one ORM save per room cost a 100-room start 100 statements)."""
-    with transaction.atomic():
-        ClassSession.objects.filter(pk=session.pk).update(
-            meeting_id=info.meeting_id,
-            meeting_uuid=info.uuid,
-            join_url=info.join_url,
-            start_url=info.start_url,
-        )
-        rooms = list(session.rooms.order_by("position"))
-        named = []
-        for room, meeting_room in zip(rooms, info.rooms, strict=False):
-            if meeting_room.room_id:
-                room.meeting_room_id = meeting_room.room_id
-                named.append(room)
-        update_rows(named, ["meeting_room_id"])
-
-
-def _room_specs(session: ClassSession) -> list[RoomSpec]:
-    """The meeting's breakout rooms in room order, with their students' addresses (two
-    value queries: no model instances for what is only names and addresses)."""
-    emails: dict[int, list[str]] = {}
-    through = BreakoutRoom.students.through
-    for room_id, email in (
-        through.objects.filter(breakoutroom__session=session)
-        .order_by("rosterstudent__name", "pk")
-        .values_list("breakoutroom_id", "rosterstudent__email")
-    ):
-        if email:
-            emails.setdefault(room_id, []).append(email)
-    return [
-        RoomSpec(name=name, emails=tuple(emails.get(pk, ())))
-        for pk, name in session.rooms.order_by("position").values_list("pk", "name")
-    ]
-
-
-def _meeting_host(session: ClassSession) -> str:
-    if settings.ZOOM_HOST_USER:
-        return settings.ZOOM_HOST_USER
-    email = (
-        ClassSession.objects.filter(pk=session.pk)
-        .values_list("professor__user__email", flat=True)
-        .first()
-    )
-    return email or "me"
-
-
-@dataclass(frozen=True)
-class _MeetingToCreate:
-    specs: list[RoomSpec]
-    host: str
-
-
-def _launch_begin(session: ClassSession) -> tuple[bool, _MeetingToCreate | None]:
+def _launch_begin(session: ClassSession) -> tuple[bool, MeetingToCreate | None]:
     """One trip to the database at launch: the session's fresh row; whether it is still
     starting; and, when this process claims the meeting, what to create."""
     session.refresh_from_db()
     if session.status != ClassSession.Status.STARTING:
         return False, None
-    if not _meeting_claim(session):
+    if not meeting_claim(session):
         return True, None
-    return True, _MeetingToCreate(specs=_room_specs(session), host=_meeting_host(session))
+    return True, MeetingToCreate(specs=room_specs(session), host=meeting_host(session))
 
 
 async def class_session_launch(*, session: ClassSession) -> ClassSession:
@@ -151,9 +75,9 @@ async def class_session_launch(*, session: ClassSession) -> ClassSession:
                 duration_minutes=max(30, settings.CLASS_SESSION_MAX_DURATION // 60),
             )
         except ProviderError as exc:
-            await sync_to_async(_meeting_failed)(session, exc)
+            await sync_to_async(meeting_failed)(session, exc)
             return session
-        await sync_to_async(_meeting_stored)(session, info)
+        await sync_to_async(meeting_stored)(session, info)
     await class_session_deploy(session=session)
     return session
 
