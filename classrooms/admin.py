@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -22,6 +23,9 @@ from classrooms.models import (
     RosterStudent,
 )
 from config import background
+from config.errors import as_application_error
+
+logger = logging.getLogger(__name__)
 
 
 @admin.register(ProfessorProfile)
@@ -164,9 +168,13 @@ class BreakoutRoomAdmin(admin.ModelAdmin):
             try:
                 async_to_sync(services.breakout_room_restart)(room=room)
                 done += 1
-            except Exception as exc:  # a ValidationError names the reason
+            except Exception as exc:
                 refused += 1
-                self.message_user(request, f"{room}: {exc}", messages.WARNING)
+                error = as_application_error(exc)
+                if error is None:
+                    logger.exception("Restarting the avatar of %s failed", room)
+                reason = error.message if error else "the restart failed (see the server log)"
+                self.message_user(request, f"{room}: {reason}", messages.WARNING)
         self.message_user(request, f"Restarted {done} room avatar(s).", messages.SUCCESS)
 
 

@@ -20,13 +20,20 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from config.bulk_writes import insert_rows
+from config.errors import Conflict
 
 
-class InvalidTransition(Exception):
+class InvalidTransition(Conflict):
+    """The table forbids the move; the user hears Conflict's sentence, the log gets `detail`."""
+
     def __init__(self, model: str, current: str, target: str) -> None:
-        super().__init__(f"{model} cannot move from {current!r} to {target!r}.")
+        super().__init__()
+        self.detail = f"{model} cannot move from {current!r} to {target!r}."
         self.current = current
         self.target = target
+
+    def __str__(self) -> str:
+        return self.detail
 
 
 class LifecycleEvent(models.Model):

@@ -1,8 +1,14 @@
-"""Small security headers Django does not set itself."""
+"""Small security headers Django does not set itself, and the one place views' application
+errors become a response."""
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from config.errors import ApplicationError, Forbidden, NotFound, RateLimited, as_application_error
 
 
 class PermissionsPolicyMiddleware:
@@ -17,3 +23,41 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", self.header)
         return response
+
+
+class ApplicationErrorMiddleware:
+    """An `ApplicationError` (or what `as_application_error` translates) a view let through is
+    answered with its message and status, never a 500: JSON for a script's request, the
+    message and a redirect back for a submitted form, otherwise a page saying it. Views that
+    show a form catch the error themselves to put `exc.message` on the form. Anything else
+    is left to Django (a bug: logged, the 500 page)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        error = as_application_error(exception)
+        if error is None:
+            return None
+        response = self.respond(request, error)
+        if isinstance(error, RateLimited):
+            response.headers["Retry-After"] = str(error.retry_after)
+        return response
+
+    def respond(self, request: HttpRequest, error: ApplicationError) -> HttpResponse:
+        if "application/json" in request.headers.get("Accept", ""):
+            return JsonResponse({"error": error.message, "code": error.code}, status=error.status)
+        if isinstance(error, NotFound):
+            return render(request, "404.html", {"exception": error.message}, status=404)
+        if isinstance(error, Forbidden):
+            return render(request, "403.html", {"exception": error.message}, status=403)
+        back = request.headers.get("Referer", "")
+        if request.method == "POST" and url_has_allowed_host_and_scheme(
+            back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            messages.error(request, error.message)
+            return HttpResponseRedirect(back, status=303)
+        return render(request, "error.html", {"message": error.message}, status=error.status)

@@ -7,16 +7,9 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 
+from config.errors import RateLimited
 
-class RateLimited(Exception):
-    def __init__(self, action: str, retry_after: int) -> None:
-        minutes = max(1, round(retry_after / 60))
-        super().__init__(
-            f"You have reached the limit for this action. Please try again in about "
-            f"{minutes} minute{'s' if minutes != 1 else ''}."
-        )
-        self.action = action
-        self.retry_after = retry_after
+__all__ = ["RateLimited", "parse", "rate_limit_hit"]
 
 
 def parse(spec: str) -> tuple[int, int]:

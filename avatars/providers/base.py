@@ -12,6 +12,8 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
+from config.errors import ProviderUnavailable
+
 
 class ProviderError(Exception):
     """A failed call to an outside service.
@@ -45,10 +47,28 @@ class ProviderError(Exception):
             # Also the final word when retries ran out: promise nothing automatic.
             return "All avatar slots at the vendor are busy right now; try again in a minute."
         if self.permanent:
-            return (
-                f"The {self.provider or 'provider'} service refused the request ({self.message})."
-            )
+            # The vendor's own text (self.message) goes to the log only: it can name internals.
+            reason = PERMANENT_REASONS.get(self.code)
+            detail = f" ({reason})" if reason else ""
+            return f"The {self.provider or 'provider'} service refused the request{detail}."
         return f"The {self.provider or 'provider'} service is not answering right now."
+
+    def application_error(self) -> ProviderUnavailable:
+        """How views and sockets tell it (config.errors.as_application_error)."""
+        return ProviderUnavailable(self.user_message, retryable=not self.permanent)
+
+
+# What a user may be told about a permanent refusal, by ProviderError.code.
+PERMANENT_REASONS = {
+    "unauthorized": "the API key was refused",
+    "avatar_not_found": "unknown avatar",
+    "session_not_found": "the session is gone",
+    "session_closed": "the session is closed",
+    "no_credits": "no credits left on the account",
+    "insufficient_quota": "no quota left on the account",
+    "model_not_found": "unknown model",
+    "bad_request": "invalid request parameters",
+}
 
 
 # --- Avatar video -------------------------------------------------------------------------

@@ -16,10 +16,10 @@ from typing import Any
 
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
-from django.core.exceptions import ValidationError
 
 from avatars.voice.messages import BadMessage, Schema, error_frame, parse_frame
 from avatars.voice.tasks import TaskSet
+from config.errors import ApplicationError, as_application_error
 
 logger = logging.getLogger(__name__)
 
@@ -83,24 +83,26 @@ class VoiceConsumer(AsyncWebsocketConsumer):
             await getattr(self, "on_" + data["type"].replace(".", "_"))(data)
         except BadMessage as exc:
             await self.send_error(exc.code, exc.message)
-        except ValidationError as exc:
-            await self.send_error("invalid", " ".join(exc.messages))
         except Exception as exc:
             await self.refused(exc)
 
     async def refused(self, exc: Exception) -> None:
-        """A handler raised something other than a refusal; subclasses map their own errors."""
-        if isinstance(exc, ValueError):
-            await self.send_error("invalid", str(exc))
-            return
-        logger.error("%s message failed", type(self).__name__, exc_info=exc)
-        await self.send_error("internal", self.internal_error)
+        """A handler raised: an application error is told as its code and message (the one
+        place sockets map them); anything else is a bug, logged, and a generic sentence."""
+        error = as_application_error(exc)
+        if error is None:
+            logger.error("%s message failed", type(self).__name__, exc_info=exc)
+        await self.send_application_error(error)
 
     async def task_failed(self, exc: BaseException) -> None:
-        if isinstance(exc, ValidationError):
-            await self.send_error("invalid", " ".join(exc.messages))
-            return
-        await self.send_error("internal", self.internal_error)
+        """A background task raised (TaskSet has logged it)."""
+        await self.send_application_error(as_application_error(exc))
+
+    async def send_application_error(self, error: ApplicationError | None) -> None:
+        if error is None:
+            await self.send_error("internal", self.internal_error)
+        else:
+            await self.send_error(error.code, error.message)
 
     async def on_audio(self, chunk: bytes) -> None:
         raise BadMessage("unexpected_binary", "Binary frames are not accepted here.")

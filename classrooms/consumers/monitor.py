@@ -8,7 +8,6 @@ import logging
 from typing import Any
 
 from channels.db import database_sync_to_async
-from django.core.exceptions import ValidationError
 
 from avatars.voice.consumer import (
     CLOSE_FORBIDDEN,
@@ -22,6 +21,7 @@ from classrooms.consumers.messages import MAX_TEXT, MONITOR_SCHEMA, room_uuid
 from classrooms.models import BreakoutRoom, ClassSession
 from classrooms.selectors import class_session_for_owner, room_transcript_tail, session_snapshot
 from config import background
+from config.errors import Conflict
 
 logger = logging.getLogger(__name__)
 db = database_sync_to_async
@@ -113,8 +113,8 @@ class MonitorConsumer(VoiceConsumer):
                 raise BadMessage("bad_state", "That room is already starting.")
             try:
                 old_avatar_id = await db(services.breakout_room_restart_begin)(room=room)
-            except ValidationError as exc:
-                raise BadMessage("bad_state", exc.messages[0]) from exc
+            except Conflict as exc:
+                raise BadMessage("bad_state", exc.message) from exc
             # The registry runs it, not this socket: closing the monitor must not cancel it.
             background.spawn("breakout_room.restart", room_id=room.pk, old_avatar_id=old_avatar_id)
         await self.send_json({"type": "ack", "action": kind, "room": str(room.public_id)})

@@ -172,7 +172,7 @@ class RoomConversation:
             await db(rate_limit_hit)(user_id=f"room-{self.room.public_id}", action="tutor_reply")
         except RateLimited as exc:
             await self.send_error(
-                "rate_limited", f"{exc} Your message is saved for your professor."
+                "rate_limited", f"{exc.message} Your message is saved for your professor."
             )
             return
         await self.record_turn()

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import smtplib
 from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
@@ -175,9 +176,27 @@ def room_invitations_send_due(*, base_url: str = "", limit: int = BATCH) -> dict
             _message(invitation, base_url).send(fail_silently=False)
         except Exception as exc:  # SMTP refusals, timeouts, DNS: all kept on the row
             logger.warning("Invitation %s to %s failed: %s", invitation.pk, invitation.email, exc)
-            error = f"{type(exc).__name__}: {exc}"[:1000] if str(exc) else type(exc).__name__
+            error = mail_failure(exc)
         counts[_finish(invitation, attempts, error)] += 1
     return counts
+
+
+def mail_failure(exc: Exception) -> str:
+    """What the professor is told about a failed send (the exception itself goes to the log:
+    its text is the mail library's, not a sentence for a user)."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return "The mail server refused the student's address."
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        return "The mail server refused our login."
+    if isinstance(exc, TimeoutError):
+        return "The mail server did not answer in time."
+    if isinstance(exc, ConnectionRefusedError):
+        return "The mail server refused the connection."
+    if isinstance(exc, smtplib.SMTPException):
+        return "The mail server did not accept the message."
+    if isinstance(exc, OSError):
+        return "The mail server could not be reached."
+    return "The invitation could not be sent."
 
 
 def room_invitations_due() -> bool:

@@ -8,7 +8,6 @@ import math
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -22,6 +21,7 @@ from classrooms.models import (
 from classrooms.services.invitations import room_invitations_create
 from classrooms.services.lifecycle import class_session_transition
 from config.bulk_writes import insert_objects, insert_rows
+from config.errors import Conflict, Forbidden, InvalidInput
 from config.lifecycle import InvalidTransition, record_created
 from config.ratelimit import rate_limit_hit
 
@@ -80,11 +80,9 @@ def class_session_prepare(
 def class_session_start(*, session: ClassSession, professor: ProfessorProfile) -> ClassSession:
     """A prepared session's "Start": prepared -> starting; `class_session_launch` deploys."""
     if session.professor_id != professor.pk:
-        raise ValidationError("You can only start your own sessions.")
+        raise Forbidden("You can only start your own sessions.")
     if professor.has_clone and not professor.has_consent:
-        raise ValidationError(
-            "Your avatar clone needs your recorded consent before tutors can use it."
-        )
+        raise Conflict("Your avatar clone needs your recorded consent before tutors can use it.")
     try:
         moved = class_session_transition(
             session=session,
@@ -95,7 +93,7 @@ def class_session_start(*, session: ClassSession, professor: ProfessorProfile) -
     except InvalidTransition:
         moved = False
     if not moved:  # a second click, another tab, or an ended session
-        raise ValidationError("This session has already started or ended.")
+        raise Conflict("This session has already started or ended.")
     return session
 
 
@@ -110,21 +108,19 @@ def _class_session_with_rooms(
     to: str,
 ) -> ClassSession:
     if course.professor_id != professor.pk:
-        raise ValidationError("You can only start sessions for your own courses.")
+        raise Forbidden("You can only start sessions for your own courses.")
     if professor.has_clone and not professor.has_consent:
-        raise ValidationError(
-            "Your avatar clone needs your recorded consent before tutors can use it."
-        )
+        raise Conflict("Your avatar clone needs your recorded consent before tutors can use it.")
     provider = meeting_provider or settings.MEETING_PROVIDER
     if provider not in ClassSession.MeetingProvider.values:
-        raise ValidationError(f"Unknown meeting provider {provider!r}.")
+        raise InvalidInput("Choose a meeting provider from the list.")
     ids = list(dict.fromkeys(int(i) for i in student_ids))
     students = list(RosterStudent.objects.filter(course=course, pk__in=ids).order_by("name"))
     if not students or len(students) != len(ids):
-        raise ValidationError("Pick at least one student from this course's roster.")
+        raise InvalidInput("Pick at least one student from this course's roster.")
     groups = _groups(students, group_size)
     if len(groups) > settings.CLASS_MAX_ROOMS:
-        raise ValidationError(f"A session can have at most {settings.CLASS_MAX_ROOMS} rooms.")
+        raise InvalidInput(f"A session can have at most {settings.CLASS_MAX_ROOMS} rooms.")
     rate_limit_hit(user_id=professor.user_id, action="class_session_start")
     now = timezone.now()
     with transaction.atomic():

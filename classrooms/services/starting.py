@@ -13,7 +13,6 @@ import logging
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
@@ -43,6 +42,7 @@ from classrooms.services.meeting_setup import (
 )
 from classrooms.services.room_cards import CardSender, Publish, rooms_publish_on_commit
 from config.bulk_writes import update_rows
+from config.errors import Conflict
 from config.lifecycle import InvalidTransition, transition_many
 
 logger = logging.getLogger(__name__)
@@ -344,9 +344,9 @@ async def breakout_room_deploy(*, room_id: int) -> None:
 def _room_reset(room: BreakoutRoom) -> AvatarSession | None:
     room.refresh_from_db()
     if not room.session.is_open:
-        raise ValidationError("This session has ended.")
+        raise Conflict("This session has ended.")
     if room.status not in (BreakoutRoom.Status.ERROR, BreakoutRoom.Status.ACTIVE):
-        raise ValidationError("This room is already starting.")
+        raise Conflict("This room is already starting.")
     old = room.avatar_session
     breakout_room_transition(
         room=room,
@@ -359,7 +359,7 @@ def _room_reset(room: BreakoutRoom) -> AvatarSession | None:
 
 def breakout_room_restart_begin(*, room: BreakoutRoom) -> int | None:
     """The wanted state first: the room goes back to `pending` with no avatar (raises
-    ValidationError when it cannot restart). Returns the old avatar's id for the job that
+    Conflict when it cannot restart). Returns the old avatar's id for the job that
     stops it and deploys a fresh one (`breakout_room_restart_finish`); if no process runs that
     job, the room is found waiting for a tutor and the old avatar is reaped as an orphan."""
     old = _room_reset(room)

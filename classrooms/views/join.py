@@ -33,7 +33,7 @@ def join(request: HttpRequest) -> HttpResponse:
         try:
             rate_limit_hit(user_id=f"ip-{_client(request)}", action="room_join")
         except RateLimited as exc:
-            return _refuse(request, form, str(exc), status=429)
+            return _refuse(request, form, exc.message, status=429)
         if not form.is_valid():
             return _refuse(request, form, None, status=400)
         return _refuse(request, form, WRONG_CODE, status=404)

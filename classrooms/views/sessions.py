@@ -7,7 +7,7 @@ from typing import Any
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import (
     Http404,
     HttpRequest,
@@ -37,7 +37,7 @@ from classrooms.selectors import (
 )
 from classrooms.views.courses import course_owned
 from config import background
-from config.ratelimit import RateLimited
+from config.errors import ApplicationError
 from config.roles import is_professor, professor_required
 
 
@@ -58,9 +58,8 @@ def _start_session(request: HttpRequest, course_id: Any) -> tuple[Any, Any, str]
             group_size=form.cleaned_data["group_size"],
             meeting_provider=form.cleaned_data["meeting_provider"],
         )
-    except (ValidationError, RateLimited) as exc:
-        text = " ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-        return None, form, text
+    except ApplicationError as exc:
+        return None, form, exc.message
     return session, form, ""
 
 
@@ -99,8 +98,8 @@ def _start_prepared(request: HttpRequest, session_id: Any) -> tuple[Any, str]:
     session = _owned_session(request, session_id)
     try:
         services.class_session_start(session=session, professor=request.user.professor_profile)
-    except ValidationError as exc:
-        return session, " ".join(exc.messages)
+    except ApplicationError as exc:
+        return session, exc.message
     return session, ""
 
 

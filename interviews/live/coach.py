@@ -45,7 +45,8 @@ class FeedbackJob:
     answer: AnswerInput
     follow_ups_left: int
     context: dict[str, Any]  # the follow-up prompt's context, without the gap
-    limited: RateLimited | None = None  # the candidate asked for feedback too often
+    # Set when the candidate asked for feedback too often: seconds until it is allowed again.
+    limited_for: int | None = None
 
 
 def feedback_job(interview_id: int, user_id: int) -> FeedbackJob | None:
@@ -55,11 +56,11 @@ def feedback_job(interview_id: int, user_id: int) -> FeedbackJob | None:
     if attempt is None or attempt.status != Attempt.Status.SUBMITTED:
         return None
     question = InterviewQuestion.objects.get(pk=attempt.question_id)
-    limited: RateLimited | None = None
+    limited_for: int | None = None
     try:
         rate_limit_hit(user_id=user_id, action="feedback_request")
     except RateLimited as exc:
-        limited = exc
+        limited_for = exc.retry_after
     return FeedbackJob(
         attempt=attempt,
         answer=services.attempt_answer_input(attempt=attempt),
@@ -70,7 +71,7 @@ def feedback_job(interview_id: int, user_id: int) -> FeedbackJob | None:
             "persona": interview.persona,
             "existing": "",
         },
-        limited=limited,
+        limited_for=limited_for,
     )
 
 

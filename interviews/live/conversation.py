@@ -30,6 +30,7 @@ from avatars.voice.presence import keep_present
 from avatars.voice.speaker import Speaker
 from avatars.voice.tasks import TaskSet
 from avatars.voice.timings import TurnClock, voice_turn_record
+from config.errors import InvalidInput
 from config.lifecycle import InvalidTransition
 from interviews import services
 from interviews.live.avatar import ensure_interview_avatar
@@ -235,7 +236,7 @@ class InterviewConversation:
 
     async def answer_text(self, text: str) -> None:
         if not text.strip():
-            raise ValueError("The typed answer is empty.")
+            raise InvalidInput("The typed answer is empty.")
         await self.segments.save(text.strip(), source="typed")
 
     async def answer_caption(self, text: str, final: bool) -> None:

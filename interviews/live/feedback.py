@@ -70,7 +70,7 @@ def failure_message(exc: BaseException) -> str:
     if isinstance(exc, ProviderError):
         return exc.user_message
     if isinstance(exc, RateLimited):
-        return str(exc)
+        return exc.message
     return "The feedback could not be generated."
 
 
@@ -93,12 +93,12 @@ class FeedbackFlow:
             outbox = Outbox(conv.send)
             await outbox.open()
         hedge: asyncio.Task[Any] | None = None
-        if model is not None and job.follow_ups_left > 0 and job.limited is None:
+        if model is not None and job.follow_ups_left > 0 and job.limited_for is None:
             hedge = conv.tasks.track(self.hedge(job), key="follow-up-hedge")
         final: dict[str, Any] | None = None
         try:
-            if job.limited is not None:
-                raise job.limited
+            if job.limited_for is not None:
+                raise RateLimited("feedback_request", job.limited_for)
             async with asyncio.timeout(FEEDBACK_TIMEOUT_SECONDS):
                 async for event in generate_feedback(job.answer):
                     if event.get("type") == "partial":

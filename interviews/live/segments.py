@@ -104,7 +104,7 @@ class SegmentWriter:
                     else:
                         logger.info("Transcript segment after the answer ended was dropped")
                 return
-            except ValueError as exc:  # too long: find which segment does not fit
+            except services.AnswerTooLong as exc:  # find which segment does not fit
                 if len(batch) > 1:
                     for pending in batch:
                         await self._write_batch([pending])
@@ -115,8 +115,8 @@ class SegmentWriter:
                     await self.send(
                         {
                             "type": "error",
-                            "code": "invalid",
-                            "message": f"{exc} The rest was not saved.",
+                            "code": exc.code,
+                            "message": f"{exc.message} The rest was not saved.",
                         }
                     )
                 return

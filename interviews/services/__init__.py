@@ -3,6 +3,7 @@
 from interviews.services.live import (
     MAX_SEGMENT_CHARS,
     MAX_TRANSCRIPT_CHARS,
+    AnswerTooLong,
     Segment,
     attempt_add_segment,
     attempt_add_segments,
@@ -61,6 +62,7 @@ __all__ = [
     "MAX_TRANSCRIPT_CHARS",
     "QUALITY_ORDER",
     "SIMILAR_STORY",
+    "AnswerTooLong",
     "InterviewSpec",
     "Segment",
     "StorySaved",

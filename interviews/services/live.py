@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from config.errors import InvalidInput
 from config.lifecycle import InvalidTransition, record_created, transition
 from interviews.coaching import AnswerInput
 from interviews.models import (
@@ -30,6 +31,10 @@ A = Attempt.Status
 
 MAX_SEGMENT_CHARS = 4000
 MAX_TRANSCRIPT_CHARS = 20000
+
+
+class AnswerTooLong(InvalidInput):
+    default_message = "The answer is too long."
 
 
 # --- The live interview -----------------------------------------------------------------------
@@ -213,7 +218,7 @@ def attempt_add_segments(*, interview: MockInterview, segments: list[Segment]) -
             return attempt
         added = sum(len(s["text"]) + 1 for s in new_segments)
         if len(attempt.transcript) + added - 1 > MAX_TRANSCRIPT_CHARS:
-            raise ValueError("The answer is too long.")
+            raise AnswerTooLong()
         attempt.segments = [*attempt.segments, *new_segments]
         attempt.transcript = " ".join(s["text"] for s in attempt.segments)
         attempt.word_timings = [*attempt.word_timings, *clean_words]
@@ -238,7 +243,7 @@ def attempt_submit(*, interview: MockInterview, duration: float | None = None) -
     with transaction.atomic():
         attempt = _recording_attempt(interview)
         if not attempt.transcript.strip():
-            raise ValueError("Say or type an answer before finishing.")
+            raise InvalidInput("Say or type an answer before finishing.")
         fields: dict[str, Any] = {"submitted_at": timezone.now()}
         if duration and 0 < duration < 3600 and duration > attempt.audio_duration:
             fields["audio_duration"] = round(float(duration), 2)

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.http import Http404
 
+from config.errors import NotFound
 from interviews.coaching.schema import clip
 from interviews.models import Attempt, Story, StoryUse
 
@@ -51,14 +51,14 @@ def story_save_from_attempt(*, user: AbstractBaseUser, attempt_public_id: str) -
     try:  # the id comes from a form post: anything that is not a UUID is simply unknown
         attempt_uuid = uuid.UUID(str(attempt_public_id))
     except ValueError:
-        raise Http404("No such answer.") from None
+        raise NotFound("No such answer.") from None
     attempt = (
         Attempt.objects.select_related("question__interview")
         .filter(public_id=attempt_uuid, question__interview__owner_id=user.pk)
         .first()
     )
     if attempt is None or not attempt.feedback:
-        raise Http404("No such answer.")
+        raise NotFound("No such answer.")
     star = attempt.feedback.get("star") or {}
     parts = {
         part: clip(star.get(part) or "", 2000) for part in ("situation", "task", "action", "result")

@@ -31,7 +31,7 @@ def new(request: HttpRequest) -> HttpResponse:
         try:
             interview = services.interview_create(owner=request.user, spec=form.spec())
         except RateLimited as exc:
-            form.add_error(None, str(exc))
+            form.add_error(None, exc.message)
         else:
             return redirect("interviews:interview", public_id=interview.public_id)
     return render(request, "interviews/new.html", {"form": form})

@@ -6,11 +6,11 @@ from typing import Any
 
 import pytest
 from asgiref.sync import sync_to_async
-from django.core.exceptions import ValidationError
 
 from avatars.models import AvatarSession
 from classrooms import services
 from classrooms.models import BreakoutRoom, ClassSession, RoomTranscriptLine
+from config.errors import Conflict, InvalidInput
 from config.lifecycle import InvalidTransition
 from config.ratelimit import RateLimited
 from tests import factories
@@ -40,7 +40,7 @@ def test_no_consent_no_clone(professor: Any, course: Any) -> None:
     professor.avatar_id = "my-clone"
     professor.likeness_consent_at = None
     professor.save()
-    with pytest.raises(ValidationError, match="consent"):
+    with pytest.raises(Conflict, match="consent"):
         services.class_session_create(
             professor=professor, course=course, student_ids=[course.students.first().pk]
         )
@@ -49,7 +49,7 @@ def test_no_consent_no_clone(professor: Any, course: Any) -> None:
 
 def test_students_must_come_from_the_course(professor: Any, course: Any) -> None:
     other = factories.make_course(factories.make_professor(), students=1)
-    with pytest.raises(ValidationError):
+    with pytest.raises(InvalidInput):
         services.class_session_create(
             professor=professor, course=course, student_ids=[other.students.first().pk]
         )

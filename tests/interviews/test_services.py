@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from config.errors import InvalidInput
 from config.lifecycle import InvalidTransition
 from config.ratelimit import RateLimited
 from interviews import services
@@ -133,7 +134,7 @@ def test_out_of_order_events_are_refused(candidate, bank) -> None:
     spoken(interview)
     with pytest.raises(InvalidTransition):
         services.interview_next(interview=interview)  # cannot skip while listening
-    with pytest.raises(ValueError, match="answer"):
+    with pytest.raises(InvalidInput, match="answer"):
         services.attempt_submit(interview=interview)  # empty answer
 
 
@@ -184,7 +185,7 @@ def test_consecutive_finals_are_saved_together_in_order_or_not_at_all(
     ]
     assert attempt.audio_duration == 5.5
     too_long = [services.Segment(text="word " * 1000, source="transcriber")] * 6  # 6 x 4,000
-    with pytest.raises(ValueError, match="too long"):
+    with pytest.raises(services.AnswerTooLong, match="too long"):
         services.attempt_add_segments(interview=interview, segments=too_long)
     attempt.refresh_from_db()
     assert attempt.transcript == "I led the migration. It cut latency by 40%."  # nothing half-saved
