@@ -35,9 +35,12 @@ test: $(VENV)/.installed-dev | var
 bench: $(VENV)/.installed-dev | var
 	$(BIN)/python -m tests.bench
 
+# Style, layers (import-linter contracts in pyproject.toml) and types (mypy + django-stubs).
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff check --fix .

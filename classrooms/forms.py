@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.conf import settings
@@ -39,7 +39,9 @@ class StudentForm(forms.ModelForm):
 
 
 def meeting_provider_choices() -> list[tuple[str, str]]:
-    choices = [(ClassSession.MeetingProvider.LOCAL, "In-app rooms (students open a link)")]
+    choices: list[tuple[str, str]] = [
+        (ClassSession.MeetingProvider.LOCAL, "In-app rooms (students open a link)")
+    ]
     if settings.ZOOM_CLIENT_ID or settings.MEETING_PROVIDER == "zoom":
         choices.append((ClassSession.MeetingProvider.ZOOM, "Zoom meeting with breakout rooms"))
     return choices
@@ -61,7 +63,7 @@ class RosterChoiceField(forms.ModelMultipleChoiceField):
                     code="invalid_pk_value",
                     params={"pk": str(pk)[:40]},
                 )
-        return super()._check_values(value)
+        return super()._check_values(value)  # type: ignore[misc]  # private in the stubs
 
 
 class SessionStartForm(forms.Form):
@@ -81,14 +83,16 @@ class SessionStartForm(forms.Form):
     def __init__(self, *args: Any, course: Course, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         students = course.students.all()
-        self.fields["students"].queryset = students
+        cast(RosterChoiceField, self.fields["students"]).queryset = students
         # A professor starting a breakout session means the whole class: everyone is ticked,
         # deselecting leaves someone out.
         self.fields["students"].initial = [s.pk for s in students]
         self.fields["students"].error_messages["required"] = (
             "Pick at least one student (everyone was deselected)."
         )
-        self.fields["meeting_provider"].choices = meeting_provider_choices()
+        cast(
+            forms.ChoiceField, self.fields["meeting_provider"]
+        ).choices = meeting_provider_choices()
         self.fields["meeting_provider"].initial = settings.MEETING_PROVIDER
 
     @property

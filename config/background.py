@@ -122,7 +122,7 @@ class Registry:
 
         def declare(func: LoopFunc) -> LoopFunc:
             self._check_new(name)
-            period = every if callable(every) else (lambda: float(every))  # type: ignore[misc]
+            period = every if callable(every) else (lambda: float(every))
             self.loops[name] = Loop(name, func, period)
             return func
 

@@ -95,7 +95,7 @@ def transition(
     with transaction.atomic():
         current = model._default_manager.filter(pk=obj.pk).values_list("status", flat=True).first()
         if current is None:
-            raise model.DoesNotExist(f"{model.__name__} {obj.pk} no longer exists.")
+            raise model.DoesNotExist(f"{model.__name__} {obj.pk} no longer exists.")  # type: ignore[attr-defined]
         if current == target:
             obj.status = target  # type: ignore[attr-defined]
             return False

@@ -74,7 +74,7 @@ class HeyGenStreamingProvider:
 
     @property
     def base_url(self) -> str:
-        return settings.HEYGEN_BASE_URL.rstrip("/")
+        return str(settings.HEYGEN_BASE_URL).rstrip("/")
 
     def _key_headers(self) -> dict[str, str]:
         key = settings.HEYGEN_API_KEY

@@ -125,7 +125,7 @@ class LiveAvatarProvider:
 
     @property
     def base_url(self) -> str:
-        return settings.LIVEAVATAR_BASE_URL.rstrip("/")
+        return str(settings.LIVEAVATAR_BASE_URL).rstrip("/")
 
     def _key_headers(self) -> dict[str, str]:
         key = settings.LIVEAVATAR_API_KEY

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 from importlib import import_module
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 
@@ -31,17 +31,17 @@ def _load(path: str) -> Any:
 
 @cache
 def _avatar(name: str) -> AvatarProvider:
-    return _load(AVATARS[name])()
+    return cast(AvatarProvider, _load(AVATARS[name])())
 
 
 @cache
 def _transcriber(name: str) -> Transcriber:
-    return _load(TRANSCRIBERS[name])()
+    return cast(Transcriber, _load(TRANSCRIBERS[name])())
 
 
 @cache
 def _language_model(name: str) -> LanguageModel:
-    return _load(LANGUAGE_MODELS[name])()
+    return cast(LanguageModel, _load(LANGUAGE_MODELS[name])())
 
 
 def get_avatar_provider(name: str | None = None) -> AvatarProvider:

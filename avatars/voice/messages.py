@@ -98,9 +98,11 @@ def validate(content: Any, schema: Schema, *, max_text: int | None = None) -> di
             content[name] = value = clean_text(value)
         elif not isinstance(value, bool | dict) and not sane_number(value):
             raise BadMessage("bad_field", f"{kind}: '{name}' is not a sensible number.")
-        if name == "task_id" and not 0 < len(value) <= MAX_TASK_ID_CHARS:
+        if name == "task_id" and not (
+            isinstance(value, str) and 0 < len(value) <= MAX_TASK_ID_CHARS
+        ):
             raise BadMessage("bad_field", f"{kind}: 'task_id' is empty or too long.")
-        if name == "text" and max_text is not None:
+        if name == "text" and max_text is not None and isinstance(value, str):
             if not value.strip():
                 raise BadMessage("bad_field", f"{kind}: 'text' is empty.")
             if len(value) > max_text:

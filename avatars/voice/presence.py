@@ -11,7 +11,7 @@ from django.conf import settings
 
 
 def heartbeat_interval() -> float:
-    return max(0.2, settings.AVATAR_HEARTBEAT_TIMEOUT / 3)
+    return max(0.2, float(settings.AVATAR_HEARTBEAT_TIMEOUT) / 3)
 
 
 async def keep_present(beat: Callable[[], Awaitable[None]]) -> None:

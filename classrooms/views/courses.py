@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import (
     Http404,
-    HttpRequest,
     HttpResponse,
 )
 from django.shortcuts import redirect, render
@@ -29,11 +28,11 @@ from classrooms.selectors import (
     sessions_for_course,
     sessions_for_professor,
 )
-from config.roles import professor_required
+from config.roles import AuthenticatedHttpRequest, professor_required
 
 
 @professor_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     professor = request.user.professor_profile
     return render(
         request,
@@ -47,7 +46,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @professor_required
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     professor = request.user.professor_profile
     form = ProfessorProfileForm(
         request.POST if request.method == "POST" else None, instance=professor
@@ -63,7 +62,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     return render(request, "classrooms/profile.html", {"form": form})
 
 
-def course_owned(request: HttpRequest, course_id: Any) -> Any:
+def course_owned(request: AuthenticatedHttpRequest, course_id: Any) -> Any:
     course = course_for_owner(public_id=course_id, professor=request.user.professor_profile)
     if course is None:
         raise Http404("No such course.")
@@ -71,7 +70,7 @@ def course_owned(request: HttpRequest, course_id: Any) -> Any:
 
 
 @professor_required
-def course_detail(request: HttpRequest, course_id: Any) -> HttpResponse:
+def course_detail(request: AuthenticatedHttpRequest, course_id: Any) -> HttpResponse:
     course = course_owned(request, course_id)
     return render(
         request,
@@ -88,7 +87,7 @@ def course_detail(request: HttpRequest, course_id: Any) -> HttpResponse:
 
 @require_POST
 @professor_required
-def material_upload(request: HttpRequest, course_id: Any) -> HttpResponse:
+def material_upload(request: AuthenticatedHttpRequest, course_id: Any) -> HttpResponse:
     course = course_owned(request, course_id)
     form = MaterialUploadForm(request.POST, request.FILES)
     if form.is_valid():
@@ -119,7 +118,9 @@ def material_upload(request: HttpRequest, course_id: Any) -> HttpResponse:
 
 @require_POST
 @professor_required
-def material_delete(request: HttpRequest, course_id: Any, material_id: Any) -> HttpResponse:
+def material_delete(
+    request: AuthenticatedHttpRequest, course_id: Any, material_id: Any
+) -> HttpResponse:
     course = course_owned(request, course_id)
     material = CourseMaterial.objects.filter(course=course, public_id=material_id).first()
     if material is None:
@@ -131,7 +132,7 @@ def material_delete(request: HttpRequest, course_id: Any, material_id: Any) -> H
 
 @require_POST
 @professor_required
-def student_add(request: HttpRequest, course_id: Any) -> HttpResponse:
+def student_add(request: AuthenticatedHttpRequest, course_id: Any) -> HttpResponse:
     course = course_owned(request, course_id)
     form = StudentForm(request.POST)
     if form.is_valid():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
@@ -38,10 +38,10 @@ from classrooms.selectors import (
 from classrooms.views.courses import course_owned
 from config import background
 from config.errors import ApplicationError
-from config.roles import is_professor, professor_required
+from config.roles import AuthenticatedHttpRequest, is_professor, professor_required
 
 
-def _start_session(request: HttpRequest, course_id: Any) -> tuple[Any, Any, str]:
+def _start_session(request: AuthenticatedHttpRequest, course_id: Any) -> tuple[Any, Any, str]:
     """(session, form, error) — sync part of the start view ("Start" or "Prepare")."""
     if not is_professor(request.user):
         raise PermissionDenied("This page is for professors.")
@@ -81,7 +81,9 @@ async def session_start(request: HttpRequest, course_id: Any) -> HttpResponse:
         return redirect(f"{reverse('login')}?next={request.path}")
     request.user = user
 
-    session, _form, error = await sync_to_async(_start_session)(request, course_id)
+    session, _form, error = await sync_to_async(_start_session)(
+        cast(AuthenticatedHttpRequest, request), course_id
+    )
     if session is None:
         await sync_to_async(messages.error)(request, error)
         return redirect("classrooms:course", course_id=course_id)
@@ -92,7 +94,7 @@ async def session_start(request: HttpRequest, course_id: Any) -> HttpResponse:
     return redirect("classrooms:monitor", session_id=session.public_id)
 
 
-def _start_prepared(request: HttpRequest, session_id: Any) -> tuple[Any, str]:
+def _start_prepared(request: AuthenticatedHttpRequest, session_id: Any) -> tuple[Any, str]:
     if not is_professor(request.user):
         raise PermissionDenied("This page is for professors.")
     session = _owned_session(request, session_id)
@@ -111,7 +113,9 @@ async def session_start_prepared(request: HttpRequest, session_id: Any) -> HttpR
     if not user.is_authenticated:
         return redirect(f"{reverse('login')}?next={request.path}")
     request.user = user
-    session, error = await sync_to_async(_start_prepared)(request, session_id)
+    session, error = await sync_to_async(_start_prepared)(
+        cast(AuthenticatedHttpRequest, request), session_id
+    )
     if error:
         await sync_to_async(messages.error)(request, error)
         return redirect("classrooms:monitor", session_id=session.public_id)
@@ -127,7 +131,7 @@ def _owned_session(request: HttpRequest, session_id: Any) -> ClassSession:
 
 
 @professor_required
-def monitor(request: HttpRequest, session_id: Any) -> HttpResponse:
+def monitor(request: AuthenticatedHttpRequest, session_id: Any) -> HttpResponse:
     session = _owned_session(request, session_id)
     snapshot = session_snapshot(session=session)
     return render(
@@ -149,7 +153,7 @@ def monitor(request: HttpRequest, session_id: Any) -> HttpResponse:
 
 
 @professor_required
-def transcript_csv(request: HttpRequest, session_id: Any) -> HttpResponse:
+def transcript_csv(request: AuthenticatedHttpRequest, session_id: Any) -> HttpResponse:
     session = _owned_session(request, session_id)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="session-{session.public_id}.csv"'
@@ -159,7 +163,7 @@ def transcript_csv(request: HttpRequest, session_id: Any) -> HttpResponse:
 
 @require_POST
 @professor_required
-def session_zoom_signature(request: HttpRequest, session_id: Any) -> JsonResponse:
+def session_zoom_signature(request: AuthenticatedHttpRequest, session_id: Any) -> JsonResponse:
     """A Meeting SDK JWT for a bot or web client joining this session's Zoom meeting."""
     session = _owned_session(request, session_id)
     if (

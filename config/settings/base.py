@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import environ
 
@@ -124,6 +125,7 @@ REDIS_LAYER_HOST = {
     "socket_connect_timeout": 5,
     "socket_keepalive": True,
 }
+CHANNEL_LAYERS: dict[str, dict[str, Any]]
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from interviews.models import Attempt, FollowUp, InterviewQuestion, MockInterview
 
 
-def interviews_for_dashboard(*, user: AbstractBaseUser) -> QuerySet[MockInterview]:
+def interviews_for_dashboard(*, user: User) -> QuerySet[MockInterview]:
     """The candidate's interviews with their overall score (mean of best answers): one query."""
     return MockInterview.objects.filter(owner=user).annotate(
         overall_score=Avg(
@@ -21,7 +21,7 @@ def interviews_for_dashboard(*, user: AbstractBaseUser) -> QuerySet[MockIntervie
     )
 
 
-def interview_for_owner(*, public_id: Any, user: AbstractBaseUser) -> MockInterview:
+def interview_for_owner(*, public_id: Any, user: User) -> MockInterview:
     """The interview if `user` owns it; 404 otherwise (no difference between foreign and missing)."""
     interview = (
         MockInterview.objects.select_related("avatar_session")
@@ -50,7 +50,7 @@ def with_report_rows(interviews: QuerySet[MockInterview]) -> QuerySet[MockInterv
     )
 
 
-def interview_with_questions(*, public_id: Any, user: AbstractBaseUser) -> MockInterview:
+def interview_with_questions(*, public_id: Any, user: User) -> MockInterview:
     """The interview with its questions, every attempt and follow-up prefetched (report page)."""
     interview = with_report_rows(
         MockInterview.objects.filter(public_id=public_id, owner_id=user.pk)

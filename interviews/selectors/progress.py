@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 
 from interviews.coaching.schema import (
     DIMENSIONS,
@@ -33,7 +33,7 @@ def _mean(values: list[float]) -> float | None:
     return round(sum(values) / len(values), 1) if values else None
 
 
-def progress_for_user(*, user: AbstractBaseUser, limit: int = 20) -> Progress:
+def progress_for_user(*, user: User, limit: int = 20) -> Progress:
     """Per session (oldest first, the latest `limit`): mean of the best answers' overall and
     dimension scores, and their mean delivery metrics. One query."""
     rows = (
@@ -66,12 +66,12 @@ def progress_for_user(*, user: AbstractBaseUser, limit: int = 20) -> Progress:
             progress.dimensions[name].append(
                 _mean([s for s in (dimension_score(fb, name) for fb in fbs) if s is not None])
             )
-        for key, target in (
+        for metric, target in (
             ("wpm", progress.wpm),
             ("filler_per_minute", progress.fillers_per_minute),
             ("long_pauses", progress.long_pauses),
         ):
             target.append(
-                _mean([v for v in (delivery_metric(fb, key) for fb in fbs) if v is not None])
+                _mean([v for v in (delivery_metric(fb, metric) for fb in fbs) if v is not None])
             )
     return progress

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db.models import Count, QuerySet
 from django.http import Http404
 
@@ -16,24 +16,24 @@ from interviews.models import (
 # --- Story bank -------------------------------------------------------------------------------
 
 
-def stories_for_owner(*, user: AbstractBaseUser) -> QuerySet[Story]:
+def stories_for_owner(*, user: User) -> QuerySet[Story]:
     """The candidate's stories with the number of sessions each was used in (one query)."""
     return Story.objects.filter(owner_id=user.pk).annotate(
         session_count=Count("uses__interview", distinct=True)
     )
 
 
-def story_for_owner(*, public_id: Any, user: AbstractBaseUser) -> Story:
+def story_for_owner(*, public_id: Any, user: User) -> Story:
     story = stories_for_owner(user=user).filter(public_id=public_id).first()
     if story is None:
         raise Http404("No such story.")
     return story
 
 
-def saved_story_attempt_ids(*, user: AbstractBaseUser, interview: MockInterview) -> set[int]:
-    """Attempts of this interview already in the story bank (one query)."""
+def saved_story_attempt_ids(*, interview: MockInterview) -> set[int]:
+    """Attempts of this interview already in its owner's story bank (one query)."""
     return set(
-        Story.objects.filter(owner_id=user.pk, uses__interview=interview)
+        Story.objects.filter(owner_id=interview.owner_id, uses__interview=interview)
         .exclude(uses__attempt__isnull=True)
         .values_list("uses__attempt_id", flat=True)
     )

@@ -279,9 +279,10 @@ def attempt_update_best(*, question: InterviewQuestion) -> Attempt | None:
             .order_by("-overall", "-number")
         )
         best = scored[0] if scored else None
-        Attempt.objects.filter(question=question, is_best=True).exclude(
-            pk=getattr(best, "pk", None)
-        ).update(is_best=False)
+        stale = Attempt.objects.filter(question=question, is_best=True)
+        if best is not None:
+            stale = stale.exclude(pk=best.pk)
+        stale.update(is_best=False)
         if best is not None and not best.is_best:
             Attempt.objects.filter(pk=best.pk).update(is_best=True)
             best.is_best = True

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from asgiref.sync import async_to_sync
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from avatars.providers.base import ChatMessage, ProviderError
@@ -51,7 +51,7 @@ GENERATED_SCHEMA: dict[str, Any] = {
 }
 
 
-def candidate_profile_ensure(*, user: AbstractBaseUser) -> CandidateProfile:
+def candidate_profile_ensure(*, user: User) -> CandidateProfile:
     profile, _ = CandidateProfile.objects.get_or_create(user=user)
     return profile
 
@@ -215,7 +215,7 @@ def generate_questions(
     return validate_generated_questions(payload, exclude=exclude, limit=count)
 
 
-def interview_create(*, owner: AbstractBaseUser, spec: InterviewSpec) -> MockInterview:
+def interview_create(*, owner: User, spec: InterviewSpec) -> MockInterview:
     """Create an interview with its questions. Rate limited (`interview_start`).
 
     With a language model and a job description, up to half of the questions are generated

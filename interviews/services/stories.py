@@ -6,7 +6,7 @@ import re
 import uuid
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 
 from config.errors import NotFound
@@ -41,7 +41,7 @@ class StorySaved:
 
 
 @transaction.atomic
-def story_save_from_attempt(*, user: AbstractBaseUser, attempt_public_id: str) -> StorySaved:
+def story_save_from_attempt(*, user: User, attempt_public_id: str) -> StorySaved:
     """Save the STAR parts of one of the user's scored answers to the story bank.
 
     When the user already has a story that this answer retells (most of its words in common),

@@ -1,29 +1,33 @@
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from avatars.providers.registry import get_transcriber
 from config.ratelimit import RateLimited
+from config.roles import AuthenticatedHttpRequest
 from interviews import selectors, services
 from interviews.forms import NewInterviewForm
 
 
 @login_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     interviews = selectors.interviews_for_dashboard(user=request.user)
     return render(request, "interviews/dashboard.html", {"interviews": interviews})
 
 
 @login_required
-def new(request: HttpRequest) -> HttpResponse:
+def new(request: AuthenticatedHttpRequest) -> HttpResponse:
     # GET parameters prefill the form (the report's "practise again" links).
-    initial = {k: v for k, v in request.GET.items() if k in NewInterviewForm.base_fields}
+    initial: dict[str, Any] = {
+        k: v for k, v in request.GET.items() if k in NewInterviewForm.base_fields
+    }
     if request.GET.getlist("competencies"):
         initial["competencies"] = request.GET.getlist("competencies")
     form = NewInterviewForm(request.POST if request.method == "POST" else None, initial=initial)
@@ -38,7 +42,7 @@ def new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def interview(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def interview(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     obj = selectors.interview_for_owner(public_id=public_id, user=request.user)
     if obj.is_finished:
         return redirect("interviews:report", public_id=obj.public_id)
@@ -55,7 +59,7 @@ def interview(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 @login_required
-def report(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def report(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     obj = selectors.interview_with_questions(public_id=public_id, user=request.user)
     from interviews.views.reports import report_context  # coaching: summary, plan, charts
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from asgiref.sync import async_to_sync
 from django import forms
@@ -10,11 +10,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from avatars.providers.base import CatalogItem, ProviderError
 from avatars.providers.registry import get_avatar_provider
+from config.roles import AuthenticatedHttpRequest
 from interviews import services
 
 CATALOG_TTL = 3600
@@ -62,9 +63,13 @@ class PreferencesForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["avatar_id"].choices = [("", "Default")] + [(a.id, a.name) for a in avatars]
+        cast(forms.ChoiceField, self.fields["avatar_id"]).choices = [("", "Default")] + [
+            (a.id, a.name) for a in avatars
+        ]
         self.voice_ids = {v.id for v in voices}
-        self.fields["quality"].choices = [(q, q.capitalize()) for q in qualities]
+        cast(forms.ChoiceField, self.fields["quality"]).choices = [
+            (q, q.capitalize()) for q in qualities
+        ]
         if voices:
             self.fields["voice_id"].widget = forms.Select(
                 choices=[("", "Default")] + [(v.id, f"{v.name} ({v.language})") for v in voices]
@@ -80,7 +85,7 @@ class PreferencesForm(forms.Form):
 
 
 @login_required
-def account_settings(request: HttpRequest) -> HttpResponse:
+def account_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     profile = services.candidate_profile_ensure(user=request.user)
     avatars, avatar_error = _catalog("avatars")
     voices, voice_error = _catalog("voices")

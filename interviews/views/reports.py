@@ -56,9 +56,7 @@ def report_context(
             if share
             else ""
         )
-        context["saved_attempt_ids"] = selectors.saved_story_attempt_ids(
-            user=request.user, interview=interview
-        )
+        context["saved_attempt_ids"] = selectors.saved_story_attempt_ids(interview=interview)
     return context
 
 

@@ -6,17 +6,18 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from config.roles import AuthenticatedHttpRequest
 from interviews import selectors, services
 
 
 @login_required
 @require_POST
-def share_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def share_create(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     interview = selectors.interview_for_owner(public_id=public_id, user=request.user)
     services.share_create(interview=interview)
     messages.success(request, "Share link created. Anyone with the link can read this report.")
@@ -25,7 +26,7 @@ def share_create(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @login_required
 @require_POST
-def share_revoke(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def share_revoke(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     interview = selectors.interview_for_owner(public_id=public_id, user=request.user)
     services.share_revoke(interview=interview)
     messages.success(request, "Share link revoked. It no longer opens the report.")

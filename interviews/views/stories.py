@@ -7,10 +7,11 @@ from uuid import UUID
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from config.roles import AuthenticatedHttpRequest
 from interviews import selectors, services
 from interviews.models import BankQuestion, Story
 
@@ -42,7 +43,7 @@ class StoryForm(forms.Form):
 
 
 @login_required
-def story_bank(request: HttpRequest) -> HttpResponse:
+def story_bank(request: AuthenticatedHttpRequest) -> HttpResponse:
     competency = request.GET.get("competency", "")
     stories = selectors.stories_for_owner(user=request.user)
     if competency:
@@ -61,7 +62,7 @@ def story_bank(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def story_save(request: HttpRequest) -> HttpResponse:
+def story_save(request: AuthenticatedHttpRequest) -> HttpResponse:
     saved = services.story_save_from_attempt(
         user=request.user, attempt_public_id=request.POST.get("attempt", "")
     )
@@ -79,7 +80,7 @@ def story_save(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def story_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def story_edit(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     story = selectors.story_for_owner(public_id=public_id, user=request.user)
     initial = {
         field: getattr(story, field)
@@ -95,7 +96,7 @@ def story_edit(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @login_required
 @require_POST
-def story_delete(request: HttpRequest, public_id: UUID) -> HttpResponse:
+def story_delete(request: AuthenticatedHttpRequest, public_id: UUID) -> HttpResponse:
     story = selectors.story_for_owner(public_id=public_id, user=request.user)
     services.story_delete(story=story)
     messages.success(request, "Story deleted.")

@@ -1,3 +1,5 @@
+from typing import Any
+
 from asgiref.sync import async_to_sync
 from django.core.management.base import BaseCommand
 
@@ -10,7 +12,7 @@ class Command(BaseCommand):
         "for rooms that are not active. Safe to run from cron as often as you like."
     )
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, **options: Any) -> None:
         result = async_to_sync(class_sessions_reap)()
         self.stdout.write(
             self.style.SUCCESS(

@@ -1,3 +1,5 @@
+from typing import Any
+
 from asgiref.sync import async_to_sync
 from django.core.management.base import BaseCommand
 
@@ -10,6 +12,6 @@ class Command(BaseCommand):
         "in 'starting' and finish sessions stuck in 'ending'."
     )
 
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, **options: Any) -> None:
         result = async_to_sync(class_sessions_resume)()
         self.stdout.write(self.style.SUCCESS(f"Resumed {result['sessions']} session(s)."))

@@ -1,6 +1,7 @@
 from getpass import getpass
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from classrooms.services import professor_create
 
@@ -8,7 +9,7 @@ from classrooms.services import professor_create
 class Command(BaseCommand):
     help = "Create a professor account (a user with a professor profile)."
 
-    def add_arguments(self, parser):  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
         parser.add_argument("--email", required=True)
         parser.add_argument("--name", required=True, help="Display name shown to students.")
@@ -18,7 +19,7 @@ class Command(BaseCommand):
             "--consent", action="store_true", help="Record consent to an avatar clone now."
         )
 
-    def handle(self, *args, **opts):  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, **opts: Any) -> None:
         password = opts["password"] or getpass("Password: ")
         if len(password) < 8:
             raise CommandError("The password must have at least 8 characters.")

@@ -174,15 +174,15 @@ def _pivot(rows: list[dict[str, Any]]) -> list[str] | None:
     for case in cases:
         values = []
         for persona in personas:
-            row = cells.get((case, persona))
-            if row is None:
+            cell = cells.get((case, persona))
+            if cell is None:
                 values.append("")
-            elif row.get("passed"):
-                values.append(_cell(row.get("actual"), 40))
+            elif cell.get("passed"):
+                values.append(_cell(cell.get("actual"), 40))
             else:
                 values.append(
-                    f"**FAIL** {_cell(row.get('actual'), 30)} (expected "
-                    f"{_cell(row.get('expected'), 30)})"
+                    f"**FAIL** {_cell(cell.get('actual'), 30)} (expected "
+                    f"{_cell(cell.get('expected'), 30)})"
                 )
         out.append(f"| {_cell(case, 120)} | " + " | ".join(values) + " |")
     return out

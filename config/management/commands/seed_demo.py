@@ -1,6 +1,7 @@
 """Demo data for the embedded default. Idempotent: run it as often as you like."""
 
 from pathlib import Path
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand
@@ -57,7 +58,7 @@ class Command(BaseCommand):
     help = "Create the demo candidate, the demo professor with a five-student course, and the question bank."
 
     @transaction.atomic
-    def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+    def handle(self, *args: Any, **options: Any) -> None:
         created = question_bank_seed()
         candidate, was_created = User.objects.get_or_create(
             username="candidate", defaults={"email": "candidate@example.com"}
