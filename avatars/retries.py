@@ -4,7 +4,8 @@
 first item) retries retryable `ProviderError`s (429, 5xx, timeouts, dropped
 connections, vendor concurrency caps) up to PROVIDER_MAX_RETRIES times, sleeping
 `uniform(0, min(cap, base * 2**attempt))` ("full jitter"), or the vendor's Retry-After when it
-sent one. Permanent errors (401, unknown avatar, bad parameters) are raised at once.
+sent one (settings PROVIDER_BACKOFF_BASE, PROVIDER_BACKOFF_CAP, PROVIDER_RETRY_AFTER_CAP).
+Permanent errors (401, unknown avatar, bad parameters) are raised at once.
 """
 
 from __future__ import annotations
@@ -22,17 +23,13 @@ from avatars.providers.base import ProviderError
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
-BACKOFF_BASE = 0.5
-BACKOFF_CAP = 8.0
-RETRY_AFTER_CAP = 30.0
-QUEUE_POLL = (0.2, 0.6)  # seconds between queue checks without a local wake-up (uniform)
-
 
 def backoff_delay(attempt: int, error: ProviderError | None = None) -> float:
     """Seconds to wait before retry number `attempt` (0-based)."""
     if error is not None and error.retry_after is not None:
-        return min(RETRY_AFTER_CAP, max(0.0, error.retry_after))
-    return random.uniform(0, min(BACKOFF_CAP, BACKOFF_BASE * 2**attempt))  # noqa: S311
+        return min(float(settings.PROVIDER_RETRY_AFTER_CAP), max(0.0, error.retry_after))
+    ceiling = min(settings.PROVIDER_BACKOFF_CAP, settings.PROVIDER_BACKOFF_BASE * 2**attempt)
+    return random.uniform(0, float(ceiling))  # noqa: S311
 
 
 async def with_retries(

@@ -202,6 +202,15 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # --- Providers (the real vendor is used when selected; its key is then required) -------------
 PROVIDER_TIMEOUT = env.float("PROVIDER_TIMEOUT", default=15.0)
 PROVIDER_MAX_RETRIES = env.int("PROVIDER_MAX_RETRIES", default=3)
+# Waits before trying again (seconds), settings so tests run them at zero: provider calls back
+# off with full jitter, uniform(0, min(cap, base * 2**attempt)), or the vendor's Retry-After up
+# to its cap; a failed interview avatar start and a failed transcript save wait these (the last
+# one repeats).
+PROVIDER_BACKOFF_BASE = 0.5
+PROVIDER_BACKOFF_CAP = 8.0
+PROVIDER_RETRY_AFTER_CAP = 30.0
+INTERVIEW_AVATAR_RETRY_DELAYS = (1.0, 3.0)
+TRANSCRIPT_SAVE_RETRY_DELAYS = (0.2, 0.5, 1.0, 2.0, 5.0)
 
 AVATAR_PROVIDER = env.str("AVATAR_PROVIDER", default="local")  # local | heygen | liveavatar
 HEYGEN_API_KEY = env.str("HEYGEN_API_KEY", default="")

@@ -20,6 +20,11 @@ STORAGES = {
 # Background loops (config/background.py) are started explicitly by the tests that need them;
 # spawned jobs still run at once in the process that asked (BACKGROUND_JOBS_INLINE).
 AVATAR_BACKGROUND_LOOPS = env.bool("AVATAR_BACKGROUND_LOOPS", default=False)
+# No real waits between retries: what a retry does is tested, not how long it waits (the
+# backoff's arithmetic has its own tests). A vendor's Retry-After is still honoured.
+PROVIDER_BACKOFF_BASE = 0.0
+INTERVIEW_AVATAR_RETRY_DELAYS = (0.0,)
+TRANSCRIPT_SAVE_RETRY_DELAYS = (0.0,)
 
 # Browser tests run the app in a forked daphne process, which must share the test database:
 # an SQLite test database therefore lives in a file, not in memory (one per test run, so

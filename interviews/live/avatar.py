@@ -23,7 +23,6 @@ logger = logging.getLogger(__name__)
 db = database_sync_to_async
 
 AVATAR_START_ATTEMPTS = 3
-AVATAR_RETRY_DELAYS = (1.0, 3.0)
 
 
 async def ensure_interview_avatar(conv: InterviewConversation) -> None:
@@ -61,7 +60,8 @@ async def ensure_interview_avatar(conv: InterviewConversation) -> None:
             return
         error = session.error or "The avatar did not start."
         if attempt < AVATAR_START_ATTEMPTS:
-            delay = AVATAR_RETRY_DELAYS[min(attempt - 1, len(AVATAR_RETRY_DELAYS) - 1)]
+            delays = settings.INTERVIEW_AVATAR_RETRY_DELAYS
+            delay = delays[min(attempt - 1, len(delays) - 1)]
             await conv.send(
                 {
                     "type": "avatar.connection",

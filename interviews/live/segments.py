@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from channels.db import database_sync_to_async
+from django.conf import settings
 
 from avatars.voice.messages import BadMessage
 from avatars.voice.tasks import TaskSet
@@ -26,7 +27,6 @@ from interviews.models import MockInterview
 logger = logging.getLogger(__name__)
 
 SEGMENT_DRAIN_SECONDS = 10.0  # "Finish answer" waits this long for queued finals to be saved
-SEGMENT_RETRY_DELAYS = (0.2, 0.5, 1.0, 2.0, 5.0)  # a failed save is retried (the last repeats)
 SEGMENT_BATCH = 50
 
 Send = Callable[[dict[str, Any]], Awaitable[None]]
@@ -121,7 +121,8 @@ class SegmentWriter:
                     )
                 return
             except Exception:  # e.g. a locked or unreachable database: never drop, retry
-                delay = SEGMENT_RETRY_DELAYS[min(retry, len(SEGMENT_RETRY_DELAYS) - 1)]
+                delays = settings.TRANSCRIPT_SAVE_RETRY_DELAYS  # the last one repeats
+                delay = delays[min(retry, len(delays) - 1)]
                 logger.exception("Saving %d transcript segments failed; retrying", len(batch))
                 if retry == 0:
                     await self.send(
