@@ -57,7 +57,7 @@ METHOD = """\
 "Once" cells inject the fault for one request (the product should retry and succeed); "every
 time" cells keep it until the test clears it (the product should fail cleanly, tell the user,
 keep their data, and close what it opened at the vendor). The suite runs with
-PROVIDER_TIMEOUT=0.8 s, PROVIDER_MAX_RETRIES=1 and a 20 ms backoff base.
+PROVIDER_TIMEOUT=0.8 s, PROVIDER_MAX_RETRIES=1 and no wait between retries (the test settings).
 """
 
 DEFECTS = """\
