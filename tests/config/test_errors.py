@@ -107,7 +107,7 @@ async def _told(kind: str, what: str) -> dict[str, Any]:
     ],
 )
 async def test_a_socket_tells_the_error_once_as_its_code_and_sentence(
-    kind: str, what: str, code: str, says: str
+    db: Any, kind: str, what: str, code: str, says: str
 ) -> None:
     frame = await _told(kind, what)
     assert frame["type"] == "error"
