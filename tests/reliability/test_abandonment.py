@@ -4,15 +4,22 @@ The reaper ends live avatar sessions whose heartbeat stopped. A candidate thinki
 answer, or a student reading, says nothing for minutes: their avatar must stay (the open page
 is the heartbeat). When the page is closed without ending anything, the vendor session must be
 stopped by the reaper, and reconnecting later starts a fresh avatar with nothing lost.
+
+The silences pass at once (time-machine moves the clock the heartbeats and the reaper read);
+the open page's heartbeat runs at its own pace, so a test waits for its next beat, never for
+the timeout itself.
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import time_machine
 from asgiref.sync import sync_to_async
+from django.utils import timezone
 
 from avatars.models import AvatarSession
 from avatars.reaper import reap_once
@@ -26,8 +33,27 @@ pytestmark = pytest.mark.django_db(transaction=True)
 HEARTBEAT = 2  # seconds (AVATAR_HEARTBEAT_TIMEOUT; the page refreshes it every 2/3 s)
 
 
+@pytest.fixture
+def clock() -> Iterator[time_machine.Coordinates]:
+    with time_machine.travel(timezone.now(), tick=True) as traveller:
+        yield traveller
+
+
+async def silence(clock: time_machine.Coordinates, seconds: float, *, page_open: bool) -> None:
+    """`seconds` of silence go by; an open page then beats once more (as it did all along)."""
+    clock.shift(seconds)
+    if not page_open:
+        return
+    after = timezone.now()
+    async with asyncio.timeout(10):
+        while not await AvatarSession.objects.filter(
+            status=AvatarSession.Status.READY, last_heartbeat_at__gte=after
+        ).aexists():
+            await asyncio.sleep(0.05)
+
+
 async def test_quiet_candidate_keeps_the_avatar_and_a_closed_page_is_reaped(
-    fake_providers: Any, fast: Any, candidate: Any, bank: Any, driver: Any, cell: Any
+    fake_providers: Any, fast: Any, candidate: Any, bank: Any, driver: Any, cell: Any, clock: Any
 ) -> None:
     row = cell(
         area="abandoned sessions",
@@ -48,7 +74,7 @@ async def test_quiet_candidate_keeps_the_avatar_and_a_closed_page_is_reaped(
     await d.send({"type": "answer.text", "text": "First I measured where the time went."})
     await d.until("caption", lambda m: m["final"])
 
-    await asyncio.sleep(HEARTBEAT * 1.75)  # the candidate thinks; nobody speaks
+    await silence(clock, HEARTBEAT * 1.75, page_open=True)  # the candidate thinks
     report = await reap_once()
     avatar = await AvatarSession.objects.aget(purpose="interview")
     assert report.ended == {}
@@ -56,7 +82,7 @@ async def test_quiet_candidate_keeps_the_avatar_and_a_closed_page_is_reaped(
     assert fake_providers.state()["open_sessions"]["heygen"] == 1
 
     await d.close()  # the tab closes: no goodbye, no interview.end
-    await asyncio.sleep(HEARTBEAT * 1.3)
+    await silence(clock, HEARTBEAT * 1.3, page_open=False)
     report = await reap_once()
     await avatar.arefresh_from_db()
     assert report.ended == {str(avatar.public_id): "heartbeat stopped (reaped)"}
@@ -92,7 +118,7 @@ def _one_room(professor: Any) -> BreakoutRoom:
 
 
 async def test_reading_student_keeps_the_tutor_and_an_empty_room_is_reaped(
-    fake_providers: Any, fast: Any, professor: Any, ws_connect: Any, cell: Any
+    fake_providers: Any, fast: Any, professor: Any, ws_connect: Any, cell: Any, clock: Any
 ) -> None:
     row = cell(
         area="abandoned sessions",
@@ -107,13 +133,13 @@ async def test_reading_student_keeps_the_tutor_and_an_empty_room_is_reaped(
     student, connected, code = await ws_connect(f"/ws/rooms/{room.join_token}/")
     assert connected, code
 
-    await asyncio.sleep(HEARTBEAT * 1.75)  # the student reads the material
+    await silence(clock, HEARTBEAT * 1.75, page_open=True)  # the student reads the material
     report = await reap_once()
     assert report.ended == {}
     assert fake_providers.state()["open_sessions"]["heygen"] == 1
 
     await student.disconnect()
-    await asyncio.sleep(HEARTBEAT * 1.3)
+    await silence(clock, HEARTBEAT * 1.3, page_open=False)
     report = await reap_once()
     vendor_open = fake_providers.state()["open_sessions"]["heygen"]
     row.actual = (
