@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import smtplib
 import socket
 from datetime import timedelta
 from typing import Any
@@ -15,7 +16,7 @@ from django.utils import timezone
 from classrooms import services
 from classrooms.models import ClassSession, RoomInvitation
 from classrooms.selectors import format_short_code
-from classrooms.services.invitations import MAX_ATTEMPTS, RETRY_SCHEDULE
+from classrooms.services.invitations import MAX_ATTEMPTS, RETRY_SCHEDULE, mail_failure
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -228,3 +229,24 @@ def test_staff_resend_failed_invitations_from_the_admin(
     assert set(failed.values_list("status", "attempts", "error")) == {("pending", 0, "")}
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     assert services.room_invitations_send_due()["sent"] == 3
+
+
+@pytest.mark.parametrize(
+    ("exc", "says"),
+    [
+        (ConnectionRefusedError(111, "Connection refused"), "refused the connection"),
+        (TimeoutError("timed out"), "did not answer in time"),
+        (smtplib.SMTPAuthenticationError(535, b"5.7.8 bad creds for smtp-user"), "our login"),
+        (smtplib.SMTPRecipientsRefused({"a@b.c": (550, b"no such user")}), "student's address"),
+        (smtplib.SMTPDataError(554, b"spam"), "did not accept"),
+        (socket.gaierror(-2, "Name or service not known"), "could not be reached"),
+        (RuntimeError("backend bug"), "could not be sent"),
+    ],
+)
+def test_the_professor_reads_why_a_send_failed_in_words_not_the_mail_library_s(
+    exc: Exception, says: str
+) -> None:
+    told = mail_failure(exc)
+    assert says in told
+    assert str(exc) not in told
+    assert type(exc).__name__ not in told
