@@ -29,7 +29,7 @@ CLOSE_NOT_FOUND = 4404
 CLOSE_GONE = 4410
 
 
-class VoiceConsumer(AsyncWebsocketConsumer):  # type: ignore[misc]  # channels has no types
+class VoiceConsumer(AsyncWebsocketConsumer):
     schema: Schema = {}
     max_text: int | None = None  # when set, `text` fields must be non-blank and this short
     internal_error = "Something went wrong; please try again."
