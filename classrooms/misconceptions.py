@@ -24,39 +24,21 @@ from dataclasses import dataclass
 
 from django.utils.text import slugify
 
-from classrooms.retrieval import STOPWORDS, WORD, stem, wordset
+from classrooms.lexicon import lexicon
+from classrooms.retrieval import STOPWORDS, WORD, stem
 
 KEY_MAX_CHARS = 64
 _LABEL = re.compile(
     r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?(misconception|ask|sounds like)\s*:\s*(?:\*\*|__)?\s*(.*)$",
     re.IGNORECASE,
 )
-# Words students use for the same idea; each folds to the first stem of its group.
-_SYNONYMS = {
-    "probability": ("probability", "chance", "likely", "likelihood", "probable", "odd"),
-    "contain": ("contain", "inside", "within", "include", "capture", "cover", "lie", "lies"),
-    "true": ("true", "real", "actual", "population"),
-    "large": ("large", "larg", "larger", "bigger", "big", "huge", "greater", "more", "higher"),
-    "small": ("small", "smaller", "tiny", "less", "fewer", "lower"),
-    "wide": ("wide", "wider", "widest", "broad", "broader"),
-    "narrow": ("narrow", "narrower", "tight", "tighter"),
-    "sample": ("sample", "sampl"),
-    "same": ("same", "identical", "equal"),
-    "need": ("need", "require"),
-    "normal": ("normal", "bell"),
-}
+# Words students use for the same idea (classrooms/data/tutor_lexicon.toml); each folds to the
+# first word of its group.
 _FOLD = {
-    form: group
-    for group, words in _SYNONYMS.items()
-    for word in words
-    for form in (word, stem(word))
+    form: group[0] for group in lexicon().synonyms for word in group for form in (word, stem(word))
 }
 # Words that carry no idea of their own here ("actually" is not "actual", "means" is a verb).
-_FILLERS = wordset(
-    "actually basically exactly literally totally understand understood means meaning "
-    "confused confusing sure idea question answer say said saying wondering wonder guess "
-    "right wrong correct isn't aren't doesn't percent"
-)
+_FILLERS = lexicon().idea_fillers
 # "the mean is in the interval" says the interval contains it.
 _IS_IN = re.compile(r"\b(?:is|are|be|being|lies|lie|falls|fall|sits|sit)\s+(?:in|inside|within)\b")
 _IN_INTERVAL = re.compile(r"\bin\s+(the|this|that|my|our|an?|each|every)\s+(interval|range)\b")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
+from classrooms.lexicon import lexicon
 from classrooms.retrieval import terms
 
 
@@ -55,7 +56,7 @@ _QUESTION_START = re.compile(
     re.IGNORECASE,
 )
 SHORT_CHATTER_WORDS = 8
-FILLERS = frozenset({"hmm", "hm", "mm", "mmm", "erm", "er", "ah", "oh", "huh", "well", "so"})
+FILLERS = lexicon().sound_fillers
 
 
 def classify(text: str) -> Intent:

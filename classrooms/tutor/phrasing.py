@@ -10,43 +10,14 @@ from __future__ import annotations
 
 import re
 
-from classrooms.retrieval import STOPWORDS, stem, terms, wordset
+from classrooms.lexicon import lexicon
+from classrooms.retrieval import STOPWORDS, stem, terms
 
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'-]*|\d+(?:\.\d+)?%?|[^\sA-Za-z\d]")
 # Words that never make a topic: verbs, adverbs, adjectives and fillers students use
 # around the idea they mean ("understand", "actually", "really").
-NOT_TOPIC = wordset(
-    """
-    understand understood understanding explain explained explaining mean means meant meaning
-    get gets getting got know knows knew think thinks thought see seen seem seems feel feels
-    work works worked working make makes made go goes going went come comes came take takes
-    took use used using say says said saying ask asks asked asking show shows showed try tried
-    trying look looks looking find finds found need needs give gives gave let lets put keep
-    calculate calculated compute computed build built learn learned learning study studied
-    describe describes described tell tells told help helps helped remember forgot forget
-    confused confusing confuse lost stuck sure unsure wondering wonder guess guessed suppose
-    actually really basically exactly literally totally just still also even maybe probably
-    always never often sometimes usually again already quite rather pretty kind sort lot lots
-    bit little much many thing things stuff something anything everything nothing someone
-    question questions answer answers problem problems homework exercise example examples
-    good bad great nice fine cool okay right wrong correct true false same different other
-    big bigger small smaller large larger high higher low lower wide wider narrow new old
-    hard easy difficult simple tricky clear unclear important possible particular whole
-    today yesterday tomorrow week weeks class lecture tutor professor teacher everyone
-    enough every each several whole part parts piece way ways time times bunch one two three
-    protect protects avoid avoids matter matters happen happens form forms divide divides
-    become becomes represent represents compare compared appear appears shows grow grows
-    increase increases decrease decreases depend depends change changes catch catches
-    estimates contains contain sit sits lie lies mentioned noticed reading read wrote
-    plus minus versus per approximately roughly around almost nearly
-    everywhere anywhere somewhere nowhere here there hmm erm huh
-    less confident huge tiny win won lose play played last next first night cook
-    hello hi hey thanks thank bye sorry please yes yeah nope hmm um uh oh wow
-    can't cannot won't wouldn't shouldn't couldn't isn't aren't wasn't weren't doesn't didn't
-    don't i'm i've i'd i'll you're you've we're they're it's that's there's what's here's
-    """
-)
-_PRONOUNS = wordset("i me my you your he him his she her we us our they them their it its")
+NOT_TOPIC = lexicon().not_topic
+_PRONOUNS = lexicon().pronouns
 MASS_ENDINGS = (
     "ing", "ness", "ity", "ics", "ism", "bias", "data", "evidence", "confidence", "significance",
     "inference", "independence",
@@ -78,10 +49,7 @@ _NOUN_AFTER_NOUN = frozenset({"mean", "means"})
 
 
 # A word after one of these is being used as a noun ("the election", "my sample", "of bias").
-_DETERMINERS = wordset(
-    "a an the this that these those my your our their his her its some any each every "
-    "of about on in with for between from than"
-)
+_DETERMINERS = lexicon().determiners
 
 
 def noun_phrases(text: str) -> list[tuple[str, bool]]:

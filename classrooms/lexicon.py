@@ -1,0 +1,95 @@
+"""The classroom tutor's word lists, read from `classrooms/data/tutor_lexicon.toml`.
+
+They are data (stopwords, synonyms, spoken numbers, units, what students say when they ask for a
+hint or a summary, other languages' common words), so they live in a data file a maintainer can
+edit without touching code. The file is read once, on first use, and validated: a malformed
+entry stops the process with the entry's name instead of quietly matching nothing.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+
+LEXICON_PATH = Path(__file__).resolve().parent / "data" / "tutor_lexicon.toml"
+WORD_LISTS = (
+    "stopwords",
+    "not_topic",
+    "pronouns",
+    "determiners",
+    "idea_fillers",
+    "sound_fillers",
+    "negations",
+)
+PHRASE_TABLES = ("units", "asks", "whispers", "languages")
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    stopwords: frozenset[str]
+    not_topic: frozenset[str]
+    pronouns: frozenset[str]
+    determiners: frozenset[str]
+    idea_fillers: frozenset[str]
+    sound_fillers: frozenset[str]
+    negations: frozenset[str]
+    synonyms: tuple[tuple[str, ...], ...]
+    numbers: dict[str, float]
+    units: dict[str, tuple[str, ...]]
+    asks: dict[str, tuple[str, ...]]
+    whispers: dict[str, tuple[str, ...]]
+    languages: dict[str, frozenset[str]]
+
+
+def _words(name: str, value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(w, str) and w for w in value):
+        raise ImproperlyConfigured(f"{LEXICON_PATH.name}: {name} must be a list of words")
+    if any(w != w.lower() for w in value):
+        raise ImproperlyConfigured(f"{LEXICON_PATH.name}: {name} must be lowercase")
+    return tuple(value)
+
+
+def _table(name: str, value: Any) -> dict[str, tuple[str, ...]]:
+    if not isinstance(value, dict) or not value:
+        raise ImproperlyConfigured(f"{LEXICON_PATH.name}: [{name}] must be a table of lists")
+    return {key: _words(f"{name}.{key}", words) for key, words in value.items()}
+
+
+def parse_lexicon(data: dict[str, Any]) -> Lexicon:
+    """Validate the file's content (every list present, lowercase words, numeric numbers)."""
+    missing = [n for n in (*WORD_LISTS, *PHRASE_TABLES, "synonyms", "numbers") if n not in data]
+    if missing:
+        raise ImproperlyConfigured(f"{LEXICON_PATH.name}: missing {', '.join(missing)}")
+    synonyms = data["synonyms"]
+    if not isinstance(synonyms, list):
+        raise ImproperlyConfigured(f"{LEXICON_PATH.name}: synonyms must be a list of lists")
+    numbers = data["numbers"]
+    if not isinstance(numbers, dict) or not all(
+        isinstance(v, int | float) and not isinstance(v, bool) for v in numbers.values()
+    ):
+        raise ImproperlyConfigured(f"{LEXICON_PATH.name}: [numbers] must map words to numbers")
+    lists = {name: frozenset(_words(name, data[name])) for name in WORD_LISTS}
+    return Lexicon(
+        **lists,
+        synonyms=tuple(_words(f"synonyms[{i}]", group) for i, group in enumerate(synonyms)),
+        numbers={str(k): float(v) for k, v in numbers.items()},
+        units=_table("units", data["units"]),
+        asks=_table("asks", data["asks"]),
+        whispers=_table("whispers", data["whispers"]),
+        languages={k: frozenset(v) for k, v in _table("languages", data["languages"]).items()},
+    )
+
+
+@cache
+def lexicon() -> Lexicon:
+    with LEXICON_PATH.open("rb") as handle:
+        try:
+            data = tomllib.load(handle)
+        except tomllib.TOMLDecodeError as exc:
+            raise ImproperlyConfigured(f"{LEXICON_PATH.name}: {exc}") from exc
+    return parse_lexicon(data)
