@@ -11,6 +11,9 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import cache
+
+import snowballstemmer
 
 from classrooms.lexicon import lexicon
 
@@ -25,12 +28,14 @@ _MISCONCEPTION_START = re.compile(
 STOPWORDS = lexicon().stopwords
 
 
+_STEMMER = snowballstemmer.stemmer("english")
+
+
+@cache
 def stem(word: str) -> str:
+    """The word's Snowball (Porter2) stem: "forces", "forced" and "force" all give "forc"."""
     word = word.lower().strip("'-")
-    for suffix in ("ations", "ation", "ings", "ing", "ies", "ied", "es", "ed", "ly", "s"):
-        if len(word) > len(suffix) + 3 and word.endswith(suffix):
-            return word[: -len(suffix)] + ("y" if suffix in ("ies", "ied") else "")
-    return word
+    return str(_STEMMER.stemWord(word)) if word[:1].isalpha() else word
 
 
 def terms(text: str) -> list[str]:
