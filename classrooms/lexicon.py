@@ -8,7 +8,9 @@ entry stops the process with the entry's name instead of quietly matching nothin
 
 from __future__ import annotations
 
+import re
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -25,6 +27,7 @@ WORD_LISTS = (
     "idea_fillers",
     "sound_fillers",
     "negations",
+    "answer_fillers",
 )
 PHRASE_TABLES = ("units", "asks", "whispers", "languages")
 
@@ -38,6 +41,8 @@ class Lexicon:
     idea_fillers: frozenset[str]
     sound_fillers: frozenset[str]
     negations: frozenset[str]
+    answer_fillers: frozenset[str]
+    opposites: tuple[tuple[str, str], ...]
     synonyms: tuple[tuple[str, ...], ...]
     numbers: dict[str, float]
     units: dict[str, tuple[str, ...]]
@@ -62,7 +67,8 @@ def _table(name: str, value: Any) -> dict[str, tuple[str, ...]]:
 
 def parse_lexicon(data: dict[str, Any]) -> Lexicon:
     """Validate the file's content (every list present, lowercase words, numeric numbers)."""
-    missing = [n for n in (*WORD_LISTS, *PHRASE_TABLES, "synonyms", "numbers") if n not in data]
+    required = (*WORD_LISTS, *PHRASE_TABLES, "synonyms", "opposites", "numbers")
+    missing = [n for n in required if n not in data]
     if missing:
         raise ImproperlyConfigured(f"{LEXICON_PATH.name}: missing {', '.join(missing)}")
     synonyms = data["synonyms"]
@@ -73,9 +79,13 @@ def parse_lexicon(data: dict[str, Any]) -> Lexicon:
         isinstance(v, int | float) and not isinstance(v, bool) for v in numbers.values()
     ):
         raise ImproperlyConfigured(f"{LEXICON_PATH.name}: [numbers] must map words to numbers")
+    opposites = [_words(f"opposites[{i}]", pair) for i, pair in enumerate(data["opposites"])]
+    if any(len(pair) != 2 for pair in opposites):
+        raise ImproperlyConfigured(f"{LEXICON_PATH.name}: each of opposites must be a pair")
     lists = {name: frozenset(_words(name, data[name])) for name in WORD_LISTS}
     return Lexicon(
         **lists,
+        opposites=tuple((pair[0], pair[1]) for pair in opposites),
         synonyms=tuple(_words(f"synonyms[{i}]", group) for i, group in enumerate(synonyms)),
         numbers={str(k): float(v) for k, v in numbers.items()},
         units=_table("units", data["units"]),
@@ -93,3 +103,40 @@ def lexicon() -> Lexicon:
         except tomllib.TOMLDecodeError as exc:
             raise ImproperlyConfigured(f"{LEXICON_PATH.name}: {exc}") from exc
     return parse_lexicon(data)
+
+
+class Folding:
+    """Synonym groups folded to their first word: multi-word phrases on the text ("carbon
+    dioxide" -> one token), single words by their word or stem."""
+
+    def __init__(self, groups: tuple[tuple[str, ...], ...], stem: Callable[[str], str]) -> None:
+        self.words: dict[str, str] = {}
+        phrases: list[tuple[str, str]] = []
+        for group in groups:
+            head = group[0].replace(" ", "")
+            for alias in group:
+                if " " in alias:
+                    phrases.append((alias, head))
+                else:
+                    self.words.setdefault(alias, head)
+                    self.words.setdefault(stem(alias), head)
+            if " " not in group[0]:
+                self.words[group[0]] = head
+                self.words[stem(group[0])] = head
+        phrases.sort(key=lambda p: len(p[0]), reverse=True)
+        self.pattern = (
+            re.compile(r"(?<![\w])(" + "|".join(re.escape(p) for p, _ in phrases) + r")(?![\w])")
+            if phrases
+            else None
+        )
+        self.phrases = dict(phrases)
+
+    def text(self, text: str) -> str:
+        text = text.lower().replace("\u2019", "'")
+        if self.pattern is None:
+            return text
+        return self.pattern.sub(lambda m: self.phrases[m.group(1)], text)
+
+    def word(self, word: str, stemmed: str) -> str | None:
+        """The group a word belongs to, or None."""
+        return self.words.get(word) or self.words.get(stemmed)

@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.utils.text import slugify
 
-from classrooms.lexicon import lexicon
+from classrooms.lexicon import Folding, lexicon
 from classrooms.retrieval import STOPWORDS, WORD, stem
 
 KEY_MAX_CHARS = 64
@@ -33,10 +34,8 @@ _LABEL = re.compile(
     re.IGNORECASE,
 )
 # Words students use for the same idea (classrooms/data/tutor_lexicon.toml); each folds to the
-# first word of its group.
-_FOLD = {
-    form: group[0] for group in lexicon().synonyms for word in group for form in (word, stem(word))
-}
+# first word of its group. A course adds its own groups with "Synonyms:" lines.
+GENERAL_FOLDING = Folding(lexicon().synonyms, stem)
 # Words that carry no idea of their own here ("actually" is not "actual", "means" is a verb).
 _FILLERS = lexicon().idea_fillers
 # "the mean is in the interval" says the interval contains it.
@@ -44,13 +43,7 @@ _IS_IN = re.compile(r"\b(?:is|are|be|being|lies|lie|falls|fall|sits|sit)\s+(?:in
 _IN_INTERVAL = re.compile(r"\bin\s+(the|this|that|my|our|an?|each|every)\s+(interval|range)\b")
 # Pairs of concepts that flip a statement's meaning ("a wider interval is more confident" is
 # right, "less confident" is the misconception).
-_OPPOSITES = (
-    ("large", "small"),
-    ("wide", "narrow"),
-    ("same", "different"),
-    ("same", "large"),  # "bigger than" is not "the same as"
-    ("same", "small"),
-)
+_OPPOSITES = lexicon().opposites
 _NEGATION = re.compile(r"\b(?:not|never|no)\b|n't\b", re.IGNORECASE)
 # "Isn't it the probability...?" asks the misconception; it does not deny it.
 _NEGATIVE_QUESTION = re.compile(
@@ -62,6 +55,7 @@ _NEGATIVE_QUESTION = re.compile(
 # topic words alone ("the standard error") never make a match.
 MIN_SHARED = 3
 MIN_COVERAGE = 0.6
+PRECISION_MARGIN = 0.15
 
 
 @dataclass(frozen=True)
@@ -73,18 +67,32 @@ class Misconception:
     heading: str = ""
 
 
-def concepts(text: str) -> frozenset[str]:
+def course_folding(synonyms: tuple[tuple[str, ...], ...] = ()) -> Folding:
+    """The general synonym groups plus a course's own (its groups take precedence)."""
+    if not synonyms:
+        return GENERAL_FOLDING
+    return _course_folding(synonyms)
+
+
+@lru_cache(maxsize=64)
+def _course_folding(synonyms: tuple[tuple[str, ...], ...]) -> Folding:
+    return Folding((*synonyms, *lexicon().synonyms), stem)
+
+
+def concepts(text: str, folding: Folding = GENERAL_FOLDING) -> frozenset[str]:
     """The ideas in `text`: content-word stems, synonyms folded, numbers and fillers dropped."""
-    text = _IN_INTERVAL.sub(" contain \\2 ", _IS_IN.sub(" contain ", text.lower()))
+    text = folding.text(text)
+    text = _IN_INTERVAL.sub(" contain \\2 ", _IS_IN.sub(" contain ", text))
     found = set()
     for word in WORD.findall(text):
-        if word in _FOLD:  # before the stopwords: "more" and "less" carry meaning here
-            found.add(_FOLD[word])
+        term = stem(word)
+        folded = folding.word(word, term)
+        if folded is not None:  # before the stopwords: "more" and "less" carry meaning here
+            found.add(folded)
             continue
         if word in STOPWORDS or word in _FILLERS or len(word) < 2 or word[0].isdigit():
             continue
-        term = stem(word)
-        found.add(_FOLD.get(word, _FOLD.get(term, term)))
+        found.add(term)
     return frozenset(found)
 
 
@@ -219,8 +227,10 @@ def _contradicts(said: frozenset[str], target: frozenset[str]) -> bool:
     return False
 
 
-def _score(said: frozenset[str], wording: str, topic: frozenset[str]) -> tuple[float, int, int]:
-    target = concepts(wording)
+def _score(
+    said: frozenset[str], wording: str, topic: frozenset[str], folding: Folding
+) -> tuple[float, int, int]:
+    target = concepts(wording, folding)
     if not target or _contradicts(said, target):
         return 0.0, 0, 0
     # The section's own topic words ("central limit theorem") say what it is about, not what
@@ -229,24 +239,31 @@ def _score(said: frozenset[str], wording: str, topic: frozenset[str]) -> tuple[f
     if len(said & claim) < min(2, len(claim)):
         return 0.0, 0, 0
     shared = len(said & target)
-    return shared / len(target), shared, len(target)
+    # Most of the wording's ideas, or nearly all of the student's own words on top of at least
+    # three shared ideas ("the car pushes harder because it is bigger" says the wording's
+    # claim in fewer words).
+    coverage = max(shared / len(target), shared / len(said) - PRECISION_MARGIN)
+    return coverage, shared, len(target)
 
 
 def match_misconception(
-    text: str, items: tuple[Misconception, ...] | list[Misconception]
+    text: str,
+    items: tuple[Misconception, ...] | list[Misconception],
+    synonyms: tuple[tuple[str, ...], ...] = (),
 ) -> Misconception | None:
     """The misconception the student's words state (best match), or None."""
-    said = concepts(text)
+    folding = course_folding(synonyms)
+    said = concepts(text, folding)
     if len(said) < 2:
         return None
     negated = _negated(text)
     best: tuple[float, int, Misconception] | None = None
     for item in items:
-        topic = concepts(item.heading)
+        topic = concepts(item.heading, folding)
         for wording in (item.statement, *item.phrasings):
             if _negated(wording) != negated:
                 continue  # "it is not the probability..." states the opposite
-            coverage, shared, size = _score(said, wording, topic)
+            coverage, shared, size = _score(said, wording, topic, folding)
             if shared < min(MIN_SHARED, size) or coverage < MIN_COVERAGE:
                 continue
             if best is None or (coverage, shared) > best[:2]:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
 from classrooms.misconceptions import Misconception
+from classrooms.script import Check, Script
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,86 @@ class GroundedPassage:
 
 
 @dataclass(frozen=True)
+class TutorState:
+    """What the tutor remembers in a room between replies (stored on the room, so any process
+    serving the class continues the same lesson)."""
+
+    check: str = ""  # the key of the check question waiting for an answer
+    hints: int = 0  # hints given on that question
+    done: tuple[str, ...] = ()  # check questions answered right
+    asked: tuple[str, ...] = ()  # check questions asked
+    covered: tuple[str, ...] = ()  # section headings worked on
+    right: int = 0  # answers judged right
+    hints_total: int = 0
+    replies: int = 0
+    named_at: int = -100  # the reply that last used the student's name
+    whisper_done: str = ""  # the professor's instruction already acted on
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: object) -> TutorState:
+        if not isinstance(data, dict):
+            return cls()
+        known = {f.name: f for f in fields(cls)}
+        values: dict[str, Any] = {}
+        for name, value in data.items():
+            if name not in known:
+                continue
+            default = getattr(cls(), name)
+            if isinstance(default, tuple) and isinstance(value, list):
+                values[name] = tuple(str(v) for v in value)
+            elif isinstance(default, bool | int | str) and type(value) is type(default):
+                values[name] = value
+        return replace(cls(), **values)
+
+
+class Act:
+    """What the tutor does with a student's turn (the step it takes)."""
+
+    GREET = "greet"
+    ASK = "ask"
+    RIGHT = "right"
+    PARTLY = "partly"
+    WRONG = "wrong"
+    WORKED = "worked"
+    HINT = "hint"
+    SIMPLER = "simpler"
+    MISCONCEPTION = "misconception"
+    EXPLAIN = "explain"
+    NOT_COVERED = "not_covered"
+    SUMMARY = "summary"
+    FRUSTRATION = "frustration"
+    LANGUAGE = "language"
+    THANKS = "thanks"
+    FAREWELL = "farewell"
+    EMPTY = "empty"
+    ACK = "ack"
+
+
+@dataclass(frozen=True)
+class Step:
+    """The tutor's plan for one reply: what it does and with what, decided before any sentence
+    is written (the local tutor words it; the model tutor is told it)."""
+
+    act: str
+    state: TutorState  # the state after this reply
+    check: Check | None = None  # the question judged, or the one the reply asks about
+    next_check: Check | None = None  # the question this reply asks next
+    credited: tuple[str, ...] = ()  # the right part of a partly right answer
+    unit_missing: bool = False
+    hint: str = ""
+    simpler: str = ""
+    quote: str = ""
+    summary: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()  # what the course covers (for "not covered" and summaries)
+    language: str = ""  # the language the student wrote in
+    use_name: bool = False
+    then: str = ""  # a follow-up act folded into this reply (frustration, then a hint)
+
+
+@dataclass(frozen=True)
 class Grounding:
     """What one reply can stand on: the passages retrieved for the student's words, the
     professor's misconception they match (if any), and whether the material covers them.
@@ -36,6 +117,7 @@ class Grounding:
     passages: tuple[GroundedPassage, ...] = ()
     misconception: Misconception | None = None
     grounded: bool | None = None
+    step: Step | None = None
 
     @property
     def sources(self) -> list[dict[str, Any]]:
@@ -74,6 +156,8 @@ class TutorContext:
     material: tuple[MaterialSection, ...] = ()
     misconceptions: tuple[Misconception, ...] = ()
     grounding: Grounding = NO_GROUNDING
+    script: Script = field(default_factory=Script)
+    state: TutorState = field(default_factory=TutorState)
 
     @property
     def student_names(self) -> str:

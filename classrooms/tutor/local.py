@@ -11,135 +11,45 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Sequence
 
-from classrooms.tutor import NO_GROUNDING, Grounding, TutorContext, greeting_text
-from classrooms.tutor.grounding import ground
-from classrooms.tutor.intents import Intent, classify
-from classrooms.tutor.phrasing import echo, echoable, pick_quote, section_topic, topic_phrase
-
-GENERIC_TOPIC = "this idea"
+from classrooms.script import Check
+from classrooms.tutor import Grounding, TutorContext, greeting_text
+from classrooms.tutor.context import Act, Step
+from classrooms.tutor.grounding import planned
+from classrooms.tutor.phrasing import quotable, section_topic
 
 MISCONCEPTION_OPENERS = (
-    "That's a very natural way to read it, {name}, and lots of people do.",
-    "I can see why it looks that way, {name}, so let's test it together.",
+    "That's a very natural way to see it, and lots of people do.",
+    "I can see why it looks that way, so let's test it together.",
     "Let's slow down and check that idea carefully.",
 )
-MISCONCEPTION_AGAIN = (
-    "Let's stay with that idea a little longer, {name}.",
-    "It's worth another look, {name}.",
+RIGHT_OPENERS = ("Yes, that's it!", "That's it, well done!", "Exactly, that's it!")
+PARTLY_OPENERS = ("You're partly there.", "That's part of it.", "Half of that is right.")
+WRONG_OPENERS = ("Not quite yet.", "Not quite, but let's keep going.", "That's not it yet.")
+HINT_LEADS = ("Here's a hint: {hint}", "A hint: {hint}", "Think about this: {hint}")
+AFTER_HINT = ("What do you get now?", "How would you answer now?", "What do you think now?")
+SIMPLER_OPENERS = (
+    "Let me put it more simply.",
+    "Let's take a step back.",
+    "Here's a simpler way to see it.",
 )
-HINT_LEADS = ('Here is a hint from the notes: "{quote}"', 'The notes give a clue: "{quote}"')
-MISCONCEPTION_AGAIN_QUESTIONS = (
-    "With that in mind, how would you answer my last question now?",
-    "Does that change your answer to my question?",
+EXPLAIN_LEADS = (
+    'Our notes say: "{quote}"',
+    'Here is how the notes put it: "{quote}"',
+    'The course notes say: "{quote}"',
 )
-ANSWER_OPENERS = (
-    "I won't just hand you the answer, but we can get there together.",
-    "I won't just hand you the answer, because working it out is what makes it stick.",
+OWN_WORDS = (
+    "How would you put that in your own words?",
+    "What does that mean to you, in your own words?",
+    "Can you think of an example where that matters?",
 )
-ANSWER_QUESTIONS = (
-    "How could that help you take the next step?",
-    "What would you try first, given that?",
-    "Which part of the problem does that speak to?",
+FRUSTRATION_OPENERS = (
+    "I can hear this is frustrating, and that's completely fair: it's hard, and you're still"
+    " working at it.",
+    "That sounds frustrating, and it's okay to feel that way: this takes practice.",
 )
-ANSWER_QUESTIONS_NO_QUOTE = (
-    "What do you already know about {topic}?",
-    "What would be a sensible first step?",
-    "Which part of it can you already do on your own?",
-)
-GREETING_OPENERS = ("Hi {name}, good to see you.", "Hello {name}!", "Hi {name}, welcome back.")
-GREETING_QUESTIONS = (
-    "What would you like to work on from {course} today?",
-    "Shall we start with {section}, or is there something else from class on your mind?",
-    "Which idea from today's class would you like to go over?",
-)
-THANKS_OPENERS = ("Glad that helps, {name}.", "Good, {name}.", "Great, let's make sure it sticks.")
-THANKS_QUESTIONS = (
-    "Can you put the main idea in your own words, so we know it's solid?",
-    "How would you explain it to a classmate in one or two sentences?",
-    "What example could you use to check that you've got it?",
-)
-FAREWELL_OPENERS = ("Thanks for working through this, {name}.", "Good work today, {name}.")
-FAREWELL_QUESTIONS = (
-    "Before you go, what is one thing you would explain differently now?",
-    "Before you go, which idea would you like to revisit next time?",
-)
-CONFUSED_OPENERS = (
-    "That's fine, {name}: lots of people find {topic} tricky at first.",
-    "You're not alone in finding {topic} hard, {name}.",
-    "Let's untangle {topic} together, one step at a time.",
-)
-CONFUSED_QUESTIONS = (
-    "Which word in that sentence is the least clear to you?",
-    "What part of that feels shakiest to you?",
-    "Which piece of it would you like to unpack first?",
-)
-CONFUSED_QUESTIONS_NO_QUOTE = (
-    "What is the very first thing that comes to mind when you hear about {topic}?",
-    "Where exactly does it stop making sense for you?",
-    "What part would you like to start with?",
-)
-QUESTION_OPENERS = (
-    "Good question about {topic}.",
-    "Let's think about {topic} together, {name}.",
-    "That's worth working through, {name}.",
-)
-STATEMENT_OPENERS = (
-    'You said "{said}".',
-    "Let's check that idea about {topic}.",
-    "Good, you're thinking about {topic}.",
-)
-QUOTE_LEADS = (
-    'Our course notes put it this way: "{quote}"',
-    'Here is what the notes say: "{quote}"',
-    'Look at this line from the material: "{quote}"',
-    'The notes say: "{quote}"',
-)
-QUESTION_QUESTIONS = (
-    "What do you think that means in your own words?",
-    "How would you use that to answer your own question?",
-    "What does that suggest about {topic}?",
-    "Can you think of an example where that would matter?",
-)
-STATEMENT_QUESTIONS = (
-    "Does that agree with what you said, or is something different?",
-    "How does that fit with what you just said?",
-    "Can you give me an example where that would matter?",
-    "What would you change in your statement, if anything?",
-)
-UNGROUNDED_OPENERS = (
-    'You mentioned "{said}".',
-    "Let's think that through together, {name}.",
-)
-UNGROUNDED_QUESTION_OPENERS = (
-    "Good question, {name}.",
-    "Let's think that through together, {name}.",
-    "Let's work that out together rather than me just saying it.",
-)
-UNGROUNDED_QUESTIONS = (
-    "How does that connect to what we've covered in {course}?",
-    "What do you already know about {topic} from class?",
-)
-OFF_TOPIC_OPENERS = (
-    "Let's keep our focus on {course}.",
-    "That's a bit outside what we're covering today, {name}.",
-    "Let's bring it back to today's material, {name}.",
-)
-OFF_TOPIC_QUESTIONS = (
-    "What question from today's class would you like to work through?",
-    "Shall we look at {section} together?",
-    "Which part of today's material would you like to go over?",
-)
-WHISPER_OPENERS = ("Let's connect that to {focus}.", "Let's bring {focus} into this.")
-WHISPER_QUESTIONS = (
-    "How do you think they relate?",
-    "What role do you think {focus} plays here?",
-)
-EMPTY_OPENERS = ("Take your time, {name}.", "No rush, {name}.", "I'm still here, {name}.")
-EMPTY_QUESTIONS = (
-    "What part would you like to start with?",
-    "What's on your mind about today's class?",
-    "Which idea from today's class shall we look at?",
-)
+THANKS_OPENERS = ("Glad that helps.", "Good, let's make sure it sticks.")
+ACK_OPENERS = ("Thanks for sharing that.", "Good, let's build on that.")
+EMPTY_OPENERS = ("Take your time.", "No rush.", "I'm still here.")
 
 
 class LocalTutor:
@@ -150,98 +60,10 @@ class LocalTutor:
 
     def compose(self, ctx: TutorContext, student_text: str) -> list[str]:
         text = student_text.strip()[:1000]
-        grounding = ctx.grounding
-        if grounding is NO_GROUNDING and text:
-            grounding = ground(ctx, text)  # a context built without its grounding
+        grounding, step = planned(ctx, text)  # planned here for a context built without it
         recent = ctx.recent_tutor_lines
-        turn = sum(1 for speaker, _ in ctx.history if speaker == "student")
-        material_text = " ".join(f"{s.heading} {s.text}" for s in ctx.material)
-        material_text = material_text or " ".join(ctx.passages)
-        passages = tuple(p.text for p in grounding.passages) or ctx.passages
-        headings = " | ".join(s.heading for s in ctx.material)
-        topic = topic_phrase(text, material_text, headings) or self._heading_topic(grounding) or ""
-        slots = {
-            "name": ctx.student_names,
-            "course": ctx.course_title,
-            "topic": topic or GENERIC_TOPIC,
-            "said": echo(text),
-            "section": self._suggested_section(ctx, recent),
-        }
-        picker = _Picker(turn=turn, recent=recent, slots=slots, echo=echoable(text))
-        intent = classify(text)
-        if intent is Intent.EMPTY:
-            return [picker.one(EMPTY_OPENERS), picker.one(EMPTY_QUESTIONS)]
-        quote = pick_quote(passages, text, recent)
-        if quote:
-            slots["quote"] = quote if quote.endswith("...") else quote + "."
-        if grounding.misconception is not None:
-            ask = grounding.misconception.ask
-            if ask in recent and quote:  # asked just now: a hint from the notes, then back to it
-                return [
-                    picker.one(MISCONCEPTION_AGAIN),
-                    picker.one(HINT_LEADS),
-                    picker.one(MISCONCEPTION_AGAIN_QUESTIONS),
-                ]
-            return [picker.one(MISCONCEPTION_OPENERS), ask]
-        if intent is Intent.ANSWER_BEGGING:
-            if quote:
-                return [
-                    picker.one(ANSWER_OPENERS),
-                    picker.one(QUOTE_LEADS),
-                    picker.one(ANSWER_QUESTIONS),
-                ]
-            return [picker.one(ANSWER_OPENERS), picker.one(ANSWER_QUESTIONS_NO_QUOTE)]
-        if intent is Intent.GREETING:
-            greeting_questions = self._with_section(GREETING_QUESTIONS, slots)
-            return [picker.one(GREETING_OPENERS), picker.one(greeting_questions)]
-        if intent is Intent.THANKS:
-            return [picker.one(THANKS_OPENERS), picker.one(THANKS_QUESTIONS)]
-        if intent is Intent.FAREWELL:
-            return [picker.one(FAREWELL_OPENERS), picker.one(FAREWELL_QUESTIONS)]
-        focus = topic_phrase(ctx.whisper, material_text, headings) if ctx.whisper else ""
-        if focus and turn % 2 == 1:
-            slots["focus"] = focus
-            return [picker.one(WHISPER_OPENERS), picker.one(WHISPER_QUESTIONS)]
-        if intent is Intent.CONFUSED:
-            if quote:
-                return [
-                    picker.one(CONFUSED_OPENERS),
-                    "Let's start small. " + picker.one(QUOTE_LEADS),
-                    picker.one(CONFUSED_QUESTIONS),
-                ]
-            return [picker.one(CONFUSED_OPENERS), picker.one(CONFUSED_QUESTIONS_NO_QUOTE)]
-        if grounding.grounded is False and ctx.material:
-            return [
-                picker.one(OFF_TOPIC_OPENERS),
-                picker.one(self._with_section(OFF_TOPIC_QUESTIONS, slots)),
-            ]
-        if not quote:
-            openers = (
-                UNGROUNDED_QUESTION_OPENERS if intent is Intent.QUESTION else UNGROUNDED_OPENERS
-            )
-            return [picker.one(openers), picker.one(UNGROUNDED_QUESTIONS)]
-        if intent is Intent.QUESTION:
-            openers, questions = QUESTION_OPENERS, QUESTION_QUESTIONS
-        else:
-            openers, questions = STATEMENT_OPENERS, STATEMENT_QUESTIONS
-        return [picker.one(openers), picker.one(QUOTE_LEADS), picker.one(questions)]
-
-    @staticmethod
-    def _heading_topic(grounding: Grounding) -> str:
-        passages = grounding.passages
-        return section_topic(passages[0].heading) if passages else ""
-
-    @staticmethod
-    def _suggested_section(ctx: TutorContext, recent: Sequence[str]) -> str:
-        said = " ".join(recent).lower()
-        topics = [t for t in (section_topic(s.heading) for s in ctx.material) if t]
-        fresh = [t for t in topics if t not in said]
-        return (fresh or topics or [""])[0]
-
-    @staticmethod
-    def _with_section(options: Sequence[str], slots: dict[str, str]) -> Sequence[str]:
-        """Templates that name a section only when there is a section to name."""
-        return options if slots["section"] else [o for o in options if "{section}" not in o]
+        picker = _Picker(turn=step.state.replies, recent=recent)
+        return _Reply(ctx, step, picker, grounding).sentences()
 
     async def reply(
         self,
@@ -254,25 +76,235 @@ class LocalTutor:
             yield sentence
 
 
-class _Picker:
-    """Chooses one template per slot: rotates with the turn and skips any sentence the tutor
-    has just said, so two replies in a row never repeat a line."""
+def _sentence(text: str) -> str:
+    text = " ".join(text.split()).strip()
+    return text if text[-1:] in '.!?"' else text + "."
+
+
+def _joined(items: Sequence[str]) -> str:
+    items = [i for i in items if i]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+class _Reply:
+    """One reply in words: the step's sentences, with at most one question (the last)."""
 
     def __init__(
-        self, *, turn: int, recent: Sequence[str], slots: dict[str, str], echo: bool
+        self, ctx: TutorContext, step: Step, picker: _Picker, grounding: Grounding
     ) -> None:
+        self.ctx = ctx
+        self.step = step
+        self.pick = picker.one
+        self.grounding = grounding
+
+    def named(self, sentence: str) -> str:
+        """The opener with the student's name in it, when this reply may use it."""
+        if not self.step.use_name or len(self.ctx.students) != 1 or sentence.endswith('"'):
+            return sentence
+        end = sentence[-1] if sentence[-1:] in ".!" else "."
+        return sentence.rstrip(".!") + f", {self.ctx.student_names}{end}"
+
+    def question_of(self, check: Check | None) -> str:
+        return _sentence(check.question) if check is not None else ""
+
+    def pending(self, fallback: str) -> str:
+        """The question waiting for an answer, else `fallback`."""
+        return self.question_of(self.step.check) or fallback
+
+    def with_hint(self, hint: str, closing: Sequence[str]) -> list[str]:
+        """A hint, then a question unless the hint is itself one."""
+        if not hint:
+            return [self.pick(closing)]
+        hint = _sentence(hint)
+        if hint.endswith("?"):
+            return [hint]
+        return [self.hint_lead(hint), self.pick(closing)]
+
+    def hint_lead(self, hint: str) -> str:
+        lead = self.pick(HINT_LEADS)
+        if hint.split(" ", 1)[0].lower() in lead.lower():  # not "Think about this: Think..."
+            lead = HINT_LEADS[0]
+        return lead.format(hint=hint)
+
+    def section_offer(self) -> str:
+        topics = [t for t in (section_topic(h) for h in self.step.topics) if t]
+        if topics:
+            return f"Shall we look at {topics[0]} together?"
+        return "Which part of today's material would you like to go over?"
+
+    def sentences(self) -> list[str]:
+        step, ctx = self.step, self.ctx
+        act = step.act
+        if act == Act.GREET:
+            return [self.greet(), self.pending(self.first_offer())]
+        if act == Act.EMPTY:
+            return [self.pick(EMPTY_OPENERS), self.pending("What would you like to work on?")]
+        if act == Act.ASK:
+            if step.next_check is None:
+                return [
+                    self.named("You've answered every question I have for today."),
+                    "Which idea would you like to go over again?",
+                ]
+            topic = section_topic(step.next_check.heading)
+            opener = f"Here's a question on {topic}." if topic else "Here's a question for you."
+            return [self.named(opener), self.question_of(step.next_check)]
+        if act == Act.RIGHT:
+            opener = self.named(self.pick(RIGHT_OPENERS))
+            said = [opener]
+            if step.check is not None and step.check.summary:
+                said.append(_sentence(step.check.summary[0]))  # the professor's own words
+            elif step.credited:
+                said.append(self.credit())
+            if step.next_check is not None:
+                return [*said, "Next question: " + self.question_of(step.next_check)]
+            return [*said, "That was my last question on this.", self.section_offer()]
+        if act == Act.PARTLY:
+            if step.unit_missing:
+                return [
+                    self.named(f"The number {_joined(step.credited)} is right."),
+                    "What unit goes with it?",
+                ]
+            return [
+                self.named(self.pick(PARTLY_OPENERS)),
+                self.credit(),
+                *self.with_hint(step.hint, ("What else does the answer need?",)),
+            ]
+        if act == Act.WRONG:
+            return [self.named(self.pick(WRONG_OPENERS)), *self.with_hint(step.hint, AFTER_HINT)]
+        if act == Act.WORKED:
+            lines = [self.named("Let's work through it together, one step at a time.")]
+            if step.simpler:
+                lines.append(_sentence(step.simpler))
+            if step.hint:
+                hint = _sentence(step.hint)
+                if hint.endswith("?"):
+                    return [*lines, hint]
+                lines.append("The first step: " + hint[:1].lower() + hint[1:])
+            return [*lines, "Do that step now: what do you get?"]
+        if act == Act.HINT:
+            if step.check is not None:
+                return [
+                    self.named("Let's get there together."),
+                    *self.with_hint(step.hint, AFTER_HINT),
+                ]
+            if step.quote:
+                return [
+                    self.named("I won't just hand you the answer, but here's a clue."),
+                    self.pick(EXPLAIN_LEADS).format(quote=self.quote()),
+                    "How could that help you take the next step?",
+                ]
+            return [
+                self.named("I won't just hand you the answer."),
+                "What have you tried so far?",
+            ]
+        if act == Act.SIMPLER:
+            lines = [self.named(self.pick(SIMPLER_OPENERS))]
+            if step.simpler:
+                lines.append(_sentence(step.simpler))
+            if step.check is not None:
+                return [*lines, "With that in mind, try again: " + self.question_of(step.check)]
+            return [*lines, "Which part of that would you like to look at first?"]
+        if act == Act.MISCONCEPTION:
+            misconception = self.grounding.misconception
+            ask = _sentence(misconception.ask) if misconception else ""
+            return [self.named(self.pick(MISCONCEPTION_OPENERS)), ask]
+        if act == Act.EXPLAIN:
+            lines = [self.named(self.pick(EXPLAIN_LEADS).format(quote=self.quote()))]
+            if step.check is not None:
+                return [*lines, "Now, back to our question: " + self.question_of(step.check)]
+            return [*lines, self.pick(OWN_WORDS)]
+        if act == Act.NOT_COVERED:
+            return [
+                self.named("Our course notes don't cover that, so I won't guess."),
+                f"I've noted your question for {ctx.professor_name}.",
+                self.pending(self.section_offer()),
+            ]
+        if act == Act.SUMMARY:
+            if step.summary:
+                return [
+                    self.named("Here's what we've covered so far."),
+                    *(_sentence(line) for line in step.summary),
+                    self.pending("Which part would you like to go over again?"),
+                ]
+            topics = _joined([t for t in (section_topic(h) for h in step.topics) if t])
+            lines = [
+                self.named("We haven't worked through anything yet, so there's nothing to sum up.")
+            ]
+            if topics:
+                lines.append(f"Today's notes cover {topics}.")
+            return [*lines, self.pending("Where would you like to start?")]
+        if act == Act.FRUSTRATION:
+            lines = [self.pick(FRUSTRATION_OPENERS)]
+            if step.then == Act.HINT and step.hint:
+                hint = _sentence(step.hint)
+                if hint.endswith("?"):
+                    return [*lines, hint]
+                lines.append(self.hint_lead(hint))
+            elif step.simpler:
+                lines.append(_sentence(step.simpler))
+            return [*lines, self.pending("Shall we take it one small step at a time?")]
+        if act == Act.LANGUAGE:
+            return [
+                self.named(
+                    f"I see you wrote in {step.language}; I'll answer in English, the language"
+                    " of our course."
+                ),
+                self.pending(f"What would you like to go over from {ctx.course_title}?"),
+            ]
+        if act == Act.THANKS:
+            return [
+                self.named(self.pick(THANKS_OPENERS)),
+                self.pending("Can you put the main idea in your own words?"),
+            ]
+        if act == Act.FAREWELL:
+            return [self.named("Thanks for working through this today."), "See you next time!"]
+        return [self.named(self.pick(ACK_OPENERS)), self.pending(self.section_offer())]
+
+    def credit(self) -> str:
+        """What the student got right, in the key's words ("Water" is right.)."""
+        parts = [
+            f"“{p[:1].upper()}{p[1:]}”" if i == 0 else f"“{p}”"
+            for i, p in enumerate(self.step.credited)
+        ]
+        verb = "are" if len(parts) > 1 else "is"
+        return f"{_joined(parts)} {verb} right."
+
+    def quote(self) -> str:
+        quote = quotable(self.step.quote) if self.step.quote else ""
+        return quote if quote.endswith("...") else quote + "."
+
+    def greet(self) -> str:
+        names = self.ctx.student_names
+        if len(self.ctx.students) > 1:
+            return f"Hi {names}, good to see you all."
+        return f"Hi {names}, good to see you." if self.step.use_name else "Hi again!"
+
+    def first_offer(self) -> str:
+        if self.ctx.script.checks:
+            topic = section_topic(self.ctx.script.checks[0].heading)
+            about = f" on {topic}" if topic else ""
+            return (
+                f"Would you like me to quiz you{about}, or is there something from class you'd"
+                " like to go over?"
+            )
+        return f"What would you like to work on from {self.ctx.course_title} today?"
+
+
+class _Picker:
+    """Chooses one sentence of a bank: rotates with the reply count and skips any sentence the
+    tutor has just said, so two replies in a row never repeat a line."""
+
+    def __init__(self, *, turn: int, recent: Sequence[str]) -> None:
         self.turn = turn
-        self.recent = set(recent)
-        self.slots = slots
-        self.echo = echo  # noise is never quoted back to the student
+        self.recent = " ".join(recent)
         self.used: set[str] = set()
 
     def one(self, options: Sequence[str]) -> str:
-        usable = [o for o in options if self.echo or "{said}" not in o] or options
-        filled = [o.format(**self.slots) for o in usable]
-        for step in range(len(filled)):
-            candidate = filled[(self.turn + step) % len(filled)]
-            if candidate not in self.recent and candidate not in self.used:
+        for step in range(len(options)):
+            candidate = options[(self.turn + step) % len(options)]
+            if candidate.split("{")[0] not in self.recent and candidate not in self.used:
                 self.used.add(candidate)
                 return candidate
-        return filled[self.turn % len(filled)]
+        return options[self.turn % len(options)]
