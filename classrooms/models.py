@@ -261,6 +261,12 @@ class BreakoutRoom(models.Model):
     help_requests = models.PositiveIntegerField(
         default=0, help_text="How many times the student asked for the professor's help."
     )
+    tutor_state = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="What the tutor remembers between replies: the question it asked, hints "
+        "used, questions answered right (classrooms.tutor.context.TutorState).",
+    )
 
     class Meta:
         ordering = ("session_id", "position")

@@ -20,10 +20,10 @@ from classrooms.lexicon import lexicon
 MAX_CHUNK_CHARS = 900
 WORD = re.compile(r"[a-zA-Z][a-zA-Z0-9'-]+|\d+(?:\.\d+)?")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$")
-# A "Misconception:" line (see classrooms.misconceptions) starts its own paragraph, so a block
-# is never cut in two by packing or by the long-paragraph split.
+# A "Misconception:" or "Check:" line (classrooms.misconceptions, classrooms.script) starts its
+# own paragraph, so a block is never cut in two by packing or by the long-paragraph split.
 _MISCONCEPTION_START = re.compile(
-    r"\n(?=[ \t]*(?:[-*+]\s+)?(?:\*\*|__)?misconception\s*:)", re.IGNORECASE
+    r"\n(?=[ \t]*(?:[-*+]\s+)?(?:\*\*|__)?(?:misconception|check)\s*:)", re.IGNORECASE
 )
 STOPWORDS = lexicon().stopwords
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from classrooms.misconceptions import Misconception, parse_misconceptions, strip_misconceptions
-from classrooms.models import (
-    BreakoutRoom,
-    MaterialChunk,
-)
+from classrooms.models import BreakoutRoom, MaterialChunk
+from classrooms.script import Script, parse_script, strip_script
 from classrooms.selectors.payloads import room_transcript_tail
 from classrooms.tutor import MaterialSection, TutorContext
+from classrooms.tutor.context import TutorState
 from classrooms.tutor.grounding import with_grounding
 
 
@@ -18,8 +17,9 @@ def course_chunks(*, course_id: int) -> list[tuple[str, str]]:
 
 def course_material(
     *, course_id: int
-) -> tuple[tuple[MaterialSection, ...], tuple[Misconception, ...]]:
-    """The course's prose sections and the misconceptions written into them (one query)."""
+) -> tuple[tuple[MaterialSection, ...], tuple[Misconception, ...], Script]:
+    """The course's prose sections, the misconceptions and the teaching script written into
+    them (one query; the script is read from the chunks, each under its own heading)."""
     sections: list[MaterialSection] = []
     misconceptions: list[Misconception] = []
     rows = (
@@ -27,9 +27,11 @@ def course_material(
         .order_by("material_id", "position")
         .values_list("pk", "heading", "text")
     )
+    script_parts: list[str] = []
     for pk, heading, text in rows:
+        script_parts.append(f"## {heading}\n{text}" if heading else text)
         misconceptions.extend(parse_misconceptions(text, heading=heading))
-        prose = strip_misconceptions(text)
+        prose = strip_script(strip_misconceptions(text))
         if prose:
             sections.append(MaterialSection(chunk_id=pk, heading=heading, text=prose))
     keys: set[str] = set()
@@ -38,7 +40,13 @@ def course_material(
         if item.key not in keys:
             keys.add(item.key)
             unique.append(item)
-    return tuple(sections), tuple(unique)
+    return tuple(sections), tuple(unique), parse_script("\n\n".join(script_parts))
+
+
+def room_tutor_state(*, room: BreakoutRoom) -> TutorState:
+    """The tutor's memory for the room, read fresh (another process may have replied last)."""
+    stored = BreakoutRoom.objects.filter(pk=room.pk).values_list("tutor_state", flat=True).first()
+    return TutorState.from_json(stored)
 
 
 def tutor_context(*, room: BreakoutRoom, student_text: str = "") -> TutorContext:
@@ -50,7 +58,7 @@ def tutor_context(*, room: BreakoutRoom, student_text: str = "") -> TutorContext
     history = [
         (line["speaker"], line["text"]) for line in room_transcript_tail(room=room, limit=12)
     ]
-    material, misconceptions = course_material(course_id=course.pk)
+    material, misconceptions, script = course_material(course_id=course.pk)
     ctx = TutorContext(
         professor_name=professor.display_name,
         teaching_style=professor.teaching_style,
@@ -61,5 +69,7 @@ def tutor_context(*, room: BreakoutRoom, student_text: str = "") -> TutorContext
         history=tuple(history),
         material=material,
         misconceptions=misconceptions,
+        script=script,
+        state=room_tutor_state(room=room),
     )
     return with_grounding(ctx, student_text) if (student_text or room.whisper) else ctx

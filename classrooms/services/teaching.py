@@ -21,7 +21,7 @@ def room_teaching_record(
     tutor_line: RoomTranscriptLine | None,
     grounding: Grounding,
 ) -> MisconceptionHit | None:
-    """Record one tutor turn's grounding. `student_line` defaults to the room's latest student
+    """Record one tutor turn's grounding and the tutor's state after it. `student_line` defaults to the room's latest student
     line (the tutor turn answers it); `tutor_line` is the reply's first line, or None when the
     tutor said nothing of its own (the misconception is still recorded)."""
     if student_line is None:
@@ -39,6 +39,9 @@ def room_teaching_record(
             key=misconception.key,
             defaults={"misconception": misconception.statement[:500]},
         )
+    if grounding.step is not None:  # the tutor's memory for its next reply
+        room.tutor_state = grounding.step.state.as_json()
+        BreakoutRoom.objects.filter(pk=room.pk).update(tutor_state=room.tutor_state)
     if tutor_line is not None:
         sources = grounding.sources
         RoomTranscriptLine.objects.filter(pk=tutor_line.pk).update(

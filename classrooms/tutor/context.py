@@ -104,6 +104,7 @@ class Step:
     topics: tuple[str, ...] = ()  # what the course covers (for "not covered" and summaries)
     language: str = ""  # the language the student wrote in
     use_name: bool = False
+    focus: str = ""  # the idea the professor whispered to bring in
     then: str = ""  # a follow-up act folded into this reply (frustration, then a hint)
 
 

@@ -22,6 +22,11 @@ MISCONCEPTION_OPENERS = (
     "I can see why it looks that way, so let's test it together.",
     "Let's slow down and check that idea carefully.",
 )
+MISCONCEPTION_AGAIN = (
+    "Let's stay with that idea a little longer.",
+    "It's worth another look.",
+)
+CLUE_LEADS = ('Here is a hint from the notes: "{quote}"', 'The notes give a clue: "{quote}"')
 RIGHT_OPENERS = ("Yes, that's it!", "That's it, well done!", "Exactly, that's it!")
 PARTLY_OPENERS = ("You're partly there.", "That's part of it.", "Half of that is right.")
 WRONG_OPENERS = ("Not quite yet.", "Not quite, but let's keep going.", "That's not it yet.")
@@ -47,8 +52,58 @@ FRUSTRATION_OPENERS = (
     " working at it.",
     "That sounds frustrating, and it's okay to feel that way: this takes practice.",
 )
-THANKS_OPENERS = ("Glad that helps.", "Good, let's make sure it sticks.")
-ACK_OPENERS = ("Thanks for sharing that.", "Good, let's build on that.")
+NOT_COVERED_OPENERS = (
+    "Our course notes don't cover that, so I won't guess.",
+    "That's not in our course notes, so I'd rather not guess.",
+    "Our notes for this course don't cover that one, so I won't make something up.",
+)
+CONFUSED_OPENERS = (
+    "That's fine: lots of people find this tricky at first.",
+    "You're not alone in finding this hard.",
+    "Let's sort it out one step at a time.",
+)
+CONFUSED_QUESTIONS = (
+    "Where exactly does it stop making sense for you?",
+    "Which word is the least clear to you?",
+    "What part would you like to start with?",
+)
+GROUP_GREETINGS = ("Hi {names}, good to see you all.", "Hello {names}!", "Hi {names}, welcome.")
+GREETINGS = ("Hi {names}, good to see you.", "Hello {names}!", "Hi {names}, welcome back.")
+OFFERS = (
+    "What would you like to work on from {course} today?",
+    "Which idea from {course} would you like to go over?",
+)
+FAREWELL_OPENERS = ("Thanks for working through this today.", "Good work today.")
+ANSWER_OPENERS = (
+    "I won't just hand you the answer, but we can get there together.",
+    "I won't just hand you the answer, because working it out is what makes it stick.",
+)
+ANSWER_QUESTIONS = (
+    "How could that help you take the next step?",
+    "What would you try first, given that?",
+    "Which part of the problem does that speak to?",
+)
+ANSWER_QUESTIONS_NO_QUOTE = (
+    "What have you tried so far?",
+    "What would be a sensible first step?",
+    "Which part of it can you already do on your own?",
+)
+SIMPLER_QUESTIONS = (
+    "Which part of that would you like to look at first?",
+    "Does that make it clearer, or shall we take it more slowly?",
+)
+THANKS_OPENERS = ("Glad that helps.", "Good, let's make sure it sticks.", "Great.")
+THANKS_QUESTIONS = (
+    "Can you put the main idea in your own words?",
+    "How would you explain it to a classmate in one or two sentences?",
+    "What example could you use to check that you've got it?",
+)
+ACK_OPENERS = ("Thanks for sharing that.", "Good, let's build on that.", "I see.")
+OPEN_OFFERS = (
+    "Which part of today's material would you like to go over?",
+    "What would you like to look at next?",
+    "Which idea from class is on your mind?",
+)
 EMPTY_OPENERS = ("Take your time.", "No rush.", "I'm still here.")
 
 
@@ -62,7 +117,8 @@ class LocalTutor:
         text = student_text.strip()[:1000]
         grounding, step = planned(ctx, text)  # planned here for a context built without it
         recent = ctx.recent_tutor_lines
-        picker = _Picker(turn=step.state.replies, recent=recent)
+        turn = sum(1 for speaker, _ in ctx.history if speaker == "student")
+        picker = _Picker(turn=turn + step.state.replies, recent=recent)
         return _Reply(ctx, step, picker, grounding).sentences()
 
     async def reply(
@@ -98,10 +154,12 @@ class _Reply:
         self.step = step
         self.pick = picker.one
         self.grounding = grounding
+        self.recent = ctx.recent_tutor_lines
 
     def named(self, sentence: str) -> str:
-        """The opener with the student's name in it, when this reply may use it."""
-        if not self.step.use_name or len(self.ctx.students) != 1 or sentence.endswith('"'):
+        """The opener with the student's name in it (everyone's, in a group room), when this
+        reply may use it."""
+        if not self.step.use_name or not self.ctx.students or sentence.endswith('"'):
             return sentence
         end = sentence[-1] if sentence[-1:] in ".!" else "."
         return sentence.rstrip(".!") + f", {self.ctx.student_names}{end}"
@@ -123,16 +181,15 @@ class _Reply:
         return [self.hint_lead(hint), self.pick(closing)]
 
     def hint_lead(self, hint: str) -> str:
-        lead = self.pick(HINT_LEADS)
-        if hint.split(" ", 1)[0].lower() in lead.lower():  # not "Think about this: Think..."
-            lead = HINT_LEADS[0]
-        return lead.format(hint=hint)
+        first = hint.split(" ", 1)[0].lower()
+        leads = [lead for lead in HINT_LEADS if first not in lead.lower()] or [HINT_LEADS[0]]
+        return self.pick(leads, hint=hint)  # never "Think about this: Think..."
 
     def section_offer(self) -> str:
         topics = [t for t in (section_topic(h) for h in self.step.topics) if t]
         if topics:
             return f"Shall we look at {topics[0]} together?"
-        return "Which part of today's material would you like to go over?"
+        return self.pick(OPEN_OFFERS)
 
     def sentences(self) -> list[str]:
         step, ctx = self.step, self.ctx
@@ -151,7 +208,7 @@ class _Reply:
             opener = f"Here's a question on {topic}." if topic else "Here's a question for you."
             return [self.named(opener), self.question_of(step.next_check)]
         if act == Act.RIGHT:
-            opener = self.named(self.pick(RIGHT_OPENERS))
+            opener = self.pick([self.named(o) for o in RIGHT_OPENERS])
             said = [opener]
             if step.check is not None and step.check.summary:
                 said.append(_sentence(step.check.summary[0]))  # the professor's own words
@@ -167,12 +224,15 @@ class _Reply:
                     "What unit goes with it?",
                 ]
             return [
-                self.named(self.pick(PARTLY_OPENERS)),
+                self.pick([self.named(o) for o in PARTLY_OPENERS]),
                 self.credit(),
                 *self.with_hint(step.hint, ("What else does the answer need?",)),
             ]
         if act == Act.WRONG:
-            return [self.named(self.pick(WRONG_OPENERS)), *self.with_hint(step.hint, AFTER_HINT)]
+            return [
+                self.pick([self.named(o) for o in WRONG_OPENERS]),
+                *self.with_hint(step.hint, AFTER_HINT),
+            ]
         if act == Act.WORKED:
             lines = [self.named("Let's work through it together, one step at a time.")]
             if step.simpler:
@@ -191,33 +251,50 @@ class _Reply:
                 ]
             if step.quote:
                 return [
-                    self.named("I won't just hand you the answer, but here's a clue."),
-                    self.pick(EXPLAIN_LEADS).format(quote=self.quote()),
-                    "How could that help you take the next step?",
+                    self.pick([self.named(o) for o in ANSWER_OPENERS]),
+                    self.pick(CLUE_LEADS, quote=self.quote()),
+                    self.pick(ANSWER_QUESTIONS),
                 ]
             return [
-                self.named("I won't just hand you the answer."),
-                "What have you tried so far?",
+                self.pick([self.named(o) for o in ANSWER_OPENERS]),
+                self.pick(ANSWER_QUESTIONS_NO_QUOTE),
             ]
         if act == Act.SIMPLER:
-            lines = [self.named(self.pick(SIMPLER_OPENERS))]
-            if step.simpler:
-                lines.append(_sentence(step.simpler))
+            if not step.simpler:  # nothing in the notes to re-explain with: find the knot
+                return [
+                    self.pick([self.named(o) for o in CONFUSED_OPENERS]),
+                    self.pick(CONFUSED_QUESTIONS),
+                ]
+            lines = [self.pick([self.named(o) for o in SIMPLER_OPENERS]), _sentence(step.simpler)]
             if step.check is not None:
                 return [*lines, "With that in mind, try again: " + self.question_of(step.check)]
-            return [*lines, "Which part of that would you like to look at first?"]
+            return [*lines, self.pick(SIMPLER_QUESTIONS)]
         if act == Act.MISCONCEPTION:
             misconception = self.grounding.misconception
             ask = _sentence(misconception.ask) if misconception else ""
-            return [self.named(self.pick(MISCONCEPTION_OPENERS)), ask]
+            if ask and ask in " ".join(self.recent) and step.quote:
+                # asked just now: a clue from the notes, then the question again
+                return [
+                    self.pick([self.named(o) for o in MISCONCEPTION_AGAIN]),
+                    self.pick(CLUE_LEADS, quote=self.quote()),
+                    ask,
+                ]
+            return [self.pick([self.named(o) for o in MISCONCEPTION_OPENERS]), ask]
         if act == Act.EXPLAIN:
-            lines = [self.named(self.pick(EXPLAIN_LEADS).format(quote=self.quote()))]
+            if step.focus and not step.quote:
+                return [
+                    f"Let's bring {step.focus} into this.",
+                    f"What role do you think {step.focus} plays here?",
+                ]
+            lines = [self.pick([self.named(o) for o in EXPLAIN_LEADS], quote=self.quote())]
+            if step.focus:
+                lines.insert(0, f"Let's bring {step.focus} into this.")
             if step.check is not None:
                 return [*lines, "Now, back to our question: " + self.question_of(step.check)]
             return [*lines, self.pick(OWN_WORDS)]
         if act == Act.NOT_COVERED:
             return [
-                self.named("Our course notes don't cover that, so I won't guess."),
+                self.pick([self.named(o) for o in NOT_COVERED_OPENERS]),
                 f"I've noted your question for {ctx.professor_name}.",
                 self.pending(self.section_offer()),
             ]
@@ -255,12 +332,15 @@ class _Reply:
             ]
         if act == Act.THANKS:
             return [
-                self.named(self.pick(THANKS_OPENERS)),
-                self.pending("Can you put the main idea in your own words?"),
+                self.pick([self.named(o) for o in THANKS_OPENERS]),
+                self.pending(self.pick(THANKS_QUESTIONS)),
             ]
         if act == Act.FAREWELL:
-            return [self.named("Thanks for working through this today."), "See you next time!"]
-        return [self.named(self.pick(ACK_OPENERS)), self.pending(self.section_offer())]
+            return [
+                self.pick([self.named(o) for o in FAREWELL_OPENERS]),
+                self.pick(("See you next time!", "Take care, and see you next time!")),
+            ]
+        return [self.pick([self.named(o) for o in ACK_OPENERS]), self.pending(self.section_offer())]
 
     def credit(self) -> str:
         """What the student got right, in the key's words ("Water" is right.)."""
@@ -278,8 +358,10 @@ class _Reply:
     def greet(self) -> str:
         names = self.ctx.student_names
         if len(self.ctx.students) > 1:
-            return f"Hi {names}, good to see you all."
-        return f"Hi {names}, good to see you." if self.step.use_name else "Hi again!"
+            return self.pick(GROUP_GREETINGS, names=names)
+        if not self.step.use_name:
+            return self.pick(("Hi again!", "Hello again!"))
+        return self.pick(GREETINGS, names=names)
 
     def first_offer(self) -> str:
         if self.ctx.script.checks:
@@ -289,7 +371,7 @@ class _Reply:
                 f"Would you like me to quiz you{about}, or is there something from class you'd"
                 " like to go over?"
             )
-        return f"What would you like to work on from {self.ctx.course_title} today?"
+        return self.pick(OFFERS, course=self.ctx.course_title)
 
 
 class _Picker:
@@ -301,10 +383,11 @@ class _Picker:
         self.recent = " ".join(recent)
         self.used: set[str] = set()
 
-    def one(self, options: Sequence[str]) -> str:
-        for step in range(len(options)):
-            candidate = options[(self.turn + step) % len(options)]
-            if candidate.split("{")[0] not in self.recent and candidate not in self.used:
+    def one(self, options: Sequence[str], **slots: str) -> str:
+        filled = [o.format(**slots) if slots else o for o in options]
+        for step in range(len(filled)):
+            candidate = filled[(self.turn + step) % len(filled)]
+            if candidate not in self.recent and candidate not in self.used:
                 self.used.add(candidate)
                 return candidate
-        return options[self.turn % len(options)]
+        return filled[self.turn % len(filled)]

@@ -20,7 +20,7 @@ from classrooms.script import Check
 from classrooms.tutor.context import Act, Step, TutorContext, TutorState
 from classrooms.tutor.intents import ANSWER_BEGGING, CONFUSED, Intent, classify
 from classrooms.tutor.judging import Verdict, is_attempt, judge
-from classrooms.tutor.phrasing import NOT_TOPIC, pick_quote, sentences_of
+from classrooms.tutor.phrasing import NOT_TOPIC, pick_quote, sentences_of, topic_phrase
 
 NAME_EVERY = 4  # the student's name in at most one reply in four
 GUESS_WORDS = 6  # a short question while a check is waiting is a guess ("is it 6?")
@@ -145,12 +145,15 @@ def _chosen_check(ctx: TutorContext, state: TutorState, text: str) -> Check | No
 
 
 def _simpler(ctx: TutorContext, heading: str, passages: tuple[str, ...]) -> str:
+    """The professor's "Simpler:" for the section, else its first sentence (notes define first,
+    then qualify); one the tutor has not just said."""
     section = ctx.script.section(heading) if heading else None
-    if section and section.simpler:
-        return section.simpler[0]
+    options = list(section.simpler) if section else []
     prose = [s.text for s in ctx.material if s.heading == heading] or list(passages)
-    sentences = [s for p in prose[:1] for s in sentences_of(p)]
-    return min(sentences, key=len) if sentences else ""
+    options += [s for p in prose[:1] for s in sentences_of(p)]
+    recent = " ".join(ctx.recent_tutor_lines)
+    fresh = [o for o in options if o.rstrip(".") not in recent]
+    return (fresh or options or [""])[0]
 
 
 def _hint(check: Check, index: int) -> str:
@@ -226,7 +229,8 @@ def plan(
     directive = ""
     if ctx.whisper and ctx.whisper != state.whisper_done:
         directive = whisper_directive(ctx.whisper)
-        new = dataclasses.replace(new, whisper_done=ctx.whisper)
+        if directive:
+            new = dataclasses.replace(new, whisper_done=ctx.whisper)
     if directive == "move_on":
         following = _next_check(ctx, new, state.check)
         return step(Act.ASK, **ask(following), covers=[following.heading if following else ""])
@@ -272,7 +276,7 @@ def plan(
                 lines.extend(sentences_of(prose)[:1])
         return step(Act.SUMMARY, check=check, summary=tuple(lines))
     if misconception is not None:
-        return step(Act.MISCONCEPTION, check=check, covers=[misconception.heading])
+        return step(Act.MISCONCEPTION, check=check, quote=quote(), covers=[misconception.heading])
     if ctx.script.checks and wants(text, "quiz") and not _QUESTION_WORD.search(text):
         chosen = _chosen_check(ctx, new, text)
         return step(Act.ASK, **ask(chosen), covers=[chosen.heading if chosen else ""])
@@ -285,6 +289,22 @@ def plan(
         return step(
             Act.SIMPLER, check=check, simpler=_simpler(ctx, heading, passages), covers=[heading]
         )
+    if ctx.whisper and not directive and ctx.whisper != state.whisper_done:
+        # "sampling bias": the professor wants the tutor to bring that idea in now
+        material_text = " ".join(f"{s.heading} {s.text}" for s in ctx.material)
+        focus = topic_phrase(ctx.whisper, material_text)
+        best = rank(ctx.whisper, [(s.heading, s.text) for s in ctx.material], k=1)
+        if focus and (best or not ctx.material):
+            new = dataclasses.replace(new, whisper_done=ctx.whisper)
+            return step(
+                Act.EXPLAIN,
+                check=check,
+                focus=focus,
+                quote=pick_quote((best[0].text,), ctx.whisper, ctx.recent_tutor_lines)
+                if best
+                else "",
+                covers=[best[0].heading if best else ""],
+            )
     if check is not None:
         section_text = next((s.text for s in ctx.material if s.heading == check.heading), "")
         judgement = judge(check, text, synonyms=ctx.script.synonyms, section_text=section_text)

@@ -164,7 +164,7 @@ def test_demo_course_ships_misconceptions_and_seed_demo_updates_old_material() -
     call_command("seed_demo", verbosity=0)  # still idempotent
     material = CourseMaterial.objects.get(course=course)
     assert "Misconception:" in material.text
-    sections, misconceptions = course_material(course_id=course.pk)
+    sections, misconceptions, _ = course_material(course_id=course.pk)
     assert len(misconceptions) >= 3
     assert CI_KEY in {m.key for m in misconceptions}
     assert not any("Misconception:" in s.text for s in sections)

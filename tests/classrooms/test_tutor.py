@@ -77,8 +77,9 @@ def test_local_tutor_never_hands_over_the_answer() -> None:
 
 
 def test_whisper_steers_the_local_tutor_without_being_read_out() -> None:
-    ctx = _ctx(whisper="sampling bias", history=(("student", "I averaged my friends' heights"),))
-    sentences = LocalTutor().compose(ctx, "I averaged my friends' heights")
+    said = "I averaged my friends' heights"
+    ctx = _ctx(said, whisper="sampling bias", history=(("student", said),))
+    sentences = LocalTutor().compose(ctx, said)
     assert any("sampling bias" in s for s in sentences)
     assert not any("Private instruction" in s for s in sentences)
 

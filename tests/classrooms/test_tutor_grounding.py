@@ -153,4 +153,5 @@ def test_tutor_context_queries_do_not_grow_with_the_material(
     with CaptureQueriesContext(connection) as many:
         ctx = tutor_context(room=room, student_text=said)
     assert len(ctx.material) > 30
-    assert len(many.captured_queries) == len(few.captured_queries) <= 4
+    # room, students, transcript tail, material, the tutor's state
+    assert len(many.captured_queries) == len(few.captured_queries) <= 5

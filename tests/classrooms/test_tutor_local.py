@@ -245,7 +245,7 @@ def _problems(sentences: list[str]) -> list[str]:
                 words = words[1:]
             if not words or words[0] in BARE_VERBS | PRONOUNS:
                 problems.append(f"a bare verb or pronoun as the topic: {topic!r}")
-    if not sentences[-1].endswith("?"):
+    if not sentences[-1].endswith("?") and "see you next time!" not in sentences[-1].lower():
         problems.append("the reply does not end with its one question")
     return problems
 
@@ -292,8 +292,8 @@ def test_the_same_misconception_twice_gets_a_hint_then_the_question_again() -> N
     assert "hundred classmates" in first[1][-1]
     assert "hint from the notes" in second[1][1] or "clue" in second[1][1]
     assert "95%" in second[1][1]  # from the confidence interval section
-    assert second[1][-1].endswith("?")
-    assert not set(first[1]) & set(second[1])
+    assert second[1][-1] == first[1][-1]  # the professor's question, asked again
+    assert not set(first[1][:-1]) & set(second[1][:-1])
 
 
 @pytest.mark.parametrize(("said", "clue"), MISCONCEPTIONS)
