@@ -184,3 +184,68 @@ class TutorContext:
             elif speaker == "tutor":
                 lines.append(text)
         return tuple(lines)
+
+
+STEP_GUIDES: dict[str, str] = {
+    Act.ASK: "Ask the student this check question, in these words: {question}",
+    Act.RIGHT: "The student's answer is right. Say so plainly (for example \"Yes, that's it\"),"
+    " say briefly why, then {next}",
+    Act.PARTLY: "The student's answer is partly right: {credited} is right. Credit that part,"
+    " then help with the rest using this hint: {hint}",
+    Act.WRONG: "The student's answer is not right yet. Do not say the answer; give this hint"
+    " and ask them to try again: {hint}",
+    Act.WORKED: "The student has used every hint. Work through the first step with them, still"
+    " without saying the final answer: {hint}",
+    Act.HINT: "The student asked for help or for the answer. Do not say the answer; give this"
+    " hint: {hint}",
+    Act.SIMPLER: "The student is confused. Explain again more simply, in these words or close:"
+    " {simpler}",
+    Act.NOT_COVERED: "The course material does not cover what the student asked. Say so"
+    " plainly, do not guess, and say you have noted the question for the professor.",
+    Act.SUMMARY: "The student asked for a summary. Sum up only what was covered: {summary}",
+    Act.FRUSTRATION: "The student is frustrated. Acknowledge it kindly in one sentence first.",
+    Act.LANGUAGE: "The student wrote in {language}. Answer in English, the course's language,"
+    " and say so in one short sentence.",
+}
+
+
+def script_notes(ctx: TutorContext) -> str:
+    """The teaching script's state for the model tutor's system prompt: the open question,
+    its key, the hints used, the student's progress and the step to take now."""
+    step = ctx.grounding.step
+    script = ctx.script
+    if step is None or not (script.checks or step.act in STEP_GUIDES):
+        return ""
+    parts: list[str] = []
+    state = step.state
+    check = step.check
+    if check is not None:
+        key = "; ".join(p.text for p in check.parts) or "(none: judge by the material)"
+        parts.append(
+            f'The check question the student is working on: "{check.question}" Its answer'
+            f" (never say it before the student does): {key}. Hints given so far:"
+            f" {state.hints} of {len(check.hints)}."
+        )
+    if script.checks:
+        parts.append(
+            f"Progress: {len(state.done)} of {len(script.checks)} check questions answered"
+            f" right, {state.hints_total} hints used."
+        )
+    guide = STEP_GUIDES.get(step.act)
+    if guide:
+        following = step.next_check
+        parts.append(
+            "Your next step: "
+            + guide.format(
+                question=following.question if following else "",
+                next=f'ask the next question: "{following.question}"'
+                if following
+                else "ask what they would like to go over next.",
+                credited=" and ".join(step.credited) or "part",
+                hint=step.hint or "(give a small clue from the material)",
+                simpler=step.simpler or "(the plainest sentence of the material)",
+                summary=" ".join(step.summary) or "(nothing yet: say so)",
+                language=step.language or "another language",
+            )
+        )
+    return "Teaching script:\n" + "\n".join(f"- {p}" for p in parts) if parts else ""

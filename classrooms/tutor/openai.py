@@ -13,9 +13,11 @@ from avatars.providers.base import ChatMessage, LanguageModel
 from avatars.retries import stream_with_retries
 from avatars.voice.sentences import iter_sentences
 from classrooms.tutor import MAX_STUDENT_CHARS, TutorContext, greeting_text, system_prompt
+from classrooms.tutor.context import script_notes
+from classrooms.tutor.local import LocalTutor
+from classrooms.tutor.reply_check import ReplyCheck
 
 MAX_HISTORY_LINES = 12
-MAX_REPLY_SENTENCES = 4
 MAX_TOKENS = 220
 
 
@@ -41,7 +43,9 @@ class OpenAITutor:
         return greeting_text(ctx)
 
     def messages(self, ctx: TutorContext, student_text: str) -> list[ChatMessage]:
-        messages = [ChatMessage(role="system", content=system_prompt(ctx))]
+        notes = script_notes(ctx)
+        prompt = system_prompt(ctx) + (f"\n\n{notes}" if notes else "")
+        messages = [ChatMessage(role="system", content=prompt)]
         for speaker, text in ctx.history[-MAX_HISTORY_LINES:]:
             role = "assistant" if speaker == "tutor" else "user"
             prefix = "(Professor) " if speaker == "professor" else ""
@@ -64,14 +68,15 @@ class OpenAITutor:
             ),
             on_first_token,
         )
-        count = 0
+        check = ReplyCheck(ctx)  # the key unsaid, one question, short
         async with aclosing(iter_sentences(stream)) as sentences:
             async for sentence in sentences:
-                # Guardrail: the spoken reply stays short and never reads out Markdown.
+                # Guardrail: the spoken reply never reads out Markdown.
                 clean = sentence.replace("**", "").replace("#", "").strip(" -*")
-                if not clean:
-                    continue
-                yield clean
-                count += 1
-                if count >= MAX_REPLY_SENTENCES:
+                if clean and (allowed := check.allow(clean)) is not None:
+                    yield allowed
+                if check.done:
                     break
+        if not check.spoken and check.dropped:  # every sentence gave the key away
+            for sentence in LocalTutor().compose(ctx, student_text):
+                yield sentence
