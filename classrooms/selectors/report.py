@@ -23,6 +23,7 @@ from classrooms.models import (
     RoomTranscriptLine,
     RosterStudent,
 )
+from classrooms.tutor.context import TutorState
 
 TOP = 8  # charts show the most common items; the tables list them all
 
@@ -40,6 +41,8 @@ class RoomFigures:
     misconceptions: list[str] = field(default_factory=list)
     sections: list[str] = field(default_factory=list)
     ungrounded: list[str] = field(default_factory=list)
+    checks_right: int = 0  # the tutor's check questions answered right
+    hints: int = 0  # hints the tutor gave
 
 
 @dataclass
@@ -108,6 +111,7 @@ def session_report(*, session: ClassSession) -> SessionReport:
             "tutor_seconds",
             "help_requests",
             "session_id",
+            "tutor_state",
         )
         .prefetch_related(
             Prefetch("students", queryset=RosterStudent.objects.only("id", "name").order_by("name"))
@@ -122,6 +126,8 @@ def session_report(*, session: ClassSession) -> SessionReport:
             student_seconds=round(room.student_seconds),
             tutor_seconds=round(room.tutor_seconds),
             help_requests=room.help_requests,
+            checks_right=TutorState.from_json(room.tutor_state).right,
+            hints=TutorState.from_json(room.tutor_state).hints_total,
         )
         for room in rooms
     }
@@ -195,6 +201,8 @@ def session_report(*, session: ClassSession) -> SessionReport:
         "help_requests": sum(r.help_requests for r in ordered),
         "misconceptions": sum(misconception_counts.values()),
         "ungrounded": sum(len(r.ungrounded) for r in ordered),
+        "checks_right": sum(r.checks_right for r in ordered),
+        "hints": sum(r.hints for r in ordered),
     }
     return SessionReport(
         session=session,

@@ -60,6 +60,8 @@ def session_report_csv(request: HttpRequest, session_id: Any) -> HttpResponse:
             "misconceptions",
             "sections",
             "ungrounded_questions",
+            "check_questions_right",
+            "hints_used",
         ]
     )
     for name, room in report.students:
@@ -75,6 +77,8 @@ def session_report_csv(request: HttpRequest, session_id: Any) -> HttpResponse:
                 csv_cell(" | ".join(room.misconceptions)),
                 csv_cell(" | ".join(room.sections)),
                 csv_cell(" | ".join(room.ungrounded)),
+                room.checks_right,
+                room.hints,
             ]
         )
     return response
