@@ -131,6 +131,8 @@ def parse_answer(value: str) -> AnswerPart | str:
             tolerance = abs(amount) * tolerance / 100
         if len(unit.split()) <= 4:
             return AnswerPart(number=amount, tolerance=tolerance, unit=unit)
+    if re.search(r"±|\+/-|\+-", value):
+        return "“Answer:” has a tolerance (±) but is not “number unit ±tolerance”."
     phrasings = tuple(p.strip() for p in value.split(";") if p.strip())
     if not phrasings:
         return "“Answer:” has no phrasing."
@@ -263,6 +265,25 @@ def _extend(
         hints[-1] = f"{hints[-1]} {extra}"  # type: ignore[index]
     elif sections and sections[-1][label]:
         sections[-1][label][-1] = f"{sections[-1][label][-1]} {extra}"
+
+
+def script_message(text: str) -> tuple[str, str]:
+    """What to tell the professor after an upload: (info, warning); either may be empty."""
+    script = parse_script(text)
+    checks = script.checks
+    info = ""
+    if checks:
+        hints = sum(len(c.hints) for c in checks)
+        info = (
+            f"The tutor will ask {len(checks)} check question{'s' if len(checks) != 1 else ''}"
+            f" with {hints} hint{'s' if hints != 1 else ''}."
+        )
+    warning = ""
+    if script.problems:
+        shown = " ".join(str(p) for p in script.problems[:5])
+        more = len(script.problems) - 5
+        warning = "Teaching script: " + shown + (f" (and {more} more)" if more > 0 else "")
+    return info, warning
 
 
 def strip_script(text: str) -> str:

@@ -30,6 +30,7 @@ from classrooms.selectors.sessions import (
 )
 from classrooms.selectors.tutor import (
     course_chunks,
+    course_teaching_preview,
     tutor_context,
 )
 
@@ -41,6 +42,7 @@ __all__ = [
     "course_chunks",
     "course_for_owner",
     "course_list_for_professor",
+    "course_teaching_preview",
     "figures",
     "format_short_code",
     "invitation_counts",

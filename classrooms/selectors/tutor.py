@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-from classrooms.misconceptions import Misconception, parse_misconceptions, strip_misconceptions
-from classrooms.models import BreakoutRoom, MaterialChunk
+from dataclasses import dataclass
+
+from classrooms.misconceptions import (
+    Misconception,
+    incomplete_misconceptions,
+    parse_misconceptions,
+    strip_misconceptions,
+)
+from classrooms.models import BreakoutRoom, CourseMaterial, MaterialChunk
 from classrooms.script import Script, parse_script, strip_script
 from classrooms.selectors.payloads import room_transcript_tail
 from classrooms.tutor import MaterialSection, TutorContext
@@ -73,3 +80,38 @@ def tutor_context(*, room: BreakoutRoom, student_text: str = "") -> TutorContext
         state=room_tutor_state(room=room),
     )
     return with_grounding(ctx, student_text) if (student_text or room.whisper) else ctx
+
+
+@dataclass(frozen=True)
+class MaterialPreview:
+    """What the tutor will do with one document: its script and misconceptions, and what the
+    professor should fix (with line numbers)."""
+
+    title: str
+    script: Script
+    misconceptions: tuple[Misconception, ...]
+    incomplete: tuple[str, ...]
+
+    @property
+    def problems(self) -> list[str]:
+        found = [str(p) for p in self.script.problems]
+        found += [f"“{m[:80]}” has no “Ask:” line and is ignored." for m in self.incomplete]
+        return found
+
+
+def course_teaching_preview(*, course_id: int) -> list[MaterialPreview]:
+    """Per document, the teaching script and misconceptions the tutor reads (one query)."""
+    rows = (
+        CourseMaterial.objects.filter(course_id=course_id)
+        .order_by("uploaded_at", "id")
+        .values_list("title", "text")
+    )
+    return [
+        MaterialPreview(
+            title=title,
+            script=parse_script(text),
+            misconceptions=tuple(parse_misconceptions(text)),
+            incomplete=tuple(incomplete_misconceptions(text)),
+        )
+        for title, text in rows
+    ]

@@ -22,9 +22,11 @@ from classrooms.forms import (
 )
 from classrooms.misconceptions import material_misconceptions_message
 from classrooms.models import CourseMaterial
+from classrooms.script import script_message
 from classrooms.selectors import (
     course_for_owner,
     course_list_for_professor,
+    course_teaching_preview,
     sessions_for_course,
     sessions_for_professor,
 )
@@ -81,6 +83,7 @@ def course_detail(request: AuthenticatedHttpRequest, course_id: Any) -> HttpResp
             "upload_form": MaterialUploadForm(),
             "student_form": StudentForm(),
             "sessions": sessions_for_course(course=course),
+            "previews": course_teaching_preview(course_id=course.pk),
         },
     )
 
@@ -103,12 +106,15 @@ def material_upload(request: AuthenticatedHttpRequest, course_id: Any) -> HttpRe
             messages.error(request, " ".join(exc.messages))
         else:
             watching, ignored = material_misconceptions_message(material.text)
+            checks, problems = script_message(material.text)
             messages.success(
                 request,
-                f"Added “{material.title}” ({material.chunks.count()} passages). {watching}".strip(),
+                f"Added “{material.title}” ({material.chunks.count()} passages). {watching} "
+                f"{checks}".strip(),
             )
-            if ignored:
-                messages.warning(request, ignored)
+            for warning in (ignored, problems):
+                if warning:
+                    messages.warning(request, warning)
     else:
         messages.error(
             request, " ".join(str(e) for e in form.errors.get("file", ["Invalid file."]))
