@@ -153,7 +153,7 @@ def test_opposite_wording_does_not_match() -> None:
 @pytest.mark.django_db
 def test_demo_course_ships_misconceptions_and_seed_demo_updates_old_material() -> None:
     call_command("seed_demo", verbosity=0)
-    course = Course.objects.get()
+    course = Course.objects.get(title__startswith="STAT")
     material = CourseMaterial.objects.get(course=course)
     # An older demo database: the material predates the misconceptions.
     material.text = "# Old notes\nNothing here."
@@ -164,7 +164,9 @@ def test_demo_course_ships_misconceptions_and_seed_demo_updates_old_material() -
     call_command("seed_demo", verbosity=0)  # still idempotent
     material = CourseMaterial.objects.get(course=course)
     assert "Misconception:" in material.text
-    sections, misconceptions, _ = course_material(course_id=course.pk)
+    sections, misconceptions, script = course_material(course_id=course.pk)
+    assert len(script.checks) >= 5  # the statistics course ships a full teaching script
+    assert not any("Answer:" in s.text for s in sections)
     assert len(misconceptions) >= 3
     assert CI_KEY in {m.key for m in misconceptions}
     assert not any("Misconception:" in s.text for s in sections)

@@ -64,6 +64,8 @@ def test_wheel_has_the_apps_with_templates_and_migrations(wheel_names: list[str]
         "classrooms/migrations/0001_initial.py",
         "config/settings/production.py",
         "config/demo/stat101-week3.md",
+        "config/demo/chem110-moles.md",
+        "classrooms/data/tutor_lexicon.toml",
     ):
         assert expected in names, expected
     for app in ("avatars", "interviews", "classrooms"):

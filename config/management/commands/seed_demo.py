@@ -30,32 +30,43 @@ COURSE_DESCRIPTION = (
     "Introductory statistics: sampling, distributions, confidence intervals and hypothesis "
     "testing, with an emphasis on reasoning about uncertainty."
 )
-MATERIAL_PATH = Path(__file__).resolve().parents[2] / "demo" / "stat101-week3.md"
+DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
+MATERIAL_PATH = DEMO_DIR / "stat101-week3.md"
 MATERIAL_TITLE = "Week 3: Sampling and the sampling distribution"
+# A second course in another subject, so the tutor is seen teaching beyond statistics.
+CHEMISTRY = {
+    "title": "CHEM 110: Matter and Reactions",
+    "description": "Introductory chemistry: the mole, molar mass and balancing equations.",
+    "material": DEMO_DIR / "chem110-moles.md",
+    "material_title": "Week 2: The mole and chemical equations",
+}
 TEACHING_STYLE = (
     "Warm and Socratic. Starts from a concrete example, asks one question at a time, "
     "and lets students reach the idea themselves before naming it."
 )
 
 
-def demo_material_ensure(*, course: Course) -> CourseMaterial:
+def demo_material_ensure(
+    *, course: Course, path: Path = MATERIAL_PATH, title: str = MATERIAL_TITLE
+) -> CourseMaterial:
     """The demo notes as shipped: an existing demo database whose copy is older (or edited) gets
-    the current text, rechunked, so new misconceptions reach its tutors."""
-    raw = MATERIAL_PATH.read_bytes()
+    the current text, rechunked, so new misconceptions and script lines reach its tutors."""
+    raw = path.read_bytes()
     current = raw.decode("utf-8-sig")
-    existing = list(CourseMaterial.objects.filter(course=course, title=MATERIAL_TITLE))
+    existing = list(CourseMaterial.objects.filter(course=course, title=title))
     for material in existing:
         if material.text == current and len(existing) == 1:
             return material
     for material in existing:
         course_material_delete(material=material)
-    return course_material_add(
-        course=course, filename=MATERIAL_PATH.name, raw=raw, title=MATERIAL_TITLE
-    )
+    return course_material_add(course=course, filename=path.name, raw=raw, title=title)
 
 
 class Command(BaseCommand):
-    help = "Create the demo candidate, the demo professor with a five-student course, and the question bank."
+    help = (
+        "Create the demo candidate, the demo professor with a statistics and a chemistry "
+        "course, and the question bank."
+    )
 
     @transaction.atomic
     def handle(self, *args: Any, **options: Any) -> None:
@@ -83,6 +94,18 @@ class Command(BaseCommand):
         for name, email, background in STUDENTS:
             roster_student_add(course=course, name=name, email=email, background=background)
         demo_material_ensure(course=course)
+        chemistry = course_create(
+            professor=professor,
+            title=str(CHEMISTRY["title"]),
+            description=str(CHEMISTRY["description"]),
+        )
+        for name, email, background in STUDENTS[:3]:
+            roster_student_add(course=chemistry, name=name, email=email, background=background)
+        demo_material_ensure(
+            course=chemistry,
+            path=Path(CHEMISTRY["material"]),
+            title=str(CHEMISTRY["material_title"]),
+        )
         admin, was_created = User.objects.get_or_create(
             username="admin", defaults={"email": "admin@example.com", "is_staff": True}
         )
