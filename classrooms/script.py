@@ -129,6 +129,8 @@ def parse_answer(value: str) -> AnswerPart | str:
         amount = float(number.group(1).replace(",", "."))
         if number.group(4):  # a tolerance given as a share of the value
             tolerance = abs(amount) * tolerance / 100
+        if re.search(r"±|\+/-|\+-", unit):
+            return "“Answer:” has a tolerance (±) but is not “number unit ±tolerance”."
         if len(unit.split()) <= 4:
             return AnswerPart(number=amount, tolerance=tolerance, unit=unit)
     if re.search(r"±|\+/-|\+-", value):
