@@ -125,12 +125,14 @@ def _chosen_check(ctx: TutorContext, state: TutorState, text: str) -> Check | No
     """The check question a "quiz me on ..." asks for: the first unanswered one of the section
     the words point to, else the next unanswered one."""
     quiz_words = {t for p in lexicon().asks["quiz"] for t in terms(p)}
-    asked = [t for t in terms(text) if t not in quiz_words]
+    # the student's own words, not their stems: rank() stems them once
+    words = [w for w in WORD.findall(text) if (t := terms(w)) and t[0] not in quiz_words]
+    asked = {terms(w)[0] for w in words}
     open_checks = [c for c in ctx.script.checks if c.key not in state.done]
     headings = {t for c in open_checks for t in terms(c.heading)}
     # "quiz me on photosynthesis" in the course Photosynthesis names no section in particular
-    general = set(asked) <= set(terms(ctx.course_title)) and not set(asked) & headings
-    query = "" if general else " ".join(asked)
+    general = asked <= set(terms(ctx.course_title)) and not asked & headings
+    query = "" if general else " ".join(words)
     if query:
         sections = [
             (s.heading, s.text)

@@ -198,3 +198,19 @@ def test_the_quality_command_reports_every_group(capsys: Any) -> None:
     out = capsys.readouterr().out
     for group in GROUP_ORDER:
         assert group in out
+
+
+@pytest.mark.parametrize(
+    ("said", "piece"),
+    [
+        ("Quiz me on acceleration", "trolley"),
+        ("Test me on glucose please", "plant take in"),
+        ("Ask me a question", "trolley"),
+    ],
+)
+def test_a_quiz_request_asks_from_the_section_it_names(said: str, piece: str) -> None:
+    ctx = material_context(NOTES, course="Science", students=["Ana Ruiz"])
+    _, step = planned(ctx, said)
+    assert step.act == Act.ASK
+    assert step.next_check is not None
+    assert piece in step.next_check.question
