@@ -141,51 +141,58 @@ def parse_answer(value: str) -> AnswerPart | str:
     return AnswerPart(phrasings=phrasings)
 
 
+@dataclass
+class _DraftCheck:
+    question: str
+    line: int
+    parts: list[AnswerPart] = field(default_factory=list)
+    hints: list[str] = field(default_factory=list)
+    summary: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _DraftSection:
+    heading: str
+    checks: list[_DraftCheck] = field(default_factory=list)
+    simpler: list[str] = field(default_factory=list)
+    summary: list[str] = field(default_factory=list)
+
+
 def parse_script(text: str) -> Script:
     """The script in `text`, with every problem the professor should fix (line numbers)."""
     problems: list[ScriptProblem] = []
-    sections: list[dict[str, list]] = []
-    headings: list[str] = []
+    sections: dict[str, _DraftSection] = {}  # one per heading, in order (a repeat extends it)
     synonyms: list[tuple[str, ...]] = []
     heading = ""
-    current: dict[str, list] | None = None  # the section being read
-    check: dict[str, object] | None = None  # the check being read
-    last: tuple[str, int] | None = None  # the label a continuation line extends
-
-    def section_for(name: str) -> dict[str, list]:
-        nonlocal current
-        if current is None or headings[-1] != name:
-            current = {"checks": [], "simpler": [], "summary": []}
-            sections.append(current)
-            headings.append(name)
-        return current
+    check: _DraftCheck | None = None  # the check being read
+    last = ""  # the label a wrapped continuation line extends
 
     for number, line in enumerate(text.replace("\r\n", "\n").split("\n"), start=1):
         heading_match = _HEADING.match(line)
         if heading_match:
-            heading, check, last = heading_match.group(1).strip(), None, None
+            heading, check, last = heading_match.group(1).strip(), None, ""
             continue
         match = LABEL.match(line)
         if not match:
             if not line.strip():
-                last = None
-            elif last is not None:
-                _extend(sections, check, last, line)
+                last = ""
+            elif last:
+                _extend(sections.get(heading), check, last, _clean(line))
             continue
         label, value = match.group(1).lower(), _clean(match.group(2))
-        last = None
+        last = ""
         if label in ("misconception", "ask", "sounds like"):
             check = None  # classrooms.misconceptions reads these
             continue
-        section = section_for(heading)
+        section = sections.setdefault(heading, _DraftSection(heading))
         if label == "check":
             if not value:
                 problems.append(ScriptProblem(number, "“Check:” has no question."))
                 check = None
                 continue
-            check = {"question": value, "parts": [], "hints": [], "summary": [], "line": number}
-            section["checks"].append(check)
-            last = ("question", number)
+            check = _DraftCheck(question=value, line=number)
+            section.checks.append(check)
+            last = "question"
         elif label in ("answer", "hint"):
             if check is None:
                 problems.append(
@@ -194,79 +201,66 @@ def parse_script(text: str) -> Script:
                         f"“{label.title()}:” must follow a “Check:” question in the same block.",
                     )
                 )
-                continue
-            if label == "answer":
+            elif label == "answer":
                 part = parse_answer(value)
                 if isinstance(part, str):
                     problems.append(ScriptProblem(number, part))
-                    continue
-                check["parts"].append(part)  # type: ignore[union-attr]
+                else:
+                    check.parts.append(part)
             elif value:
-                check["hints"].append(value)  # type: ignore[union-attr]
-                last = ("hints", number)
-        elif label in ("simpler", "summary"):
-            if value:
-                section[label].append(value)
-                last = (label, number)
-                if label == "summary" and check is not None:
-                    check["summary"].append(value)  # type: ignore[union-attr]
+                check.hints.append(value)
+                last = "hint"
+        elif label == "simpler" and value:
+            section.simpler.append(value)
+            last = "simpler"
+        elif label == "summary" and value:
+            section.summary.append(value)
+            last = "summary"
+            if check is not None:
+                check.summary.append(value)
         elif label == "synonyms":
             words = tuple(w.strip().lower() for w in re.split(r"[,;]", value) if w.strip())
             if len(words) < 2:
                 problems.append(ScriptProblem(number, "“Synonyms:” needs at least two words."))
             else:
                 synonyms.append(words)
-    built: list[ScriptSection] = []
-    for name, raw in zip(headings, sections, strict=True):
-        checks = []
-        for index, item in enumerate(raw["checks"][:MAX_ITEMS_PER_SECTION], start=1):
-            checks.append(
+    built = tuple(
+        ScriptSection(
+            heading=draft.heading,
+            checks=tuple(
                 Check(
-                    key=f"{slugify(name)[:48] or 'notes'}-{index}",
-                    heading=name,
-                    question=str(item["question"]),
-                    parts=tuple(item["parts"]),
-                    hints=tuple(item["hints"]),
-                    line=int(item["line"]),
-                    summary=tuple(item["summary"]),
+                    key=f"{slugify(draft.heading)[:48] or 'notes'}-{index}",
+                    heading=draft.heading,
+                    question=item.question,
+                    parts=tuple(item.parts),
+                    hints=tuple(item.hints),
+                    line=item.line,
+                    summary=tuple(item.summary),
                 )
-            )
-        existing = next((i for i, s in enumerate(built) if s.heading == name), None)
-        section = ScriptSection(
-            heading=name,
-            checks=tuple(checks),
-            simpler=tuple(raw["simpler"]),
-            summary=tuple(raw["summary"]),
+                for index, item in enumerate(draft.checks[:MAX_ITEMS_PER_SECTION], start=1)
+            ),
+            simpler=tuple(draft.simpler),
+            summary=tuple(draft.summary),
         )
-        if existing is None:
-            built.append(section)
-        else:  # the same heading again further down: one section
-            old = built[existing]
-            built[existing] = ScriptSection(
-                heading=name,
-                checks=old.checks + section.checks,
-                simpler=old.simpler + section.simpler,
-                summary=old.summary + section.summary,
-            )
-    return Script(sections=tuple(built), synonyms=tuple(synonyms), problems=tuple(problems))
+        for draft in sections.values()
+    )
+    return Script(sections=built, synonyms=tuple(synonyms), problems=tuple(problems))
 
 
 def _extend(
-    sections: list[dict[str, list]],
-    check: dict[str, object] | None,
-    last: tuple[str, int],
-    line: str,
+    section: _DraftSection | None, check: _DraftCheck | None, label: str, extra: str
 ) -> None:
     """A wrapped continuation of the last label's text."""
-    label, _ = last
-    extra = _clean(line)
     if label == "question" and check is not None:
-        check["question"] = f"{check['question']} {extra}"
-    elif label == "hints" and check is not None:
-        hints = check["hints"]
-        hints[-1] = f"{hints[-1]} {extra}"  # type: ignore[index]
-    elif sections and sections[-1][label]:
-        sections[-1][label][-1] = f"{sections[-1][label][-1]} {extra}"
+        check.question = f"{check.question} {extra}"
+    elif label == "hint" and check is not None and check.hints:
+        check.hints[-1] = f"{check.hints[-1]} {extra}"
+    elif section is not None and label in ("simpler", "summary"):
+        values = section.simpler if label == "simpler" else section.summary
+        if values:
+            values[-1] = f"{values[-1]} {extra}"
+            if label == "summary" and check is not None and check.summary:
+                check.summary[-1] = values[-1]
 
 
 def script_message(text: str) -> tuple[str, str]:

@@ -99,7 +99,7 @@ def topic_phrase(text: str, material_text: str, headings: str = "") -> str:
                 if stems:
                     if _stem_line(phrase).strip() and _stem_line(phrase) not in stems:
                         continue
-                    score = size * 2 + 1
+                    score: float = size * 2 + 1
                 else:
                     score = size
                 if phrase.endswith("ed"):

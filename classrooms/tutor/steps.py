@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Sequence
+from typing import Any
 
 from classrooms.lexicon import lexicon
 from classrooms.misconceptions import Misconception
@@ -184,9 +186,9 @@ def plan(
         dict.fromkeys(s.heading for s in ctx.material if s.heading)
     )
 
-    def step(act: str, **values: object) -> Step:
+    def step(act: str, covers: Sequence[str] = (), **values: Any) -> Step:
         nonlocal new
-        covered = [h for h in (values.pop("covers", None) or ()) if h]  # type: ignore[union-attr]
+        covered = [h for h in covers if h]
         if covered:
             new = dataclasses.replace(new, covered=tuple(dict.fromkeys((*new.covered, *covered))))
         return Step(
@@ -194,10 +196,10 @@ def plan(
             state=new,
             use_name=use_name,
             topics=topics,
-            **values,  # type: ignore[arg-type]
+            **values,
         )
 
-    def ask(next_check: Check | None, **values: object) -> dict[str, object]:
+    def ask(next_check: Check | None, **values: Any) -> dict[str, Any]:
         nonlocal new
         if next_check is not None:
             new = dataclasses.replace(
@@ -210,7 +212,7 @@ def plan(
             new = dataclasses.replace(new, check="", hints=0)
         return {"next_check": next_check, **values}
 
-    def give_hint(act: str, on: Check, **values: object) -> Step:
+    def give_hint(act: str, on: Check, **values: Any) -> Step:
         nonlocal new
         if new.hints >= len(on.hints):
             return step(
@@ -354,11 +356,11 @@ def plan(
                     covers=[check.heading],
                 )
             return give_hint(Act.WRONG, check)
-    covered = coverage(ctx, text)
+    on_topic = coverage(ctx, text)
     if intent is Intent.QUESTION or _WH_START.search(text):
-        if covered is False or not passages:
+        if on_topic is False or not passages:
             return step(Act.NOT_COVERED, check=check)
         return step(Act.EXPLAIN, check=check, quote=quote(), covers=[home])
-    if covered and passages:
+    if on_topic and passages:
         return step(Act.EXPLAIN, check=check, quote=quote(), covers=[home])
     return step(Act.ACK, check=check)

@@ -214,3 +214,11 @@ def test_a_quiz_request_asks_from_the_section_it_names(said: str, piece: str) ->
     assert step.act == Act.ASK
     assert step.next_check is not None
     assert piece in step.next_check.question
+
+
+def test_a_section_read_in_two_chunks_keeps_one_key_per_check() -> None:
+    # the room reads the script from the course's chunks, each under its heading
+    text = "## Forces\nCheck: First?\nAnswer: one\n\n## Forces\nCheck: Second?\nAnswer: two\n"
+    script = parse_script(text)
+    assert [c.key for c in script.checks] == ["forces-1", "forces-2"]
+    assert len(script.sections) == 1
