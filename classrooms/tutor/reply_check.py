@@ -2,7 +2,7 @@
 
 A language model follows the teaching script most of the time, not always. Each sentence it
 streams is checked here first: a sentence that says the key of the question the student is still
-working on is dropped (the professor wants them to find it), the reply ends at its first question
+working on is dropped (the professor wants them to find it), a second question ends the reply
 (one question at a time), and it stays short (a few spoken sentences, none of them a lecture).
 """
 
@@ -40,6 +40,7 @@ class ReplyCheck:
     spoken: list[str] = field(default_factory=list)
     dropped: list[str] = field(default_factory=list)
     done: bool = False
+    asked: bool = False
 
     def __post_init__(self) -> None:
         self.key = _key_pattern(self.ctx)
@@ -63,10 +64,14 @@ class ReplyCheck:
         """The sentence to speak, or None (dropped, or the reply is over)."""
         if self.done:
             return None
+        question = sentence.rstrip().endswith("?")
+        if question and self.asked:
+            self.done = True  # one question per reply
+            return None
         if len(sentence) > MAX_SENTENCE_CHARS or self.reveals_key(sentence):
             self.dropped.append(sentence)
             return None
         self.spoken.append(sentence)
-        if sentence.rstrip().endswith("?") or len(self.spoken) >= MAX_SENTENCES:
-            self.done = True  # one question per reply, and a short one
+        self.asked = self.asked or question
+        self.done = len(self.spoken) >= MAX_SENTENCES  # a short reply
         return sentence

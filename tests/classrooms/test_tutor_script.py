@@ -147,7 +147,9 @@ def test_the_model_tutors_sentences_are_checked_before_they_are_spoken() -> None
     assert guard.allow("Not quite.") == "Not quite."
     assert guard.allow("The answer is 4 m/s², since 12 divided by 3 is 4.") is None  # the key
     assert guard.allow("What do you get when you divide the force by the mass?")
+    assert guard.allow("Take your time.") == "Take your time."
     assert guard.allow("And what about friction?") is None  # one question per reply
+    assert guard.allow("Go on.") is None  # the reply ended at the second question
 
 
 @pytest.mark.django_db(transaction=True)
