@@ -29,7 +29,7 @@ WORD_LISTS = (
     "negations",
     "answer_fillers",
 )
-PHRASE_TABLES = ("units", "asks", "whispers", "languages")
+PHRASE_TABLES = ("units", "asks", "whispers", "languages", "intents")
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,7 @@ class Lexicon:
     asks: dict[str, tuple[str, ...]]
     whispers: dict[str, tuple[str, ...]]
     languages: dict[str, frozenset[str]]
+    intents: dict[str, tuple[str, ...]]
 
 
 def _words(name: str, value: Any) -> tuple[str, ...]:
@@ -92,7 +93,19 @@ def parse_lexicon(data: dict[str, Any]) -> Lexicon:
         asks=_table("asks", data["asks"]),
         whispers=_table("whispers", data["whispers"]),
         languages={k: frozenset(v) for k, v in _table("languages", data["languages"]).items()},
+        intents=_table("intents", data["intents"]),
     )
+
+
+def phrase_pattern(phrases: tuple[str, ...], *, at_start: bool = False) -> re.Pattern[str]:
+    """A case-insensitive pattern for any of the phrases, as whole words ("confus*" ends in
+    any letters; an apostrophe may be left out); `at_start`: only at the start of the text."""
+    alternatives = []
+    for phrase in sorted(phrases, key=len, reverse=True):
+        body = re.escape(phrase.rstrip("*")).replace("'", "'?")
+        alternatives.append(body + (r"\w*" if phrase.endswith("*") else ""))
+    head = r"^\W*" if at_start else r"\b"
+    return re.compile(head + "(?:" + "|".join(alternatives) + r")\b", re.IGNORECASE)
 
 
 @cache

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
-from classrooms.lexicon import lexicon
+from classrooms.lexicon import lexicon, phrase_pattern
 from classrooms.retrieval import terms
 
 
@@ -24,37 +24,13 @@ class Intent(StrEnum):
     STATEMENT = "statement"
 
 
-ANSWER_BEGGING = re.compile(
-    r"\b(just tell me|just give me|give me the (answer|solution)|what'?s the (answer|solution)|"
-    r"what is the (answer|solution)|tell me the (answer|solution)|the answer is what|"
-    r"solve it for me|do it for me|do my homework|just say (it|the answer)|"
-    r"(can|could) you (just )?(give|tell) me the (answer|solution)|skip to the answer)\b",
-    re.IGNORECASE,
-)
-CONFUSED = re.compile(
-    r"\b(confus\w*|lost|don'?t (get|understand|follow)|do not (get|understand|follow)|no idea|"
-    r"stuck|not sure|makes no sense|doesn'?t make sense|no clue|baffl\w*|puzzl\w*)\b",
-    re.IGNORECASE,
-)
-_GREETING = re.compile(
-    r"^\W*(hi|hello|hey|hiya|howdy|yo|greetings|good (morning|afternoon|evening)|"
-    r"how are you|how's it going|what'?s up)\b",
-    re.IGNORECASE,
-)
-_THANKS = re.compile(
-    r"^\W*(thanks|thank you|thx|cheers|got it|ok(ay)?|cool|great|nice|that makes sense|"
-    r"makes sense|i see|understood|perfect|awesome)\b",
-    re.IGNORECASE,
-)
-_FAREWELL = re.compile(
-    r"\b(bye|goodbye|see you|see ya|gotta go|got to go|have to go|i'?m leaving|talk later)\b",
-    re.IGNORECASE,
-)
-_QUESTION_START = re.compile(
-    r"^\W*(what|why|how|when|where|which|who|whose|is|are|was|were|do|does|did|can|could|"
-    r"should|would|will|isn'?t|aren'?t|doesn'?t|so is|so are|so does)\b",
-    re.IGNORECASE,
-)
+_PHRASES = lexicon().intents
+ANSWER_BEGGING = phrase_pattern(_PHRASES["answer_begging"])
+CONFUSED = phrase_pattern(_PHRASES["confused"])
+_GREETING = phrase_pattern(_PHRASES["greeting"], at_start=True)
+_THANKS = phrase_pattern(_PHRASES["thanks"], at_start=True)
+_FAREWELL = phrase_pattern(_PHRASES["farewell"])
+_QUESTION_START = phrase_pattern(_PHRASES["question_start"], at_start=True)
 SHORT_CHATTER_WORDS = 8
 FILLERS = lexicon().sound_fillers
 

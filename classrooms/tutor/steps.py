@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from classrooms.lexicon import lexicon
+from classrooms.lexicon import lexicon, phrase_pattern
 from classrooms.misconceptions import Misconception
 from classrooms.retrieval import WORD, rank, terms
 from classrooms.script import Check
@@ -26,12 +26,8 @@ from classrooms.tutor.phrasing import NOT_TOPIC, pick_quote, sentences_of, topic
 
 NAME_EVERY = 4  # the student's name in at most one reply in four
 GUESS_WORDS = 6  # a short question while a check is waiting is a guess ("is it 6?")
-_WH_START = re.compile(
-    r"^\W*(what|why|how|when|where|which|who|whose|can you|could you|would you|will you|"
-    r"do you|does|did|should|explain|tell me)\b",
-    re.IGNORECASE,
-)
-_QUESTION_WORD = re.compile(r"^\W*(what|why|how|when|where|which|who|whose)\b", re.IGNORECASE)
+_WH_START = phrase_pattern(lexicon().intents["asking_start"], at_start=True)
+_QUESTION_WORD = phrase_pattern(lexicon().intents["wh_start"], at_start=True)
 # Words of a course's main topic (in most sections or the title) say nothing about coverage.
 GENERIC_SHARE = 0.5
 LANGUAGE_MIN_WORDS = 2
