@@ -107,11 +107,8 @@ def material_upload(request: AuthenticatedHttpRequest, course_id: Any) -> HttpRe
         else:
             watching, ignored = material_misconceptions_message(material.text)
             checks, problems = script_message(material.text)
-            messages.success(
-                request,
-                f"Added “{material.title}” ({material.chunks.count()} passages). {watching} "
-                f"{checks}".strip(),
-            )
+            added = f"Added “{material.title}” ({material.chunks.count()} passages)."
+            messages.success(request, " ".join(p for p in (added, watching, checks) if p))
             for warning in (ignored, problems):
                 if warning:
                     messages.warning(request, warning)

@@ -224,3 +224,35 @@ def test_a_section_read_in_two_chunks_keeps_one_key_per_check() -> None:
     script = parse_script(text)
     assert [c.key for c in script.checks] == ["forces-1", "forces-2"]
     assert len(script.sections) == 1
+
+
+@pytest.mark.django_db
+def test_the_course_page_previews_the_script_and_an_upload_names_its_problems(
+    client_for: Any, professor: Any, course: Any
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    client = client_for(professor)
+    broken = NOTES + "\n## Extra\nHint: a hint without its question\n"
+    upload = SimpleUploadedFile("notes.md", broken.encode(), content_type="text/markdown")
+    response = client.post(
+        reverse("classrooms:material_upload", args=[course.public_id]),
+        {"file": upload},
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "The tutor will ask 2 check questions with 3 hints." in page
+    assert "Line 22: “Hint:” must follow a “Check:”" in page
+    assert "What the tutor will do with" in page
+    assert "Asks: “A net force of 12 N pushes a 3 kg trolley." in page
+    assert "judges by “4 m/s²”; 2 hints." in page
+
+
+def test_without_a_key_an_answer_is_judged_against_the_material() -> None:
+    check = parse_script("## Sampling\nCheck: What protects a sample from bias?\n").checks[0]
+    section = "Random sampling protects a sample against selection bias."
+    right = judge(check, "random sampling protects it against selection bias", section_text=section)
+    assert right.verdict is Verdict.RIGHT
+    wrong = judge(check, "a bigger spoon", section_text=section)
+    assert wrong.verdict is Verdict.WRONG
