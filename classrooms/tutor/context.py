@@ -40,7 +40,7 @@ class TutorState:
     right: int = 0  # answers judged right
     hints_total: int = 0
     replies: int = 0
-    named_at: int = -100  # the reply that last used the student's name
+    named_at: int = 0  # the reply that last used the student's name (0: the greeting did)
     whisper_done: str = ""  # the professor's instruction already acted on
 
     def as_json(self) -> dict[str, Any]:

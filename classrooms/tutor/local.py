@@ -367,9 +367,13 @@ class _Reply:
         if self.ctx.script.checks:
             topic = section_topic(self.ctx.script.checks[0].heading)
             about = f" on {topic}" if topic else ""
-            return (
-                f"Would you like me to quiz you{about}, or is there something from class you'd"
-                " like to go over?"
+            return self.pick(
+                (
+                    f"Would you like me to quiz you{about}, or is there something from class"
+                    " you'd like to go over?",
+                    f"Shall I ask you a question{about}, or would you rather start with"
+                    " something from class?",
+                )
             )
         return self.pick(OFFERS, course=self.ctx.course_title)
 
@@ -390,4 +394,6 @@ class _Picker:
             if candidate not in self.recent and candidate not in self.used:
                 self.used.add(candidate)
                 return candidate
-        return filled[self.turn % len(filled)]
+        # all said just now: the one said longest ago (recent lines run newest first)
+        fresh = [c for c in filled if c not in self.used] or filled
+        return max(fresh, key=self.recent.find)
