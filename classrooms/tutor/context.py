@@ -56,7 +56,7 @@ class TutorState:
             if name not in known:
                 continue
             default = getattr(cls(), name)
-            if isinstance(default, tuple) and isinstance(value, list):
+            if isinstance(default, tuple) and isinstance(value, list | tuple):
                 values[name] = tuple(str(v) for v in value)
             elif isinstance(default, bool | int | str) and type(value) is type(default):
                 values[name] = value

@@ -11,6 +11,8 @@ import pytest
 from asgiref.sync import sync_to_async
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from classrooms import services
 from classrooms.lexicon import parse_lexicon
@@ -256,3 +258,34 @@ def test_without_a_key_an_answer_is_judged_against_the_material() -> None:
     assert right.verdict is Verdict.RIGHT
     wrong = judge(check, "a bigger spoon", section_text=section)
     assert wrong.verdict is Verdict.WRONG
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    said=st.text(max_size=120),
+    whisper=st.sampled_from(["", "move on", "give a hint", "slow down", "glucose"]),
+    hints=st.integers(min_value=0, max_value=4),
+    open_check=st.sampled_from(["", "newtons-second-law-1", "plants-1", "gone-9"]),
+)
+def test_any_words_in_any_state_get_a_clean_reply_with_one_question(
+    said: str, whisper: str, hints: int, open_check: str
+) -> None:
+    from classrooms.tutor.local import LocalTutor
+
+    ctx = material_context(NOTES, course="Science", students=["Ana Ruiz", "Ben Ode"])
+    state = TutorState(check=open_check, hints=hints, replies=hints)
+    turn = dataclasses.replace(ctx, state=state, whisper=whisper)
+    grounding, step = planned(turn, said)
+    sentences = LocalTutor().compose(dataclasses.replace(turn, grounding=grounding), said)
+    assert sentences
+    assert all(s.strip() for s in sentences)
+    assert sum(s.endswith("?") for s in sentences) <= 1
+    assert "4 m/s" not in " ".join(sentences) or step.act == Act.RIGHT
+    assert TutorState.from_json(step.state.as_json()) == step.state
+
+
+@pytest.mark.parametrize(
+    "stored", [None, [], "x", {"check": 5, "done": "abc", "hints": "2", "unknown": 1}]
+)
+def test_a_malformed_stored_state_starts_the_tutor_afresh(stored: object) -> None:
+    assert TutorState.from_json(stored) == TutorState()
