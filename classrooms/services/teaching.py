@@ -1,4 +1,5 @@
-"""What the tutor taught (writes): misconceptions hit and what each reply was grounded in.
+"""What the tutor taught (writes): misconceptions hit, what each reply was grounded in, and the
+tutor's state (BreakoutRoom.tutor_state) for its next reply.
 
 The after-class report reads these: `MisconceptionHit` rows per room, and on the first line of
 each tutor reply `sources` (the material sections it drew on) and `grounded` (False: the
@@ -21,9 +22,10 @@ def room_teaching_record(
     tutor_line: RoomTranscriptLine | None,
     grounding: Grounding,
 ) -> MisconceptionHit | None:
-    """Record one tutor turn's grounding and the tutor's state after it. `student_line` defaults to the room's latest student
-    line (the tutor turn answers it); `tutor_line` is the reply's first line, or None when the
-    tutor said nothing of its own (the misconception is still recorded)."""
+    """Record one tutor turn's grounding and the tutor's state after it (its memory for the
+    next reply: question asked, hints, progress). `student_line` defaults to the room's latest
+    student line (the tutor turn answers it); `tutor_line` is the reply's first line, or None
+    when the tutor said nothing of its own (the misconception and the state still count)."""
     if student_line is None:
         student_line = (
             RoomTranscriptLine.objects.filter(room=room, speaker=RoomTranscriptLine.Speaker.STUDENT)

@@ -1,8 +1,10 @@
-"""Grounding a reply: which course passages and which professor's misconception it stands on.
+"""Grounding a reply: which course passages and which professor's misconception it stands on,
+and the step the tutor takes (classrooms.tutor.steps).
 
 `ground` is pure (no database): the tutor turn calls it on the context `tutor_context` built,
 hands the result to the engine (through the context) and records it with
-`classrooms.services.teaching.room_teaching_record` for the after-class report.
+`classrooms.services.teaching.room_teaching_record` for the after-class report and the tutor's
+state for its next reply.
 """
 
 from __future__ import annotations

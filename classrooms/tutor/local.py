@@ -1,10 +1,11 @@
-"""The local tutor: the course material, the professor's misconceptions and Socratic sentences.
+"""The local tutor: the step the tutor takes (classrooms.tutor.steps), put into words.
 
-It never states answers. Every reply is two or three whole sentences chosen from banks of
-well-formed templates (opener, an optional quote from the material, one question), with slots
-filled only by clean pieces: a noun-phrase topic, a quotable line, the student's names. When the
-student's words match a misconception from the material, the professor's own guiding question
-is asked. Choices rotate with the conversation and skip whatever the tutor has just said.
+It never states a key the student has not given. Every reply is two to four whole sentences
+from banks of well-formed templates (an opener, what the step brings: a verdict, a hint, a
+simpler explanation, a quote from the notes, the professor's question; then at most one
+question), with slots filled only by clean pieces: the professor's own script lines, a quotable
+sentence, a topic from a heading, the students' names (at most one reply in four). Choices
+rotate with the conversation and skip whatever the tutor has just said.
 """
 
 from __future__ import annotations
