@@ -14,7 +14,9 @@ Optional lines under any section heading, beside "Misconception:" / "Ask:" / "So
 "Check:" is a question the tutor asks; the "Answer:" lines after it are its key: each line is one
 part the answer needs (several lines: a partly right answer names some of them), with accepted
 phrasings separated by semicolons, or a number with its unit and a tolerance ("5 m/s² ±0.1").
-"Hint:" lines are the ladder, in order. "Simpler:" re-explains the section for a confused student,
+"Hint:" lines are the ladder, in order; after the last one the tutor works through the first
+step with the student, never saying the answer, unless the check has "Reveal: yes" (then, after
+the worked step, it says the answer and moves on). "Simpler:" re-explains the section for a confused student,
 "Summary:" says what the section taught and "Synonyms:" lists words that mean the same in this
 course. A label's text may wrap onto the next lines; a blank line or a heading ends it.
 """
@@ -33,6 +35,7 @@ LABELS = (
     "simpler",
     "summary",
     "synonyms",
+    "reveal",
     "misconception",
     "ask",
     "sounds like",
@@ -74,6 +77,7 @@ class Check:
     hints: tuple[str, ...] = ()
     line: int = 0
     summary: tuple[str, ...] = ()  # the "Summary:" lines written after this check
+    reveal: bool = False  # "Reveal: yes": the answer may be said after the ladder
 
 
 @dataclass(frozen=True)
@@ -148,6 +152,7 @@ class _DraftCheck:
     parts: list[AnswerPart] = field(default_factory=list)
     hints: list[str] = field(default_factory=list)
     summary: list[str] = field(default_factory=list)
+    reveal: bool = False
 
 
 @dataclass
@@ -193,7 +198,7 @@ def parse_script(text: str) -> Script:
             check = _DraftCheck(question=value, line=number)
             section.checks.append(check)
             last = "question"
-        elif label in ("answer", "hint"):
+        elif label in ("answer", "hint", "reveal"):
             if check is None:
                 problems.append(
                     ScriptProblem(
@@ -207,6 +212,10 @@ def parse_script(text: str) -> Script:
                     problems.append(ScriptProblem(number, part))
                 else:
                     check.parts.append(part)
+            elif label == "reveal":
+                if value.lower() not in ("yes", "no"):
+                    problems.append(ScriptProblem(number, "“Reveal:” is “yes” or “no”."))
+                check.reveal = value.lower() == "yes"
             elif value:
                 check.hints.append(value)
                 last = "hint"
@@ -236,6 +245,7 @@ def parse_script(text: str) -> Script:
                     hints=tuple(item.hints),
                     line=item.line,
                     summary=tuple(item.summary),
+                    reveal=item.reveal,
                 )
                 for index, item in enumerate(draft.checks[:MAX_ITEMS_PER_SECTION], start=1)
             ),

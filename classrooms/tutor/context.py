@@ -72,6 +72,7 @@ class Act:
     PARTLY = "partly"
     WRONG = "wrong"
     WORKED = "worked"
+    REVEAL = "reveal"  # only when the professor's script says "Reveal: yes"
     HINT = "hint"
     SIMPLER = "simpler"
     MISCONCEPTION = "misconception"
@@ -196,6 +197,8 @@ STEP_GUIDES: dict[str, str] = {
     " and ask them to try again: {hint}",
     Act.WORKED: "The student has used every hint. Work through the first step with them, still"
     " without saying the final answer: {hint}",
+    Act.REVEAL: "The student has used every hint and the worked step; the professor allows the"
+    " answer now. Say it kindly with why it is right, then {next}",
     Act.HINT: "The student asked for help or for the answer. Do not say the answer; give this"
     " hint: {hint}",
     Act.SIMPLER: "The student is confused. Explain again more simply, in these words or close:"

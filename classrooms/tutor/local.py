@@ -244,6 +244,16 @@ class _Reply:
                     return [*lines, hint]
                 lines.append("The first step: " + hint[:1].lower() + hint[1:])
             return [*lines, "Do that step now: what do you get?"]
+        if act == Act.REVEAL and step.check is not None:
+            key = _joined([p.text for p in step.check.parts])
+            lines = [self.named("Let's look at the answer together.")]
+            if key:
+                lines.append(f"The answer is {key}.")
+            if step.check.summary:
+                lines.append(_sentence(step.check.summary[0]))
+            if step.next_check is not None:
+                return [*lines, "Next question: " + self.question_of(step.next_check)]
+            return [*lines, self.section_offer()]
         if act == Act.HINT:
             if step.check is not None:
                 return [

@@ -113,7 +113,7 @@ def _key_leaked(step: Step, reply: str) -> bool:
     """The current question's key said by the tutor itself (the professor's own hint, simpler
     explanation or question are theirs to give)."""
     check = step.check
-    if check is None or step.act == Act.RIGHT:
+    if check is None or step.act in (Act.RIGHT, Act.REVEAL):
         return False
     own = reply
     for given in (step.hint, step.simpler, step.quote, check.question, *step.credited):

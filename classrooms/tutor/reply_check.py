@@ -20,7 +20,7 @@ MAX_SENTENCE_CHARS = 320
 def _key_pattern(ctx: TutorContext) -> re.Pattern[str] | None:
     """The key of the question still open, when the student has not given it."""
     step = ctx.grounding.step
-    if step is None or step.check is None or step.act == Act.RIGHT:
+    if step is None or step.check is None or step.act in (Act.RIGHT, Act.REVEAL):
         return None
     pieces: list[str] = []
     for part in step.check.parts:

@@ -210,7 +210,11 @@ def plan(
 
     def give_hint(act: str, on: Check, **values: Any) -> Step:
         nonlocal new
+        if new.hints > len(on.hints) and on.reveal:  # the professor lets it say the answer now
+            following = _next_check(ctx, new, on.key)
+            return step(Act.REVEAL, check=on, covers=[on.heading], **ask(following))
         if new.hints >= len(on.hints):
+            new = dataclasses.replace(new, hints=len(on.hints) + 1)  # the worked step is given
             return step(
                 Act.WORKED,
                 check=on,

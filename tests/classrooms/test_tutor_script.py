@@ -289,3 +289,23 @@ def test_any_words_in_any_state_get_a_clean_reply_with_one_question(
 )
 def test_a_malformed_stored_state_starts_the_tutor_afresh(stored: object) -> None:
     assert TutorState.from_json(stored) == TutorState()
+
+
+def test_the_answer_is_said_only_when_the_professor_allows_it_after_the_ladder() -> None:
+    from classrooms.tutor.local import LocalTutor
+
+    allowed = NOTES.replace("Hint: Divide the force by the mass.\n", "Hint: Divide.\nReveal: yes\n")
+    for notes, last in ((NOTES, Act.WORKED), (allowed, Act.REVEAL)):
+        ctx = material_context(notes, course="Science", students=["Ana Ruiz"])
+        state = TutorState()
+        acts = []
+        for said in ("Quiz me on acceleration", "1", "2", "3", "5"):
+            turn = dataclasses.replace(ctx, state=state)
+            grounding, step = planned(turn, said)
+            reply = " ".join(
+                LocalTutor().compose(dataclasses.replace(turn, grounding=grounding), said)
+            )
+            acts.append(step.act)
+            state = step.state
+        assert acts == [Act.ASK, Act.WRONG, Act.WRONG, Act.WORKED, last]
+        assert ("The answer is 4 m/s²." in reply) is (last == Act.REVEAL)
