@@ -30,6 +30,8 @@ _WH_START = phrase_pattern(lexicon().intents["asking_start"], at_start=True)
 _QUESTION_WORD = phrase_pattern(lexicon().intents["wh_start"], at_start=True)
 # Words of a course's main topic (in most sections or the title) say nothing about coverage.
 GENERIC_SHARE = 0.5
+# A question is not covered when at least half of its own subject words are nowhere in the notes.
+MISSING_SHARE = 0.5
 LANGUAGE_MIN_WORDS = 2
 LANGUAGE_MIN_SHARE = 0.3
 
@@ -105,7 +107,7 @@ def coverage(ctx: TutorContext, text: str) -> bool | None:
     if not specific:
         return bool(asked & vocab)
     missing = specific - vocab
-    return len(missing) / len(specific) < 0.5 or (len(missing) == 0)
+    return len(missing) / len(specific) < MISSING_SHARE
 
 
 def _next_check(ctx: TutorContext, state: TutorState, after: str = "") -> Check | None:
