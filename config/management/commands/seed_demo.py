@@ -34,12 +34,10 @@ DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 MATERIAL_PATH = DEMO_DIR / "stat101-week3.md"
 MATERIAL_TITLE = "Week 3: Sampling and the sampling distribution"
 # A second course in another subject, so the tutor is seen teaching beyond statistics.
-CHEMISTRY = {
-    "title": "CHEM 110: Matter and Reactions",
-    "description": "Introductory chemistry: the mole, molar mass and balancing equations.",
-    "material": DEMO_DIR / "chem110-moles.md",
-    "material_title": "Week 2: The mole and chemical equations",
-}
+CHEMISTRY_TITLE = "CHEM 110: Matter and Reactions"
+CHEMISTRY_DESCRIPTION = "Introductory chemistry: the mole, molar mass and balancing equations."
+CHEMISTRY_PATH = DEMO_DIR / "chem110-moles.md"
+CHEMISTRY_MATERIAL_TITLE = "Week 2: The mole and chemical equations"
 TEACHING_STYLE = (
     "Warm and Socratic. Starts from a concrete example, asks one question at a time, "
     "and lets students reach the idea themselves before naming it."
@@ -95,17 +93,11 @@ class Command(BaseCommand):
             roster_student_add(course=course, name=name, email=email, background=background)
         demo_material_ensure(course=course)
         chemistry = course_create(
-            professor=professor,
-            title=str(CHEMISTRY["title"]),
-            description=str(CHEMISTRY["description"]),
+            professor=professor, title=CHEMISTRY_TITLE, description=CHEMISTRY_DESCRIPTION
         )
         for name, email, background in STUDENTS[:3]:
             roster_student_add(course=chemistry, name=name, email=email, background=background)
-        demo_material_ensure(
-            course=chemistry,
-            path=Path(CHEMISTRY["material"]),
-            title=str(CHEMISTRY["material_title"]),
-        )
+        demo_material_ensure(course=chemistry, path=CHEMISTRY_PATH, title=CHEMISTRY_MATERIAL_TITLE)
         admin, was_created = User.objects.get_or_create(
             username="admin", defaults={"email": "admin@example.com", "is_staff": True}
         )
