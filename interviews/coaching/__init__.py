@@ -21,6 +21,7 @@ The feedback dict (FEEDBACK_SCHEMA in schema.py):
 Pages show `label`, never the dimension's key.
 """
 
-from interviews.coaching.engine import AnswerInput, generate_feedback, local_feedback
+from interviews.coaching.answer import AnswerInput
+from interviews.coaching.engine import generate_feedback, local_feedback
 
 __all__ = ["AnswerInput", "generate_feedback", "local_feedback"]

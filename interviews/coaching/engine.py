@@ -7,9 +7,13 @@ question cannot pass as good whichever engine judged it.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
 from typing import Any
 
+from avatars.providers.registry import get_language_model
+from interviews.coaching.answer import AnswerInput
+from interviews.coaching.competencies import missing_criteria
+from interviews.coaching.local import local_coach
+from interviews.coaching.openai_coach import stream_model_feedback
 from interviews.coaching.schema import clip, overall_score
 
 #: A relevance of 2 or less (of 5) means "did not answer this question" (the engines agree on it).
@@ -21,21 +25,6 @@ OFF_TOPIC_RELEVANCE = 2
 RELEVANCE_CAP = 2.5
 
 
-@dataclass(frozen=True)
-class AnswerInput:
-    question: str
-    transcript: str
-    competency: str = ""
-    words: list[dict[str, Any]] = field(default_factory=list)  # {"word", "start", "end"}
-    duration_seconds: float = 0.0
-    role: str = ""
-    company: str = ""
-    job_description: str = ""
-    persona: str = "neutral"
-    seniority: str = ""
-    interview_type: str = ""
-
-
 def _join(labels: list[str]) -> str:
     return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " or " + labels[-1]
 
@@ -43,8 +32,6 @@ def _join(labels: list[str]) -> str:
 def off_topic_note(answer: AnswerInput) -> str:
     """Which part of the question the answer did not address: the question's criteria that the
     answer shows no sign of (competencies.py), else the question itself."""
-    from interviews.coaching.competencies import missing_criteria
-
     missing = missing_criteria(answer.transcript, answer.question, answer.competency)
     if missing:
         return clip(
@@ -88,8 +75,6 @@ def cap_for_relevance(feedback: dict[str, Any], answer: AnswerInput) -> dict[str
 
 def local_feedback(answer: AnswerInput) -> dict[str, Any]:
     """Deterministic feedback (FEEDBACK_SCHEMA) without any network call."""
-    from interviews.coaching.local import local_coach
-
     return cap_for_relevance(dict(local_coach(answer)), answer)
 
 
@@ -99,14 +84,10 @@ async def generate_feedback(answer: AnswerInput) -> AsyncIterator[dict[str, Any]
     Yields zero or more `{"type": "partial", ...}` events, then exactly one
     `{"type": "final", "feedback": {...}}`. A model failure raises `ProviderError`.
     """
-    from avatars.providers.registry import get_language_model
-
     model = get_language_model()
     if model is None:
         yield {"type": "final", "feedback": local_feedback(answer)}
         return
-    from interviews.coaching.openai_coach import stream_model_feedback
-
     async for event in stream_model_feedback(answer, model):
         if event.get("type") == "final":
             event = {**event, "feedback": cap_for_relevance(event["feedback"], answer)}

@@ -27,8 +27,8 @@ from django.conf import settings
 
 from avatars.providers.base import ChatMessage, LanguageModel, ProviderError
 from avatars.retries import with_retries
+from interviews.coaching.answer import AnswerInput
 from interviews.coaching.competencies import criteria_prompt
-from interviews.coaching.engine import AnswerInput
 from interviews.coaching.local import local_coach
 from interviews.coaching.schema import (
     DIMENSIONS,

@@ -26,7 +26,7 @@ MAX_OVER_LOGIN = 30.0
 
 
 def _plan(questions: int, attempts: int) -> list[tuple[str, list[str]]]:
-    from interviews.coaching.calibration import SAMPLES
+    from tests.interviews.coaching.calibration_data import SAMPLES
 
     groups: dict[str, list[str]] = {}
     for sample in SAMPLES:

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from interviews.coaching.calibration import SAMPLES
 from tests import factories
+from tests.interviews.coaching.calibration_data import SAMPLES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -70,3 +70,10 @@ def test_wheel_has_the_apps_with_templates_and_migrations(wheel_names: list[str]
         assert expected in names, expected
     for app in ("avatars", "interviews", "classrooms"):
         assert any(n.startswith(f"{app}/templates/") and n.endswith(".html") for n in names), app
+
+
+def test_wheel_ships_the_coach_data_but_not_the_calibration_answers(wheel_names: list[str]) -> None:
+    names = set(wheel_names)
+    for data in ("competencies", "lexicons", "question_bank", "question_types"):
+        assert f"interviews/coaching/data/{data}.toml" in names, data
+    assert not [n for n in names if "heldout" in n or n.endswith(("dev.toml", "legacy.toml"))]

@@ -2,14 +2,52 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from interviews.coaching.calibration.samples import TIER_RANK, Group, Sample
-from interviews.coaching.engine import AnswerInput
+from interviews.coaching.answer import AnswerInput
+from interviews.coaching.calibration.samples import PARTS, TIER_RANK, Group, Sample
 
 PAIRWISE_TARGET = 0.9
+
+#: Wording by which feedback (any engine) says a STAR part is absent.
+_ABSENCE = {
+    "situation": re.compile(
+        r"\bmissing:? the (situation|setting)|\bno (situation|setting|context)\b|"
+        r"\bopen with (one or two sentences of )?context|\bset the scene first"
+    ),
+    "task": re.compile(r"\bmissing:? the (\w+, )*(\w+ and )?task|\bno task\b"),
+    "action": re.compile(
+        r"\bmissing:? the (\w+, )*(\w+ and )?action|\bno action\b|\bdescribe the steps you took"
+    ),
+    "result": re.compile(
+        r"\bmissing:? the (\w+, )*(\w+ and )?result|\bno result\b|never says how it turned out|"
+        r"\bfinish with the result|\bdoes not say how it (ended|turned out)"
+    ),
+}
+
+
+def absence_claims(feedback: dict[str, Any]) -> set[str]:
+    """The STAR parts the feedback says are absent: in its notes, improvements and summary,
+    and those the local coach lists in `signals.absent_parts`."""
+    texts = [str(feedback.get("summary") or "")]
+    texts += [str(d.get("note") or "") for d in (feedback.get("dimensions") or {}).values()]
+    texts += [str(item) for item in feedback.get("improvements") or []]
+    lower = " ".join(texts).lower()
+    claims = {part for part, pattern in _ABSENCE.items() if pattern.search(lower)}
+    claims |= set((feedback.get("signals") or {}).get("absent_parts") or [])
+    return claims
+
+
+def false_absences(sample: Sample, feedback: dict[str, Any]) -> list[str]:
+    """The STAR parts the feedback calls absent that the answer has. STAR does not apply to a
+    question that asks for no past story, so there every absence claim is false."""
+    claims = absence_claims(feedback)
+    if sample.question_type not in ("", "behavioural"):
+        return [p for p in PARTS if p in claims]
+    return [p for p in PARTS if p in claims and p in (sample.has or ())]
 
 
 def _ranks(values: list[float]) -> list[float]:
@@ -56,6 +94,7 @@ class Row:
     overall: float
     in_band: bool
     feedback: dict[str, Any]
+    false_absent: tuple[str, ...] = ()
 
     @property
     def miss(self) -> float:
@@ -108,6 +147,15 @@ class Report:
             return 0.0
         return 1 - len(self.ordering_violations) / len(self.orderings)
 
+    @property
+    def false_absence_notes(self) -> list[str]:
+        """ "Missing" claims about a part the answer has: "<sample id>: <part>"."""
+        return [f"{r.sample.id}: {part}" for r in self.rows for part in r.false_absent]
+
+    @property
+    def capped(self) -> list[Row]:
+        return [r for r in self.rows if r.feedback.get("capped_from") is not None]
+
     def largest_misses(self, limit: int = 8) -> list[Row]:
         missed = [r for r in self.rows if not r.in_band]
         return sorted(missed, key=lambda r: (-r.miss, r.sample.id))[:limit]
@@ -127,6 +175,7 @@ def evaluate(
             feedback = feedback_for(sample.answer())
             overall = float(feedback["overall"])
             lo, hi = sample.band
-            rows.append(Row(sample, overall, lo <= overall <= hi, feedback))
+            absent = tuple(false_absences(sample, feedback))
+            rows.append(Row(sample, overall, lo <= overall <= hi, feedback, absent))
         orderings.extend(group.orderings)
     return Report(engine=engine, half=half, rows=rows, orderings=orderings)

@@ -1,17 +1,22 @@
-"""The shape of a calibration answer and of a question group with its expected orderings."""
+"""The shape of a calibration answer and of a question group with its expected orderings, and
+the loader of the data files that hold them (TOML, validated on load)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import re
+import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
-from interviews.coaching.engine import AnswerInput
+from interviews.coaching.answer import AnswerInput
+from interviews.coaching.question_types import QUESTION_TYPES
 
-#: Expected bands of the overall score. Weak ends at 2.5, where an answer that does not answer
-#: the question is capped; the bands touch so a borderline answer is not a miss by 0.1.
+#: Expected bands of the overall score. The bands touch so a borderline answer is not a miss
+#: by 0.1.
 BANDS: dict[str, tuple[float, float]] = {
     "strong": (3.8, 5.0),
     "middling": (2.4, 3.8),
@@ -21,10 +26,10 @@ TIER_RANK = {"weak": 1, "middling": 2, "strong": 3}
 #: What an answer is, so the report can say which kinds of answer the engine gets wrong.
 KINDS = (
     "star",  # complete story with the usual signposts ("my task was", "as a result")
-    "marker_free",  # complete story told as plain narrative, no signposts
+    "marker_free",  # complete answer told plainly, no signposts
     "no_numbers",  # a real story whose result is stated without numbers
     "we_only",  # the candidate's own part hidden behind "we"
-    "thin",  # a real story with gaps (vague result, little detail)
+    "thin",  # a real answer with gaps (vague result, little detail)
     "rambling",  # long, wandering, the point buried
     "off_topic",  # a good story that answers a different question
     "buzzwords",  # self-praise in stock phrases, no example
@@ -33,7 +38,15 @@ KINDS = (
     "non_answer",  # declines or deflects
     "short",  # one or two sentences
 )
+PARTS = ("situation", "task", "action", "result")
+#: Kinds whose answers tell a complete story: when a file does not list the STAR parts an
+#: answer has, these have all four (the other kinds are not counted for false absences).
+_COMPLETE_KINDS = frozenset({"star", "marker_free", "no_numbers"})
 SPOKEN_WORDS_PER_SECOND = 2.3  # about 140 words per minute
+
+
+class CalibrationDataError(ValueError):
+    """A calibration data file is malformed; the message names the file and the entry."""
 
 
 @dataclass(frozen=True)
@@ -46,6 +59,10 @@ class Sample:
     duration_seconds: float
     role: str = ""
     kind: str = ""
+    question_type: str = ""
+    company: str = ""
+    #: The STAR parts the answer really contains, told in any words (None: not annotated).
+    has: tuple[str, ...] | None = None
 
     @property
     def band(self) -> tuple[float, float]:
@@ -58,6 +75,8 @@ class Sample:
             competency=self.competency,
             duration_seconds=self.duration_seconds,
             role=self.role,
+            company=self.company,
+            question_type=self.question_type,
         )
 
 
@@ -70,46 +89,113 @@ class Group:
     question: str
     samples: tuple[Sample, ...]
     orderings: tuple[tuple[str, str], ...]  # (better sample id, worse sample id)
+    question_type: str = ""
 
 
-def group(
-    prefix: str,
-    competency: str,
-    question: str,
-    answers: Iterable[tuple[str, str, str, str]],
-    chains: Iterable[str],
-    *,
-    role: str = "",
-) -> Group:
-    """`answers`: (name, tier, kind, transcript); `chains`: "a > b > c" (every pair implied)."""
-    samples = []
-    for name, tier, kind, text in answers:
-        if tier not in BANDS or kind not in KINDS:
-            raise ValueError(f"{prefix}-{name}: unknown tier or kind")
-        words = len(re.findall(r"\w+", text))
-        samples.append(
-            Sample(
-                id=f"{prefix}-{name}",
-                competency=competency,
-                tier=tier,
-                question=question,
-                transcript=text,
-                duration_seconds=round(max(3.0, words / SPOKEN_WORDS_PER_SECOND)),
-                role=role,
-                kind=kind,
-            )
-        )
-    ids = {s.id for s in samples}
+def _duration(text: str) -> float:
+    return round(max(3.0, len(re.findall(r"\w+", text)) / SPOKEN_WORDS_PER_SECOND))
+
+
+def _pairs(ids: dict[str, str], chains: Iterable[str], where: str) -> tuple[tuple[str, str], ...]:
+    """`chains`: "a > b > c" over answer names (every pair implied), in order, once each."""
     pairs: list[tuple[str, str]] = []
     for chain in chains:
-        names = [f"{prefix}-{n.strip()}" for n in chain.split(">")]
-        if not set(names) <= ids:
-            raise ValueError(f"{prefix}: ordering names an unknown answer: {chain}")
+        names = [n.strip() for n in chain.split(">")]
+        unknown = [n for n in names if n not in ids]
+        if unknown or len(names) < 2:
+            raise CalibrationDataError(f"{where}: ordering names an unknown answer: {chain!r}")
         for i, better in enumerate(names):
             for worse in names[i + 1 :]:
-                if (better, worse) not in pairs:
-                    pairs.append((better, worse))
-    return Group(prefix, competency, question, tuple(samples), tuple(pairs))
+                if (ids[better], ids[worse]) not in pairs:
+                    pairs.append((ids[better], ids[worse]))
+    return tuple(pairs)
+
+
+def _text(entry: dict[str, Any], key: str, where: str, *, required: bool = True) -> str:
+    value = entry.get(key, "")
+    if not isinstance(value, str) or (required and not value.strip()):
+        raise CalibrationDataError(f"{where}: `{key}` must be a non-empty string")
+    return value
+
+
+def _sample(entry: Any, group: dict[str, Any], prefix: str, where: str) -> tuple[str, Sample]:
+    if not isinstance(entry, dict):
+        raise CalibrationDataError(f"{where}: an answer must be a table")
+    name = _text(entry, "name", where)
+    where = f"{where} ({name})"
+    tier = _text(entry, "tier", where)
+    kind = _text(entry, "kind", where, required=False)
+    if tier not in BANDS:
+        raise CalibrationDataError(f"{where}: unknown tier {tier!r} (one of {', '.join(BANDS)})")
+    if kind and kind not in KINDS:
+        raise CalibrationDataError(f"{where}: unknown kind {kind!r}")
+    has = entry.get("has")
+    if has is not None and (not isinstance(has, list) or not set(has) <= set(PARTS)):
+        raise CalibrationDataError(f"{where}: `has` must list STAR parts ({', '.join(PARTS)})")
+    if has is None and kind in _COMPLETE_KINDS and group.get("type", "") in ("", "behavioural"):
+        has = list(PARTS)
+    text = _text(entry, "text", where)
+    duration = entry.get("duration_seconds", _duration(text))
+    if not isinstance(duration, int | float) or duration <= 0:
+        raise CalibrationDataError(f"{where}: `duration_seconds` must be a positive number")
+    return name, Sample(
+        id=f"{prefix}-{name}" if prefix else name,
+        competency=group.get("competency", ""),
+        tier=tier,
+        question=group["question"],
+        transcript=text,
+        duration_seconds=duration,
+        role=entry.get("role", group.get("role", "")),
+        kind=kind,
+        question_type=group.get("type", ""),
+        company=group.get("company", ""),
+        has=tuple(p for p in PARTS if p in has) if has is not None else None,
+    )
+
+
+def load_groups(path: Path) -> tuple[Group, ...]:
+    """The question groups of one data file; a malformed entry raises CalibrationDataError
+    naming the file and the entry."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise CalibrationDataError(f"{path}: {error}") from error
+    groups: list[Group] = []
+    for index, entry in enumerate(data.get("group", [])):
+        where = f"{path.name}: group {index + 1}"
+        if not isinstance(entry, dict):
+            raise CalibrationDataError(f"{where}: must be a table")
+        group_id = _text(entry, "id", where)
+        where = f"{path.name}: group {group_id}"
+        _text(entry, "question", where)
+        qtype = entry.get("type", "")
+        if qtype and qtype not in QUESTION_TYPES:
+            raise CalibrationDataError(f"{where}: unknown type {qtype!r}")
+        prefix = entry.get("id_prefix", group_id)
+        ids: dict[str, str] = {}
+        samples = []
+        for answer in entry.get("answer", []):
+            name, sample = _sample(answer, entry, prefix, where)
+            if name in ids:
+                raise CalibrationDataError(f"{where}: answer {name!r} appears twice")
+            ids[name] = sample.id
+            samples.append(sample)
+        if not samples:
+            raise CalibrationDataError(f"{where}: no answers")
+        orderings = _pairs(ids, entry.get("orderings", []), where)
+        groups.append(
+            Group(
+                group_id,
+                entry.get("competency", ""),
+                entry["question"],
+                tuple(samples),
+                orderings,
+                qtype,
+            )
+        )
+    if not groups:
+        raise CalibrationDataError(f"{path}: no [[group]] entries")
+    return tuple(groups)
 
 
 def fingerprint(groups: Iterable[Group]) -> str:

@@ -1,4 +1,4 @@
-"""What an answer to each kind of interview question must contain, as data.
+"""What an answer to each kind of interview question must contain (data/competencies.toml).
 
 Every question has a competency (the bank's `BankQuestion.Competency` keys) and, when its text
 asks for something narrower ("prioritise", "mentored", "another team"), a focus. Both carry
@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 
-from interviews.coaching.competencies.bank import COMPETENCIES
 from interviews.coaching.competencies.criteria import (
     BEHAVIOURAL,
     CONFLICT,
@@ -25,11 +24,10 @@ from interviews.coaching.competencies.criteria import (
     Competency,
     Criterion,
     Focus,
+    load_competencies,
 )
-from interviews.coaching.competencies.foci import FOCI as _FOCI
-from interviews.coaching.competencies.foci_people import PEOPLE_FOCI
 
-FOCI = _FOCI + PEOPLE_FOCI
+COMPETENCIES, FOCI = load_competencies()
 
 __all__ = [
     "BEHAVIOURAL",

@@ -1,11 +1,14 @@
-"""The shapes of competency data: a criterion an answer must meet, a competency, a focus; and
-the criteria several competencies share."""
+"""The shapes of competency data (a criterion an answer must meet, a competency, a focus) and
+their loader from data/competencies.toml."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
+
+from interviews.coaching.datafiles import DataFileError, load, regex, strings, text
 
 #: The competency keys of the bank (kept equal to BankQuestion.Competency.values by a test;
 #: not imported from the models so prompts and the coach can use this without Django).
@@ -15,6 +18,7 @@ CONFLICT = "conflict"
 FAILURE = "failure"
 TEAMWORK = "teamwork"
 TECHNICAL = "technical_general"
+_FILE = "competencies.toml"
 
 
 @dataclass(frozen=True)
@@ -66,37 +70,73 @@ def _compiled(cues: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{cue})" for cue in cues))
 
 
-def _c(key: str, label: str, description: str, *cues: str) -> Criterion:
-    return Criterion(key, label, description, cues)
+def _criterion(entry: Any, where: str) -> Criterion:
+    if not isinstance(entry, dict):
+        raise DataFileError(f"{where}: must be a table")
+    cues = strings(entry, "cues", where)
+    for index, cue in enumerate(cues):
+        regex(cue, f"{where} cue {index + 1}")
+    return Criterion(
+        text(entry, "key", where) if "key" in entry else where.rsplit(".", 1)[-1],
+        text(entry, "label", where),
+        text(entry, "description", where),
+        cues,
+    )
 
 
-# --- Shared criteria --------------------------------------------------------------------------
+def parts_of(entry: dict[str, Any], shared: dict[str, Criterion], where: str) -> dict[str, Any]:
+    """key, asks, criteria, question_cues and core of a competency-shaped table, validated."""
+    key = text(entry, "key", where)
+    where = f"{where} {key}"
+    own = {}
+    for index, raw in enumerate(entry.get("criterion", [])):
+        criterion = _criterion(raw, f"{where} criterion {index + 1}")
+        own[criterion.key] = criterion
+    criteria = []
+    for name in strings(entry, "criteria", where):
+        if name not in own and name not in shared:
+            raise DataFileError(f"{where}: unknown criterion {name!r}")
+        criteria.append(own.get(name) or shared[name])
+    keys = {c.key for c in criteria}
+    core = strings(entry, "core", where) if "core" in entry else ()
+    for alternatives in core:
+        if not set(alternatives.split("|")) <= keys:
+            raise DataFileError(f"{where}: core {alternatives!r} names no criterion of its own")
+    question_cues = entry.get("question_cues", "")
+    if not isinstance(question_cues, str):
+        raise DataFileError(f"{where}: `question_cues` must be a string")
+    if question_cues:
+        regex(question_cues, f"{where} question_cues")
+    return {
+        "key": key,
+        "asks": text(entry, "asks", where),
+        "criteria": tuple(criteria),
+        "question_cues": question_cues,
+        "core": core,
+    }
 
-_PAST = r"\b(i|we) (\w+ly |then |also |first |finally )?(\w{3,}ed|made|took|wrote|ran|built|met|sat|spoke|told|gave|went|got|chose|sent|set|led|found|brought|caught|kept|put|cut|drew|began|did|paid|won|lost|left|rang|split|broke|stood|saw|thought|held|taught|dug|swapped|shipped)\b"
-EXAMPLE = _c(
-    "example",
-    "a specific example",
-    "One real occasion from the candidate's past (when, where, who), not a general description of how they usually work.",
-    _PAST,
-    r"\b(last|that|one) (year|month|week|quarter|spring|summer|autumn|fall|winter|time)\b",
-    r"\b(at|in) my (last|previous|current|first|old|former) \w+",
-    r"\bwhen i (was|joined|started)\b",
-)
-OWN_ACTIONS = _c(
-    "own_actions",
-    "what you did",
-    "The steps the candidate took themselves, in order, in the first person.",
-    r"\bi (\w+ly |then |also |first |finally |just )?(\w{3,}ed|made|took|wrote|ran|built|met|sat|spoke|told|gave|went|got|chose|sent|set|led|found|brought|kept|put|cut|began|did|split|broke|drew|rang|swapped|shipped|taught|dug)\b",
-)
-OUTCOME = _c(
-    "outcome",
-    "how it turned out",
-    "What changed because of it: a result, ideally measured, or a clear end state.",
-    r"\b(as a result|in the end|ended up|by the end|afterwards|since then|which meant|that meant|eventually|finally|from then on|turned out|worked out)\b|\b(increased|decreased|reduced|improved|cut|saved|grew|dropped|fell|rose|halved|doubled|shipped|launched|delivered|finished|completed|resolved|fixed|passed|signed|won|hit|met|stopped|stayed|recovered|renewed)\b|\b(went|came) (down|up|from)\b|\bnothing (slipped|broke|was missed|was late)\b|\b(were|was|got) (all )?(done|sorted|out|live|fixed|back)\b|\b(on time|on schedule|on the date|ahead of|under budget|within (a|an|one|two|three|four|five|six|\d+) \w+)\b|\d+ ?(%|percent)",
-)
-LESSON = _c(
-    "lesson",
-    "what you learned",
-    "What the candidate learned and what they now do differently because of it.",
-    r"\b(learned|learnt|lesson|taught me|realised|realized|takeaway)\b|\b(now i|i now|these days i|since then i|i always \w+ now|i never|from then on)\b|\b(differently|changed (how|the way) i|i (started|stopped|make sure|check|ask))\b|\b(if i did it again|next time,? i|looking back|in hindsight|with hindsight|i would have|i'd have)\b",
-)
+
+@cache
+def load_competencies() -> tuple[dict[str, Competency], tuple[Focus, ...]]:
+    """The bank's competencies by key and the foci, validated (read once)."""
+    data = load(_FILE)
+    shared = {
+        key: _criterion({"key": key, **value}, f"{_FILE} [criteria.{key}]")
+        for key, value in (data.get("criteria") or {}).items()
+    }
+    competencies: dict[str, Competency] = {}
+    for index, entry in enumerate(data.get("competency", [])):
+        parts = parts_of(entry, shared, f"{_FILE} competency {index + 1}")
+        label = text(entry, "label", f"{_FILE} competency {parts['key']}")
+        competencies[parts["key"]] = Competency(label=label, **parts)
+    known = {BEHAVIOURAL, LEADERSHIP, CONFLICT, FAILURE, TEAMWORK, TECHNICAL}
+    if set(competencies) != known:
+        raise DataFileError(f"{_FILE}: competencies must be exactly {', '.join(sorted(known))}")
+    foci = []
+    for index, entry in enumerate(data.get("focus", [])):
+        where = f"{_FILE} focus {index + 1}"
+        competency = text(entry, "competency", where)
+        if competency not in competencies:
+            raise DataFileError(f"{where}: unknown competency {competency!r}")
+        foci.append(Focus(competency=competency, **parts_of(entry, shared, where)))
+    return competencies, tuple(foci)

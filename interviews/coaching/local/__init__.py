@@ -17,16 +17,12 @@ part is called missing only when there is no sign of it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from interviews.coaching.answer import AnswerInput
 from interviews.coaching.local import advice, notes, scoring
 from interviews.coaching.local.analysis import Analysis, analyse
 from interviews.coaching.local.delivery import delivery_metrics, delivery_score
 from interviews.coaching.local.text import count_fillers, split_sentences
 from interviews.coaching.schema import DIMENSIONS, DeliveryMetrics, Feedback, finalise
-
-if TYPE_CHECKING:
-    from interviews.coaching.engine import AnswerInput
 
 __all__ = [
     "Analysis",

@@ -4,14 +4,12 @@ question and the summary line. Every item quotes the candidate or names a measur
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from interviews.coaching.answer import AnswerInput
 from interviews.coaching.local.analysis import Analysis
 from interviews.coaching.local.delivery import IDEAL_WPM, LONG_PAUSE_SECONDS
 from interviews.coaching.schema import MAX_TEXT_CHARS, DeliveryMetrics, clip
-
-if TYPE_CHECKING:
-    from interviews.coaching.engine import AnswerInput
 
 
 def short(text: str, words: int = 14) -> str:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 from interviews.coaching import competencies
+from interviews.coaching.answer import AnswerInput
 from interviews.coaching.local import cues
 from interviews.coaching.local.lexicons import (
     BUZZ_PHRASES,
@@ -30,9 +30,6 @@ from interviews.coaching.local.lexicons import (
 )
 from interviews.coaching.local.text import split_sentences, stem, tokens
 from interviews.coaching.schema import normalise
-
-if TYPE_CHECKING:
-    from interviews.coaching.engine import AnswerInput
 
 PARTS = ("situation", "task", "action", "result")
 #: A part is found at this score; between WEAK and FOUND it is "there but unclear".

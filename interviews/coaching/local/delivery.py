@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import itertools
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from interviews.coaching.answer import AnswerInput
 from interviews.coaching.local.text import count_fillers, tokens
 from interviews.coaching.schema import DeliveryMetrics
-
-if TYPE_CHECKING:
-    from interviews.coaching.engine import AnswerInput
 
 TARGET_SECONDS = (60, 120)
 LONG_PAUSE_SECONDS = 2.5

@@ -1,5 +1,6 @@
 """`python manage.py coach_calibration [--engine local|openai] [--half heldout|dev]`: agreement
-of a coaching engine with the calibration set; rewrites docs/calibration.md (held-out half)."""
+of a coaching engine with the calibration set (test data, read from --data); rewrites
+docs/calibration.md (held-out half)."""
 
 from __future__ import annotations
 
@@ -8,20 +9,17 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.test.utils import override_settings
 
 from avatars.providers.registry import reset_providers
 from interviews.coaching import AnswerInput, generate_feedback, local_feedback
 from interviews.coaching.calibration import (
-    DEV_GROUPS,
-    HELDOUT_A,
-    HELDOUT_B,
-    HELDOUT_C,
-    HELDOUT_GROUPS,
+    CalibrationDataError,
     Group,
     Report,
     evaluate,
+    load_set,
 )
 from interviews.coaching.calibration.document import render_markdown
 
@@ -64,24 +62,33 @@ class Command(BaseCommand):
             default=str(Path(settings.BASE_DIR) / "docs" / "calibration.md"),
             help="Where to write the markdown report (default docs/calibration.md).",
         )
+        parser.add_argument(
+            "--data",
+            default=str(Path(settings.BASE_DIR) / "tests" / "interviews" / "coaching" / "data"),
+            help="The folder of calibration data files (default: the test data of this checkout).",
+        )
         parser.add_argument("--no-write", action="store_true", help="Print only.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         half = options["half"]
-        groups = HELDOUT_GROUPS if half == "heldout" else DEV_GROUPS
+        try:
+            data = load_set(Path(options["data"]))
+        except CalibrationDataError as error:
+            raise CommandError(str(error)) from error
+        groups = data.heldout_groups if half == "heldout" else data.dev_groups
         reports = [run_calibration("local", groups, half)]
         if options["engine"] == "openai":
             reports.append(run_calibration("openai", groups, half))
         for report in reports:
             self._print(report)
         if half == "heldout" and not options["no_write"]:
-            dev = run_calibration("local", DEV_GROUPS, "dev")
+            dev = run_calibration("local", data.dev_groups, "dev")
             parts = {
-                "A": run_calibration("local", HELDOUT_A, "heldout"),
-                "B": run_calibration("local", HELDOUT_B, "heldout"),
-                "C": run_calibration("local", HELDOUT_C, "heldout"),
+                name: run_calibration("local", part, "heldout") for name, part in data.parts.items()
             }
-            document = render_markdown(reports, dev=dev, heldout_groups=HELDOUT_GROUPS, parts=parts)
+            document = render_markdown(
+                reports, dev=dev, heldout_groups=data.heldout_groups, parts=parts
+            )
             path = Path(options["output"])
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(document, encoding="utf-8")
@@ -100,7 +107,12 @@ class Command(BaseCommand):
             self.stdout.write(f"  order: {violation}")
         for row in report.largest_misses():
             self.stdout.write(f"  miss: {row.sample.id} by {row.miss:.1f}")
+        for note in report.false_absence_notes:
+            self.stdout.write(f"  false absence: {note}")
+        for row in report.capped:
+            self.stdout.write(f"  capped: {row.sample.id} ({row.sample.kind or 'legacy'})")
         self.stdout.write(
             f"  spearman={report.spearman:.3f} band_hit_rate={report.band_hit_rate:.2f} "
-            f"pairwise_accuracy={report.pairwise_accuracy:.2f}"
+            f"pairwise_accuracy={report.pairwise_accuracy:.2f} "
+            f"false_absence_notes={len(report.false_absence_notes)} capped={len(report.capped)}"
         )

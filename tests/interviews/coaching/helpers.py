@@ -7,8 +7,8 @@ from typing import Any
 from django.utils import timezone
 
 from interviews.coaching import AnswerInput, local_feedback
-from interviews.coaching.calibration import SAMPLES
 from interviews.models import Attempt, InterviewQuestion, MockInterview
+from tests.interviews.coaching.calibration_data import SAMPLES
 
 BY_ID = {s.id: s for s in SAMPLES}
 

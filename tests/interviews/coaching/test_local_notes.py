@@ -196,9 +196,9 @@ def test_other_languages_are_not_told_to_give_an_example() -> None:
 
 def test_every_quote_of_every_calibration_answer_is_verbatim() -> None:
     """The schema drops quotes that are not in the transcript; the local coach never needs it."""
-    from interviews.coaching.calibration import DEV, HELDOUT
     from interviews.coaching.schema import FEEDBACK_SCHEMA
     from interviews.coaching.schema_check import schema_errors
+    from tests.interviews.coaching.calibration_data import DEV, HELDOUT
 
     for sample in DEV + HELDOUT:
         fb = local_coach(sample.answer())

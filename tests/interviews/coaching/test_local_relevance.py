@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from interviews.coaching import AnswerInput, local_feedback
-from interviews.coaching.calibration import DEV
 from interviews.coaching.local import local_coach
+from tests.interviews.coaching.calibration_data import DEV
 
 BY_ID = {s.id: s for s in DEV}
 # (question's strong answer, a strong story that answers another competency's question)

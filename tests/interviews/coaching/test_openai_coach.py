@@ -13,8 +13,10 @@ from django.core.management import call_command
 
 from avatars.providers.base import ChatMessage, ProviderError
 from interviews.coaching import AnswerInput, generate_feedback, local_feedback
-from interviews.coaching.calibration import HELDOUT as SAMPLES  # what coach_calibration scores
 from interviews.coaching.schema import FEEDBACK_SCHEMA, schema_errors
+from tests.interviews.coaching.calibration_data import (
+    HELDOUT as SAMPLES,  # what coach_calibration scores
+)
 from tests.interviews.conftest import GOOD_ANSWER
 
 pytest.importorskip("avatars.providers.openai")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from interviews.coaching.engine import AnswerInput
+from interviews.coaching.answer import AnswerInput
 from interviews.coaching.local import delivery_metrics
 from interviews.coaching.schema import (
     BAD_SCORE_NOTE,
