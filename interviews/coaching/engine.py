@@ -11,7 +11,6 @@ from typing import Any
 
 from avatars.providers.registry import get_language_model
 from interviews.coaching.answer import AnswerInput
-from interviews.coaching.competencies import missing_criteria
 from interviews.coaching.local import local_coach
 from interviews.coaching.openai_coach import stream_model_feedback
 from interviews.coaching.schema import clip, overall_score
@@ -25,24 +24,15 @@ OFF_TOPIC_RELEVANCE = 2
 RELEVANCE_CAP = 2.5
 
 
-def _join(labels: list[str]) -> str:
-    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " or " + labels[-1]
-
-
-def off_topic_note(answer: AnswerInput) -> str:
-    """Which part of the question the answer did not address: the question's criteria that the
-    answer shows no sign of (competencies.py), else the question itself."""
-    missing = missing_criteria(answer.transcript, answer.question, answer.competency)
-    if missing:
-        return clip(
-            "This answer does not address what the question asks: it does not say "
-            f"{_join([c.label for c in missing])}.",
-            300,
-        )
+def off_topic_note(answer: AnswerInput, engine_note: str = "") -> str:
+    """What the capped answer seems to be about: the engine's own relevance note when it gave
+    one (it judged on the answer's content), else the question it did not address."""
+    if engine_note.strip():
+        return clip(engine_note, 300)
     question = clip(answer.question, 160) or "the question"
     return clip(
-        f"This answer does not address the question asked ({question}): open with the part of "
-        "your story that answers it.",
+        f"This answer seems to be about something other than the question asked ({question}): "
+        "open with the part of your story that answers it.",
         300,
     )
 
@@ -51,13 +41,14 @@ def cap_for_relevance(feedback: dict[str, Any], answer: AnswerInput) -> dict[str
     """Feedback whose relevance is <= OFF_TOPIC_RELEVANCE: the overall is capped at
     RELEVANCE_CAP (the uncapped value kept in `capped_from`) and the relevance note and the
     first improvement say what the answer did not address. Other feedback is returned as is.
-    A relevance score the engine could not support (invented quotes, none given) caps nothing:
-    it is not counted anywhere else either."""
+    A relevance score the engine could not support (invented quotes, none given) or did not
+    judge caps nothing: it is not counted anywhere else either. The local coach judges relevance
+    only on positive evidence (the story fits another ask), never on a missed word."""
     dims = feedback.get("dimensions") or {}
     relevance = dims.get("relevance") or {}
     if not relevance.get("supported") or relevance.get("score", 5) > OFF_TOPIC_RELEVANCE:
         return feedback
-    note = off_topic_note(answer)
+    note = off_topic_note(answer, str(relevance.get("note") or ""))
     dims = {**dims, "relevance": {**relevance, "note": note}}
     improvements = [note] + [item for item in feedback.get("improvements") or [] if item != note]
     uncapped = feedback.get("overall")

@@ -50,6 +50,13 @@ DIMENSION_LABELS: dict[str, str] = {
     "relevance": "Relevance",
     "delivery": "Delivery",
 }
+#: The labels of the dimensions that mean something else for a question that asks for no past
+#: story (situational, technical, motivation, opinion): STAR and results do not apply there.
+NON_STORY_LABELS: dict[str, str] = {
+    "structure_star": "Structure",
+    "impact_results": "Reasoning",
+}
+ALL_DIMENSION_LABELS: tuple[str, ...] = (*DIMENSION_LABELS.values(), *NON_STORY_LABELS.values())
 #: Weights of the overall score (renormalised over the supported dimensions).
 WEIGHTS: dict[str, float] = {
     "structure_star": 0.25,
@@ -173,7 +180,7 @@ _DIMENSION_STORED = copy.deepcopy(_DIMENSION_MODEL)
 _DIMENSION_STORED["properties"]["supported"] = {"type": "boolean"}
 _DIMENSION_STORED["properties"]["label"] = {
     "type": "string",
-    "enum": list(DIMENSION_LABELS.values()),
+    "enum": list(ALL_DIMENSION_LABELS),
 }
 _DIMENSION_STORED["required"] += ["supported", "label"]
 
@@ -280,9 +287,12 @@ NOT_ASSESSED_NOTE = "The coach did not assess this part, so it is not counted."
 BAD_SCORE_NOTE = "The coach gave no usable score for this part, so it is not counted."
 
 
-def _dimension(name: str, item: Any, keep: Any, repairs: list[str]) -> DimensionFeedback:
-    """One dimension of an engine's output, checked: score parsed, quotes verified."""
-    label = DIMENSION_LABELS[name]
+def _dimension(
+    name: str, item: Any, keep: Any, repairs: list[str], labels: dict[str, str] | None = None
+) -> DimensionFeedback:
+    """One dimension of an engine's output, checked: score parsed, quotes verified. An engine
+    that says it did not judge a dimension (`"judged": false`) is not counted for it."""
+    label = (labels or {}).get(name) or DIMENSION_LABELS[name]
     if not isinstance(item, dict):
         repairs.append(f"{name}: missing")
         return {
@@ -319,7 +329,9 @@ def _dimension(name: str, item: Any, keep: Any, repairs: list[str]) -> Dimension
             "note": BAD_SCORE_NOTE,
             "supported": False,
         }
-    if name == "delivery":
+    if item.get("judged") is False:
+        supported = False
+    elif name == "delivery":
         supported = not (lost and not quotes)
     elif quotes:
         supported = True
@@ -336,6 +348,7 @@ def finalise(
     delivery: DeliveryMetrics,
     engine: str,
     signals: dict[str, Any] | None = None,
+    labels: dict[str, str] | None = None,
 ) -> Feedback:
     """Turn an engine's raw output (MODEL_SCHEMA shape, possibly sloppy) into a `Feedback`.
 
@@ -359,7 +372,9 @@ def finalise(
         return None
 
     raw_dims = raw.get("dimensions") if isinstance(raw.get("dimensions"), dict) else {}
-    dimensions = {name: _dimension(name, raw_dims.get(name), keep, repairs) for name in DIMENSIONS}
+    dimensions = {
+        name: _dimension(name, raw_dims.get(name), keep, repairs, labels) for name in DIMENSIONS
+    }
 
     raw_star = raw.get("star") if isinstance(raw.get("star"), dict) else {}
     star: dict[str, str | None] = {part: keep(raw_star.get(part)) for part in STAR_PARTS}

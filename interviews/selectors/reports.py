@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlencode
 
 from django.urls import reverse
@@ -68,6 +69,21 @@ class QuestionReport:
     rows: list[AttemptRow]
     best: Attempt | None
     improvement: float | None  # best overall minus first attempt's overall
+
+
+#: A story is offered as one of the candidate's best only when it scored at least this overall.
+STORY_MIN_OVERALL = 3.5
+
+
+def _story_worth_keeping(feedback: dict[str, Any], overall: float | None) -> bool:
+    """A top story: most STAR parts, scored well, and not judged to answer another question
+    (capped or with a supported relevance of 2 or less)."""
+    if overall is None or overall < STORY_MIN_OVERALL or feedback.get("capped_from") is not None:
+        return False
+    relevance = (feedback.get("dimensions") or {}).get("relevance") or {}
+    if relevance.get("supported") and relevance.get("score", 5) <= 2:
+        return False
+    return star_completeness(feedback) >= 3
 
 
 @dataclass
@@ -221,7 +237,7 @@ def session_report(interview: MockInterview) -> SessionReport:
     stories: list[Story_] = []
     for question, best in bests:
         fb = best.feedback or {}
-        if star_completeness(fb) >= 3 and best.overall is not None:
+        if _story_worth_keeping(fb, best.overall):
             star = fb.get("star") or {}
             parts = [(part.capitalize(), star[part]) for part in STAR_PARTS if star.get(part)]
             stories.append(Story_(question, best, best.overall, parts))

@@ -17,12 +17,20 @@ part is called missing only when there is no sign of it.
 
 from __future__ import annotations
 
+from typing import Any
+
 from interviews.coaching.answer import AnswerInput
 from interviews.coaching.local import advice, notes, scoring
 from interviews.coaching.local.analysis import Analysis, analyse
 from interviews.coaching.local.delivery import delivery_metrics, delivery_score
 from interviews.coaching.local.text import count_fillers, split_sentences
-from interviews.coaching.schema import DIMENSIONS, DeliveryMetrics, Feedback, finalise
+from interviews.coaching.schema import (
+    DIMENSIONS,
+    NON_STORY_LABELS,
+    DeliveryMetrics,
+    Feedback,
+    finalise,
+)
 
 __all__ = [
     "Analysis",
@@ -43,7 +51,8 @@ def local_coach(answer: AnswerInput) -> Feedback:
         return _empty_feedback(answer, metrics)
 
     ownership_ratio = a.i_count / (a.i_count + a.we_count) if a.i_count + a.we_count else None
-    we_heavy = a.we_count >= 3 and (ownership_ratio or 0) < 0.4
+    # Ownership ("I" against "we") is a story question's concern only.
+    we_heavy = a.story and a.we_count >= 3 and (ownership_ratio or 0) < 0.4
     structure = scoring.structure(a)
     specificity = scoring.specificity(a)
     impact = scoring.impact(a)
@@ -72,6 +81,7 @@ def local_coach(answer: AnswerInput) -> Feedback:
             "score": relevance.score,
             "quotes": relevance.quotes[:3],
             "note": notes.relevance_note(a, relevance),
+            "judged": relevance.judged,
         },
         "delivery": {
             "score": delivery_score(metrics),
@@ -79,11 +89,12 @@ def local_coach(answer: AnswerInput) -> Feedback:
             "note": notes.delivery_note(metrics),
         },
     }
+    _quote_each_once(dimensions)
     follow_up, reason = advice.follow_up(answer, a, dimensions, we_heavy)
     raw = {
         "summary": advice.summary(a, we_heavy, dimensions),
         "dimensions": dimensions,
-        "star": {part: (s.text if s else None) for part, s in a.star.items()},
+        "star": {part: (s.text if s else None) for part, s in a.star.items()} if a.story else {},
         "strengths": advice.strengths(a, metrics, ownership_ratio, relevance.score),
         "improvements": advice.improvements(a, metrics, we_heavy, dimensions),
         "outline": advice.outline(answer, a, we_heavy),
@@ -109,10 +120,34 @@ def local_coach(answer: AnswerInput) -> Feedback:
         "generic_sentences": a.generic,
         "buzzwords": a.buzzwords[:8],
         "declined": a.declined,
+        "question_type": a.question_type.key,
+        "absent_parts": a.absent,
+        "hollow_labels": a.hollow_labels,
+        "other_topic": a.other_topic,
     }
     return finalise(
-        raw, transcript=answer.transcript, delivery=metrics, engine="local", signals=signals
+        raw,
+        transcript=answer.transcript,
+        delivery=metrics,
+        engine="local",
+        signals=signals,
+        labels=None if a.story else NON_STORY_LABELS,
     )
+
+
+#: Dimensions with the fewest candidate sentences choose their quotes first.
+_QUOTE_ORDER = ("impact_results", "specificity_evidence", "relevance", "structure_star", "delivery")
+
+
+def _quote_each_once(dimensions: dict[str, dict[str, Any]]) -> None:
+    """Each sentence is quoted under one dimension only; a dimension whose every sentence is
+    already quoted keeps its first one (a score stands on at least one quote)."""
+    used: set[str] = set()
+    for name in _QUOTE_ORDER:
+        quotes = dimensions[name]["quotes"]
+        fresh = [q for q in quotes if q not in used]
+        dimensions[name]["quotes"] = fresh or quotes[:1]
+        used.update(dimensions[name]["quotes"])
 
 
 def _empty_feedback(answer: AnswerInput, metrics: DeliveryMetrics) -> Feedback:

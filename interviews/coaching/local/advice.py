@@ -9,6 +9,7 @@ from typing import Any
 from interviews.coaching.answer import AnswerInput
 from interviews.coaching.local.analysis import Analysis
 from interviews.coaching.local.delivery import IDEAL_WPM, LONG_PAUSE_SECONDS
+from interviews.coaching.local.notes import second_person
 from interviews.coaching.schema import MAX_TEXT_CHARS, DeliveryMetrics, clip
 
 
@@ -27,9 +28,13 @@ def strengths(
     a: Analysis, m: DeliveryMetrics, ownership_ratio: float | None, relevance: int
 ) -> list[str]:
     out: list[str] = []
-    found = a.found
+    found = a.found if a.story else []
     if a.no_example or a.declined:
         found = []
+    if not a.story:
+        met = [c.label for c in a.question_type.criteria if a.type_met.get(c.key)]
+        if len(met) == len(a.question_type.criteria) and a.words >= 45:
+            out.append("You cover what the question asks: " + ", ".join(met) + ".")
     if len(found) == 4:
         out.append("A complete STAR story: situation, task, action and result.")
     result = a.star["result"]
@@ -42,10 +47,8 @@ def strengths(
         action = a.star["action"]
         detail = f": “{short(action.text)}”" if action else ""
         out.append(f"Clear ownership of your part{detail}.")
-    if found and len(a.specifics) >= 4:
-        out.append("Concrete details: " + ", ".join(a.specifics[:5]) + ".")
-    if relevance >= 4:
-        out.append("It answers the question that was asked.")
+    if (found or not a.story) and len(a.specifics) >= 4 and a.words >= 45:
+        out.append("Concrete details such as " + ", ".join(f"“{x}”" for x in a.specifics[:3]) + ".")
     wpm = m["wpm"]
     if wpm is not None and IDEAL_WPM[0] <= wpm <= IDEAL_WPM[1]:
         out.append(f"A comfortable pace ({wpm} words per minute).")
@@ -74,8 +77,8 @@ def improvements(
                 "Tell one real occasion instead of describing yourself: where you were, what you did, how it ended.",
             )
         )
-    if dims["relevance"]["score"] <= 2 and a.language == "en" and not (a.declined or a.no_example):
-        items.append((4.8, f"Answer the question that was asked: it wants {a.asks}."))
+    if a.other_topic and a.language == "en":
+        items.append((4.8, f"Pick a story about {second_person(a.asks)}."))
     if a.language != "en":
         items.append(
             (
@@ -84,12 +87,18 @@ def improvements(
                 "Delivery metrics still apply.",
             )
         )
-    story = a.language == "en" and not (a.declined or a.no_example)
-    if story and a.star["result"] is None:
+    story = a.story and a.language == "en" and not (a.declined or a.no_example)
+    if not a.story and a.language == "en":
+        rest = [c.label for c in a.question_type.criteria if not a.type_met.get(c.key)]
+        if rest:
+            items.append((4.2, f"Add {rest[0]}."))
+        if dims["impact_results"]["score"] <= 2:
+            items.append((4, "Say why: give the reason behind each step or choice."))
+    if story and "result" in a.absent:
         items.append(
             (
                 4.5,
-                "Finish with the result: what changed, ideally with a number "
+                "End with how it turned out: what changed, ideally with a number "
                 "(time saved, %, money, users).",
             )
         )
@@ -109,17 +118,17 @@ def improvements(
                 f"“I/my” {a.i_count} times.",
             )
         )
-    if story and dims["specificity_evidence"]["score"] <= 2:
+    if (story or not a.story) and dims["specificity_evidence"]["score"] <= 2 and a.words >= 8:
         items.append(
             (3.5, "Add specifics: numbers, dates, the tools or systems and the people involved.")
         )
-    if story and a.star["situation"] is None and a.unclear["situation"] is None:
+    if story and "situation" in a.absent:
         items.append(
             (2.5, "Open with one or two sentences of context: where, when, what was at stake.")
         )
-    if story and a.star["action"] is None:
-        items.append((4, "Describe the steps you took: “First I…, then I…”."))
-    if a.hypothetical:
+    if story and a.hollow_labels:
+        items.append((4, "Tell what happened under each label, not just the label."))
+    if story and a.hypothetical:
         items.append((3, "Tell what you did in a real situation, not what you would do."))
     if story and a.rambling:
         items.append(
@@ -172,7 +181,36 @@ _COMPETENCY_RESULT_HINT = {
 }
 
 
+_TYPE_OUTLINE = {
+    "situational": [
+        "First step: what you would find out or do first, and why.",
+        "Next steps: two or three concrete actions, in order, and who you would involve.",
+        "Close: what you would do if that did not work, and what you would check afterwards.",
+    ],
+    "technical": [
+        "Start: the questions you would ask first (scale, users, constraints).",
+        "Middle: the parts of the solution or the steps of the method, in order.",
+        "Close: one trade-off you would make and why, and what you would watch for.",
+    ],
+    "motivation": [
+        "Start: one specific thing about this role or product that draws you.",
+        "Middle: something you have done that shows you would be good at it.",
+        "Close: what you want to do or learn here, and why now.",
+    ],
+    "opinion": [
+        "Start: your view in one sentence.",
+        "Middle: two reasons, and one example you saw yourself.",
+        "Close: where your view stops being true.",
+    ],
+}
+
+
 def outline(answer: AnswerInput, a: Analysis | None, we_heavy: bool) -> list[str]:
+    if a is not None and not a.story:
+        lines = list(_TYPE_OUTLINE.get(a.question_type.key, []))
+        if answer.role:
+            lines.append(f"Link it to the {clip(answer.role, 60)} role in one sentence.")
+        return lines
     star = a.star if a else dict.fromkeys(("situation", "task", "action", "result"))
     lines = []
     s = star.get("situation")
@@ -218,6 +256,10 @@ def follow_up(
             "and what happened?",
             "no_context",
         )
+    if not a.story:
+        if dims["impact_results"]["score"] <= 2:
+            return clip(prefix + "Why would you do it that way?", MAX_TEXT_CHARS), "no_specifics"
+        return None, None
     gaps: list[tuple[float, int, str]] = []
     impact = dims["impact_results"]["score"]
     if impact <= 2:
@@ -228,7 +270,7 @@ def follow_up(
     specificity = dims["specificity_evidence"]["score"]
     if specificity <= 2:
         gaps.append((5 - specificity, 2, "no_specifics"))
-    if a.star["situation"] is None and len(a.sentences) >= 2:
+    if "situation" in a.absent:
         gaps.append((2.5, 3, "no_context"))
     if not gaps:
         return None, None
@@ -237,7 +279,7 @@ def follow_up(
     if reason == "no_result":
         action = a.star["action"]
         lead = f"You said “{short(action.text, 10)}”. " if action else ""
-        text = lead + "What was the measurable result? Can you put a number on it?"
+        text = lead + "How did it turn out? Can you put a number on it?"
     elif reason == "ownership":
         quote = next((s for s in a.sentences if re.search(r"\bwe\b", s.lower)), None)
         lead = f"You said “{short(quote.text, 10)}”. " if quote else ""
@@ -252,19 +294,22 @@ def follow_up(
 def summary(a: Analysis, we_heavy: bool, dims: dict[str, dict[str, Any]]) -> str:
     if a.language != "en":
         return "The local coach reads English; here are your delivery metrics."
-    best = max(dims, key=lambda k: (dims[k]["score"], k != "delivery"))
-    worst = min(dims, key=lambda k: (dims[k]["score"], k == "delivery"))
+    counted = {k: v for k, v in dims.items() if v.get("judged", True)}
+    best = max(counted, key=lambda k: (counted[k]["score"], k != "delivery"))
+    worst = min(counted, key=lambda k: (counted[k]["score"], k == "delivery"))
     good = {
-        "structure_star": "a well-structured story",
+        "structure_star": "a well-structured story" if a.story else "a well-structured answer",
         "specificity_evidence": "concrete specifics",
-        "impact_results": "a measurable result",
+        "impact_results": "a measurable result" if a.story else "clear reasoning",
         "relevance": "a clear answer to the question",
         "delivery": "clean delivery",
     }[best]
     fix = {
-        "structure_star": "give it a situation, task, action and result",
+        "structure_star": "give it a situation, task, action and result"
+        if a.story
+        else f"cover {second_person(a.question_type.asks)}",
         "specificity_evidence": "add numbers and names of tools or systems",
-        "impact_results": "finish with a measurable result",
+        "impact_results": "finish with how it turned out" if a.story else "say why",
         "relevance": "tie it to the question that was asked",
         "delivery": "work on pace, fillers and length",
     }[worst]

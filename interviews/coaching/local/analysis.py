@@ -19,6 +19,7 @@ from interviews.coaching.local.lexicons import (
     HEDGES,
     HYPOTHETICAL,
     I_ACTION,
+    IRREGULAR_ACTIONS,
     METRIC_WORDS,
     NOT_ACTIONS,
     NUMBER_WORDS,
@@ -29,6 +30,7 @@ from interviews.coaching.local.lexicons import (
     WE_ACTION,
 )
 from interviews.coaching.local.text import split_sentences, stem, tokens
+from interviews.coaching.question_types import QuestionType, question_type_for
 from interviews.coaching.schema import normalise
 
 PARTS = ("situation", "task", "action", "result")
@@ -36,8 +38,15 @@ PARTS = ("situation", "task", "action", "result")
 FOUND = 2.0
 WEAK = 1.0
 _DIGIT = re.compile(r"\d")
+_YEAR = re.compile(r"\b(19|20)\d\d\b")
+#: "Situation: ..." - a STAR label at the start of a sentence.
+_LABEL = re.compile(
+    r"^\W*(situation|task|action|result|context|outcome)s?\b\s*[:\-\u2013\u2014]\s*"
+)
+#: A label needs this many words of its own behind it to count as that part.
+_LABEL_SUBSTANCE_WORDS = 10
 _NUMBER_SPECIFIC = re.compile(
-    r"(?<![\w.])(?:[$£€]\s?\d[\d,.]*\s?(?:k|m|bn|million|billion)?|\d[\d,.]*\s?(?:%|percent|x\b|k\b|"
+    r"(?<![\w.])(?:[$£€]\s?\d(?:[\d,.]*\d)?\s?(?:k|m|bn|million|billion)?|\d(?:[\d,.]*\d)?\s?(?:%|percent|x\b|k\b|"
     r"ms\b|milliseconds?|seconds?|minutes?|hours?|days?|weeks?|months?|years?|people|users|"
     r"customers|engineers|tickets|requests|dollars|pounds|euros|million|billion|thousand)?)",
     re.IGNORECASE,
@@ -55,6 +64,7 @@ class Sentence:
     own_action: bool = False  # "I" + a past-tense action verb
     team_action: bool = False  # "we" + a past-tense action verb
     generic: bool = False  # a claim about the candidate, not an event
+    hollow_label: bool = False  # "Result: it went well." - a label with nothing behind it
 
 
 @dataclass
@@ -86,6 +96,12 @@ class Analysis:
     criteria_quotes: dict[str, str]
     setup_share: float  # share of the words spoken before the first thing the candidate did
     idle_share: float  # share of sentences that serve no STAR part at all
+    question_type: QuestionType
+    hollow_labels: int  # STAR labels with nothing behind them
+    absent: list[str]  # STAR parts the answer's own structure shows are not there
+    type_met: dict[str, bool]  # a non-behavioural question's criteria the answer meets
+    type_quotes: dict[str, str]
+    other_topic: str  # what the story fits better than the question asked ("" when nothing)
 
     @property
     def rambling(self) -> bool:
@@ -97,10 +113,16 @@ class Analysis:
         return [part for part in PARTS if self.star[part] is not None]
 
     @property
+    def story(self) -> bool:
+        """The question asks for a past story (STAR, ownership and "hypothetical" apply)."""
+        return self.question_type.is_story
+
+    @property
     def no_example(self) -> bool:
-        """No occasion is told: claims, habits or hypotheticals only (English answers only:
-        other languages are not judged on content)."""
-        if self.language != "en":
+        """No occasion is told: claims, habits or hypotheticals only (English answers to
+        behavioural questions only: other languages are not judged on content, other question
+        types ask for no story)."""
+        if self.language != "en" or not self.story:
             return False
         return self.narrative == 0 or (self.generic >= 2 and self.generic > 2 * self.narrative)
 
@@ -134,6 +156,7 @@ def _sentence_specifics(s: Sentence, *, check_capitals: bool) -> list[str]:
             lower = token.lower()
             if (
                 position > 0
+                and len(token) > 1
                 and token[:1].isupper()
                 and lower not in COMMON_CAPITALISED
                 and lower not in STOPWORDS
@@ -185,7 +208,7 @@ def _score_parts(s: Sentence, position: float, n: int) -> None:
             s.scores[part] += value
     if _DIGIT.search(s.lower) and s.scores["result"] > 0:
         s.scores["result"] += 1.0
-    if s.generic:
+    if s.generic or s.hollow_label:
         for part in PARTS:
             s.scores[part] = min(s.scores[part], 0.5)
 
@@ -250,6 +273,12 @@ def analyse(answer: AnswerInput) -> Analysis:
         s.team_action = _team_action(lower)
         claims = bool(SELF_DESCRIPTION.search(lower) or BUZZ_PHRASES.search(lower))
         s.generic = claims and not (s.own_action or s.team_action)
+        label = _LABEL.match(lower)
+        if label:
+            behind = lower[label.end() :]
+            s.hollow_label = len(tokens(behind)) < _LABEL_SUBSTANCE_WORDS and not _DIGIT.search(
+                behind
+            )
         sentences.append(s)
     all_tokens = tokens(answer.transcript)
     words = len(all_tokens)
@@ -275,31 +304,54 @@ def analyse(answer: AnswerInput) -> Analysis:
                 seen_specifics.add(item.lower())
                 specifics.append(item)
                 numeric += bool(_DIGIT.search(item) or item.lower() in NUMBER_WORDS)
-    result_sentences = [s for s in sentences if s.scores["result"] >= FOUND]
+    narrative = sum(1 for s in sentences if (s.own_action or s.team_action) and not s.generic)
+    actions = [s for s in sentences if (s.own_action or s.team_action) and not s.generic]
+    first = next((s for s in actions if s.own_action), None) or (actions[0] if actions else None)
+    start = actions[0].index if actions else -1
+    # A result is measured when a number is part of the outcome: in a result sentence told
+    # after the first thing the candidate did, and not a year.
+    result_sentences = [
+        s for s in sentences if s.scores["result"] >= FOUND and s.index > start and not s.generic
+    ]
     quantified = any(
-        _DIGIT.search(s.lower) or any(t in NUMBER_WORDS for t in s.tokens) for s in result_sentences
+        _DIGIT.search(_YEAR.sub("", s.lower)) or any(t in NUMBER_WORDS for t in s.tokens)
+        for s in result_sentences
     )
     hedged = bool(star["result"] and HEDGES.search(star["result"].lower))
 
     keywords = _keywords(answer.question)
     answer_stems = {stem(t) for t in all_tokens}
+    question_hits = [k for k in keywords if k in answer_stems]
     key = competencies.resolve_competency(answer.competency, answer.question)
     focus = competencies.focus_for(answer.question, key)
     spec = focus or competencies.COMPETENCIES[key]
     criteria = spec.criteria
     lower_all = answer.transcript.lower().replace("\u2019", "'")
     met = competencies.criteria_met(lower_all, criteria)
-    criteria_quotes: dict[str, str] = {}
-    for criterion in criteria:
-        hit = next((s for s in sentences if criterion.pattern.search(s.lower)), None)
-        if hit:
-            criteria_quotes[criterion.key] = hit.text
-    narrative = sum(1 for s in sentences if (s.own_action or s.team_action) and not s.generic)
-    first = next((s for s in sentences if s.own_action), None) or next(
-        (s for s in sentences if s.team_action), None
-    )
+    criteria_quotes = _quotes(sentences, criteria)
+    qtype = question_type_for(answer.question, answer.question_type)
+    type_met = competencies.criteria_met(lower_all, qtype.criteria)
     before = sum(len(s.tokens) for s in sentences if first is not None and s.index < first.index)
     idle = sum(1 for s in sentences if max(s.scores.values()) < WEAK)
+    absent: list[str] = []
+    if qtype.is_story and actions and n >= 2:
+        # Evidence, not wording: nothing but actions until the last one means no setting;
+        # nothing after the last action (and no outcome anywhere) means no result.
+        told_before = [s for s in sentences if s.index < actions[-1].index and s not in actions]
+        if not told_before and star["situation"] is None and unclear["situation"] is None:
+            absent.append("situation")
+        # The last action can carry its own outcome ("everyone coped and we moved back"): any
+        # sign of an outcome after the first action is not "nothing".
+        outcome_signs = [s for s in sentences if s.index >= start and s.scores["result"] > 0]
+        last = sentences[-1]
+        if (
+            actions[-1] is last
+            and star["result"] is None
+            and not outcome_signs
+            and _only_own_clauses(last.lower)
+        ):
+            absent.append("result")
+    other = _better_fit(spec, lower_all) if qtype.is_story else ""
     return Analysis(
         sentences=sentences,
         words=words,
@@ -314,7 +366,7 @@ def analyse(answer: AnswerInput) -> Analysis:
         repetitive=total >= 4 and duplicates / total >= 0.3,
         language=_language(all_tokens, answer.transcript),
         question_keywords=keywords,
-        question_hits=[k for k in keywords if k in answer_stems],
+        question_hits=question_hits,
         hypothetical=len(HYPOTHETICAL.findall(lower_all)) >= (2 if narrative == 0 else 3),
         narrative=narrative,
         generic=sum(1 for s in sentences if s.generic),
@@ -328,4 +380,69 @@ def analyse(answer: AnswerInput) -> Analysis:
         criteria_quotes=criteria_quotes,
         setup_share=before / words if words else 0.0,
         idle_share=idle / n if n else 0.0,
+        question_type=qtype,
+        hollow_labels=sum(1 for s in sentences if s.hollow_label),
+        absent=absent,
+        type_met=type_met,
+        type_quotes=_quotes(sentences, qtype.criteria),
+        other_topic=other,
     )
+
+
+_CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:and|but|so|because|which|until|when|while|after)\b")
+_FILLER = frozenset({"um", "uh", "like", "just", "also", "then", "yeah", "basically", "actually"})
+
+
+def _only_own_clauses(lower: str) -> bool:
+    """Every clause of the sentence is something "I" or "we" did: no one else's reaction and no
+    state of things ("everyone coped", "the release went out") hides in it."""
+    for clause in _CLAUSE_BREAK.split(lower):
+        words = [w for w in tokens(clause) if w not in _FILLER]
+        if not words:
+            continue
+        if words[0] in ("i", "we"):
+            continue
+        if words[0].endswith("ed") or re.fullmatch(IRREGULAR_ACTIONS, words[0]):
+            continue  # "... and moved the report": the same subject goes on
+        return False
+    return True
+
+
+def _quotes(
+    sentences: list[Sentence], criteria: tuple[competencies.Criterion, ...]
+) -> dict[str, str]:
+    """The first sentence that meets each criterion."""
+    out: dict[str, str] = {}
+    for criterion in criteria:
+        hit = next((s for s in sentences if criterion.pattern.search(s.lower)), None)
+        if hit:
+            out[criterion.key] = hit.text
+    return out
+
+
+def _fit(spec: competencies.Competency | competencies.Focus, lower: str) -> tuple[bool, float]:
+    """Whether the text meets a spec's core criteria, and the share of its criteria it meets."""
+    met = competencies.criteria_met(lower, spec.criteria)
+    core = all(any(met.get(k) for k in key.split("|")) for key in spec.core_keys)
+    return core, sum(met.values()) / len(spec.criteria)
+
+
+def _better_fit(asked: competencies.Competency | competencies.Focus, lower: str) -> str:
+    """What the story is about when it clearly fits another question better: the asked
+    question's core is not there and the story meets every criterion of another competency or
+    narrower ask (the general behavioural one fits any story, so it is no evidence). ""
+    otherwise: relevance is then not judged, as a missed word is no evidence."""
+    asked_core, asked_share = _fit(asked, lower)
+    if asked_core:
+        return ""
+    others = [c for c in competencies.COMPETENCIES.values() if c.key != competencies.BEHAVIOURAL]
+    for other in [*competencies.FOCI, *others]:
+        # Not the asked one, nor its parent competency or its own narrower asks.
+        if other.key in (asked.key, getattr(asked, "competency", "")) or (
+            getattr(other, "competency", "") == asked.key
+        ):
+            continue
+        core, share = _fit(other, lower)
+        if core and share == 1.0 and share - asked_share >= 0.5:
+            return other.asks
+    return ""

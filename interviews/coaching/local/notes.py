@@ -1,11 +1,14 @@
-"""One note per dimension. A note says a part is missing only when there is no sign of it at
-all; when there is some sign but not enough, it says what would make the part clearer."""
+"""One note per dimension, in the second person. A note says a part is missing only on
+structural evidence in the answer itself (nothing after the last action: no result; nothing
+before the first action: no setting); otherwise it says what would make the part clearer."""
 
 from __future__ import annotations
 
+import re
+
 from interviews.coaching.local.analysis import PARTS, Analysis
 from interviews.coaching.local.delivery import LONG_PAUSE_SECONDS
-from interviews.coaching.local.scoring import Relevance
+from interviews.coaching.local.scoring import Relevance, reasoning
 from interviews.coaching.schema import DeliveryMetrics
 
 CLEARER = {
@@ -14,85 +17,139 @@ CLEARER = {
     "action": "say what you did yourself, step by step, with “I”",
     "result": "say how it ended: what changed because of what you did",
 }
+#: How a part reads in "Your story has ...".
+PART_PHRASES = {
+    "situation": "a setting",
+    "task": "what you had to do",
+    "action": "what you did",
+    "result": "how it ended",
+}
 NO_EXAMPLE = (
-    "No single real occasion is told: describing yourself or how you usually work is not "
-    "evidence. Tell one time it happened."
+    "You describe yourself or how you usually work, but tell no single occasion: tell one time "
+    "it happened."
+)
+_THIRD_PERSON = (
+    (re.compile(r"\bthe candidate's\b"), "your"),
+    (re.compile(r"\bthe candidate\b"), "you"),
 )
 
 
-def _join(items: list[str]) -> str:
+def second_person(text: str) -> str:
+    """Criteria text is written about "the candidate"; notes speak to them."""
+    for pattern, replacement in _THIRD_PERSON:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def join(items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def short(text: str, words: int = 12) -> str:
+    tokens = text.split()
+    if len(tokens) <= words:
+        return text.rstrip(" ,;:.!?")
+    return " ".join(tokens[:words]).rstrip(" ,;:.!?") + " …"
+
+
 def structure_note(a: Analysis) -> str:
+    if not a.story:
+        return type_note(a)
     if a.declined:
-        return "No story was told, so there is no situation, task, action or result yet."
+        return "You did not tell a story yet, so there is nothing to structure."
     if a.no_example:
         return NO_EXAMPLE
+    if a.hollow_labels:
+        return (
+            "The labels (Situation, Task, Action, Result) have little behind them: under each, "
+            "tell what actually happened."
+        )
     found = a.found
-    unclear = [p for p in PARTS if a.unclear[p] is not None]
-    absent = [p for p in PARTS if p not in found and p not in unclear]
     if len(found) == 4:
-        return "All four STAR parts are there."
+        return "Your story has a setting, what you had to do, what you did and how it ended."
     sentences = []
     if found:
-        sentences.append(f"Found the {_join(found)}.")
+        sentences.append("Your story has " + join([PART_PHRASES[p] for p in found]) + ".")
+    if "situation" in a.absent:
+        sentences.append("It starts straight with what you did: open with where and when this was.")
+    if "result" in a.absent:
+        sentences.append("It ends on what you did: say how it turned out.")
+    clearer = [p for p in PARTS if p not in found and p not in a.absent and p != "task"]
+    if clearer:
+        sentences.append(f"To make the {clearer[0]} stand out, {CLEARER[clearer[0]]}.")
+    return " ".join(sentences) or "Tell it in order: where you were, what you did, how it ended."
+
+
+def type_note(a: Analysis) -> str:
+    """A question that asks for no story: what it asks for, covered or not (never STAR)."""
+    kind = a.question_type.label.lower()
+    asks = second_person(a.question_type.asks)
+    met = [c.label for c in a.question_type.criteria if a.type_met.get(c.key)]
+    rest = [c.label for c in a.question_type.criteria if not a.type_met.get(c.key)]
+    note = f"A {kind} question asks for {asks}; no story is needed."
+    if met and rest:
+        note += f" You cover {join(met)}; {join(rest)} would make it stronger."
+    elif met:
+        note += f" You cover {join(met)}."
     else:
-        sentences.append("No part of the story stands out clearly yet.")
-    for part in unclear:
-        sentences.append(f"The {part} is there but not clear: {CLEARER[part]}.")
-    if absent:
-        sentences.append(f"Missing: the {_join(absent)} ({CLEARER[absent[0]]}).")
-    return " ".join(sentences)
+        note += f" Say {join(rest)}."
+    return note
 
 
 def specificity_note(a: Analysis) -> str:
     if a.declined:
-        return "No example, so no details to judge yet."
+        return "No example yet, so no details to judge."
     if a.no_example:
         if a.buzzwords:
             return (
-                "Stock phrases (" + ", ".join(f"“{b}”" for b in a.buzzwords[:3]) + ") are claims, "
-                "not evidence: give one real example with names, numbers or dates."
+                "Stock phrases ("
+                + ", ".join(f"“{b}”" for b in a.buzzwords[:3])
+                + ") are claims, not evidence: give one real example with names, numbers or dates."
             )
         return NO_EXAMPLE
     if not a.specifics:
-        return "No numbers, names of tools, people or systems, dates or metrics."
-    note = "Specifics: " + ", ".join(a.specifics[:6]) + "."
+        return "Name something concrete: a number, a date, a tool, a person or a place."
+    note = "You name specifics: " + ", ".join(f"“{x}”" for x in a.specifics[:5]) + "."
     if a.numeric_specifics == 0:
         note += " A number (how many, how long, how much) would make it more concrete."
     return note
 
 
 def impact_note(a: Analysis) -> str:
+    if not a.story:
+        if a.words < 25:
+            return "Too short to show your reasoning: say why, and what you would weigh."
+        if len(reasoning(a).quotes) >= 2:
+            return "You give your reasons and weigh the options."
+        return "Say why: the reasons behind each step or choice, and what it costs."
     if a.declined or a.no_example:
-        return "There is no real outcome to judge without a real example."
-    if a.star["result"] is None:
-        if a.unclear["result"] is not None:
-            return "The ending is not clearly a result: " + CLEARER["result"] + "."
-        return "The answer never says how it turned out."
+        return "Without a real example there is no outcome to judge."
+    result = a.star["result"]
+    if result is None:
+        if "result" in a.absent:
+            return "You stop at what you did: say how it turned out, with a number if you can."
+        return "Make the ending clearer: " + CLEARER["result"] + "."
     if a.result_quantified:
-        return "The result is measurable."
+        return "You put a number on the outcome."
     if a.result_hedged:
-        return "The result is hedged and has no number."
-    return "There is a result; a number (time, money, people, %) would show its size."
+        return "The outcome is hedged: say plainly what changed, with a number if you can."
+    return "You say how it ended; a number (time, money, people, %) would show its size."
 
 
 def relevance_note(a: Analysis, r: Relevance) -> str:
     if a.language != "en":
-        return "The local coach reads English answers only; content was not judged."
-    if a.declined:
-        return f"The question was not answered: it asks for {a.asks}."
-    if a.no_example:
-        return f"No real example: the question asks for {a.asks}."
-    if r.core_missing or r.score <= 2:
-        missing = _join(r.missing) if r.missing else "what it asks"
-        return f"Does not answer this question: it asks for {a.asks}; not addressed: {missing}."
-    if r.missing:
-        return f"Addresses {_join(r.met)}; {_join(r.missing)} would make it complete."
-    return f"Answers what the question asks: {_join(r.met)}."
+        return "The built-in coach reads English answers only; content was not judged."
+    if r.judged:
+        return (
+            f"Your story seems to be about {second_person(a.other_topic)}; this question asks "
+            f"for {second_person(a.asks if a.story else a.question_type.asks)}."
+        )
+    return (
+        "The built-in coach does not judge whether this is the right example; check that it "
+        f"shows {second_person(a.asks if a.story else a.question_type.asks)}."
+    )
 
 
 def delivery_note(m: DeliveryMetrics) -> str:

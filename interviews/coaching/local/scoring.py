@@ -7,7 +7,6 @@ import re
 from dataclasses import dataclass, field
 
 from interviews.coaching.local.analysis import FOUND, Analysis, Sentence
-from interviews.coaching.local.text import stem
 
 _DIGIT = re.compile(r"\d")
 _LASTING = re.compile(
@@ -33,7 +32,46 @@ def _clamp(value: float) -> int:
     return max(1, min(5, round(value)))
 
 
+#: Words that give a reason or weigh an option (answers to non-behavioural questions).
+_REASON = re.compile(
+    r"\b(because|since|so that|which means|that means|otherwise|rather than|instead of|"
+    r"trade-?offs?|downside|the risk|unless|the reason|that way|in case|that's why|"
+    r"which is why|the caveat|it depends|the cost)\b"
+)
+
+
+def _type_coverage(a: Analysis) -> float:
+    criteria = a.question_type.criteria
+    return sum(a.type_met.get(c.key, False) for c in criteria) / len(criteria) if criteria else 0.0
+
+
+def _type_structure(a: Analysis) -> Scored:
+    """A question that asks for no story: how much of what it asks for the answer covers."""
+    score = 1 + 4 * _type_coverage(a)
+    if a.words < 25:
+        score = min(score, 2)
+    elif a.words < 45:
+        score = min(score, 3)
+    if len(a.buzzwords) >= 2:
+        score -= 1
+    quotes = [a.type_quotes[c.key] for c in a.question_type.criteria if c.key in a.type_quotes]
+    return Scored(_clamp(score), list(dict.fromkeys(quotes)))
+
+
+def reasoning(a: Analysis) -> Scored:
+    """A question that asks for no story: the reasons and trade-offs behind the answer."""
+    reasons = [s for s in a.sentences if _REASON.search(s.lower) and not s.generic]
+    score = {0: 1, 1: 3, 2: 4}.get(len(reasons), 5)
+    if a.words < 25:
+        score = min(score, 2)
+    elif a.words < 45:
+        score = min(score, 3)
+    return Scored(_clamp(score), [s.text for s in reasons[:2]])
+
+
 def structure(a: Analysis) -> Scored:
+    if not a.story:
+        return _type_structure(a)
     points = sum(_PART_POINTS[p] for p, s in a.star.items() if s is not None)
     points += sum(_PART_POINTS[p] / 2 for p, s in a.unclear.items() if s is not None)
     score = 1 + points / sum(_PART_POINTS.values()) * 4
@@ -47,6 +85,9 @@ def structure(a: Analysis) -> Scored:
         score = min(score, 1.5 if a.narrative == 0 else 2)
     if a.repetitive or a.hypothetical or a.rambling:
         score -= 1
+    # Labels are not structure: "Result: it went well." tells nothing.
+    if a.hollow_labels >= 2:
+        score = min(score, 2)
     quotes = [a.star[p].text for p in ("situation", "action", "result", "task") if a.star[p]]
     return Scored(_clamp(score), quotes)
 
@@ -78,10 +119,14 @@ def _result_sentences(a: Analysis) -> list[Sentence]:
 
 
 def impact(a: Analysis) -> Scored:
+    if not a.story:
+        return reasoning(a)
     result = a.star["result"]
     results = _result_sentences(a)
     if result is None:
-        score = 2 if a.unclear["result"] is not None else 1
+        # Only an answer that ends on an action shows it has no result; otherwise the ending
+        # is there but not recognisable as one.
+        score = 1 if "result" in a.absent else 2
     elif a.result_quantified:
         score = 4
         quantified = [s for s in results if _DIGIT.search(s.lower)]
@@ -113,39 +158,24 @@ class Relevance(Scored):
     missing: list[str] = field(default_factory=list)  # labels of unmet criteria
     met: list[str] = field(default_factory=list)
     core_missing: bool = False
+    judged: bool = False  # False: the built-in coach does not judge it (not counted)
 
 
 def relevance(a: Analysis) -> Relevance:
-    """How well the answer addresses this question: its competency's criteria (the core ones
-    decide whether it was answered at all) and the question's own words."""
-    if a.language != "en":
-        return Relevance(1)
+    """Whether the answer is about what the question asks, judged only on positive evidence
+    that it is about something else (its story meets every criterion of another ask and
+    shares nothing with the question). Without such evidence relevance is not judged: a
+    criterion the word lists miss is no evidence, so it can never lower a score."""
     met = [c for c in a.criteria if a.criteria_met.get(c.key)]
     missing = [c for c in a.criteria if not a.criteria_met.get(c.key)]
-    core_missing = any(not any(a.criteria_met.get(k) for k in key.split("|")) for key in a.core)
-    coverage = len(met) / len(a.criteria) if a.criteria else 0.5
-    overlap = len(a.question_hits) / len(a.question_keywords) if a.question_keywords else 0.5
-    score = 1 + 4 * (0.7 * coverage + 0.3 * min(1.0, overlap * 1.5))
-    # Without its core parts the question was not answered, however good the story.
-    if core_missing:
-        score = min(score, 2)
-    if a.no_example or a.declined:
-        score = min(score, 2)
-    if a.words < 20:
-        score = min(score, 2)
-    wanted = set(a.question_hits)
-    quotes = [a.criteria_quotes[c.key] for c in met if c.key in a.criteria_quotes]
-    if not quotes:
-        by_hits = sorted(
-            ((sum(1 for t in s.tokens if stem(t) in wanted), s) for s in a.sentences),
-            key=lambda pair: (-pair[0], pair[1].index),
-        )
-        quotes = [s.text for hits, s in by_hits[:2] if hits > 0]
-    unique = list(dict.fromkeys(quotes))
+    if a.language != "en" or not a.other_topic:
+        return Relevance(3, [], missing=[c.label for c in missing], met=[c.label for c in met])
+    quotes = [s.text for s in a.sentences if s.own_action][:2] or [a.sentences[0].text]
     return Relevance(
-        _clamp(score),
-        unique[:3],
+        2,
+        quotes,
         missing=[c.label for c in missing],
         met=[c.label for c in met],
-        core_missing=core_missing,
+        core_missing=True,
+        judged=True,
     )
