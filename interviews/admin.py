@@ -5,7 +5,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.html import format_html, format_html_join
 
-from interviews.coaching.schema import DIMENSIONS, dimension_label
+from interviews.coaching.schema import DIMENSIONS, dimension_label, engine_label
 from interviews.exports import write_feedback_csv
 from interviews.models import (
     Attempt,
@@ -20,6 +20,7 @@ from interviews.models import (
     Story,
     StoryUse,
 )
+from interviews.selectors.reports import competency_label
 
 
 @admin.register(CandidateProfile)
@@ -40,7 +41,12 @@ class BankQuestionAdmin(admin.ModelAdmin):
 class InterviewQuestionInline(admin.TabularInline):
     model = InterviewQuestion
     extra = 0
-    fields = ("order", "text", "competency", "source")
+
+    @admin.display(description="Competency")
+    def competency_name(self, question: InterviewQuestion) -> str:
+        return competency_label(question.competency)
+
+    fields = ("order", "text", "competency_name", "source")
     readonly_fields = fields
     can_delete = False
 
@@ -91,14 +97,18 @@ class AttemptAdmin(admin.ModelAdmin):
             return "-"
         rows = [
             (
-                dimension_label(name),
+                dims[name].get("label") or dimension_label(name),
                 dims[name].get("score", "-"),
                 "" if dims[name].get("supported", True) else " (not counted)",
             )
             for name in DIMENSIONS
             if isinstance(dims.get(name), dict)
         ]
-        return format_html("<ul>{}</ul>", format_html_join("", "<li>{}: {}/5{}</li>", rows))
+        return format_html(
+            "<p>{}</p><ul>{}</ul>",
+            engine_label(str((attempt.feedback or {}).get("engine", ""))),
+            format_html_join("", "<li>{}: {}/5{}</li>", rows),
+        )
 
     @admin.action(description="Export feedback to CSV")
     def export_feedback(self, request: HttpRequest, queryset: QuerySet[Attempt]) -> HttpResponse:

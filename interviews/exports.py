@@ -8,8 +8,9 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from interviews.coaching.schema import DIMENSIONS, dimension_label, dimension_score
+from interviews.coaching.schema import DIMENSIONS, dimension_label, dimension_score, engine_label
 from interviews.models import Attempt
+from interviews.selectors.reports import competency_label
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -21,17 +22,17 @@ def _cell(text: str) -> str:
 
 def feedback_header() -> list[str]:
     return [
-        "interview",
-        "question",
-        "competency",
-        "attempt",
-        "kind",
-        "status",
-        "engine",
+        "Interview",
+        "Question",
+        "Competency",
+        "Attempt",
+        "Kind",
+        "Status",
+        "Coach",
         "Overall",
         *(dimension_label(name) for name in DIMENSIONS),
         "Capped from",
-        "transcript",
+        "Transcript",
     ]
 
 
@@ -50,11 +51,11 @@ def write_feedback_csv(out: Any, attempts: QuerySet[Attempt]) -> None:
             [
                 str(attempt.question.interview.public_id),
                 _cell(attempt.question.text),
-                attempt.question.competency,
+                competency_label(attempt.question.competency),
                 attempt.number,
-                attempt.kind,
-                attempt.status,
-                feedback.get("engine", ""),
+                attempt.get_kind_display(),
+                attempt.get_status_display(),
+                engine_label(str(feedback.get("engine", ""))),
                 "" if attempt.overall is None else f"{attempt.overall:.1f}",
                 *("" if score is None else score for score in scores),
                 capped if isinstance(capped, int | float) else "",

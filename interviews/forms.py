@@ -53,7 +53,10 @@ class NewInterviewForm(forms.Form):
         required=False,
         max_length=8000,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="Optional. With an AI model configured, some questions are written from it.",
+        help_text=(
+            "Optional. Questions are tailored to it only when an AI model is configured; "
+            "without one, they all come from the curated bank."
+        ),
     )
 
     def spec(self) -> InterviewSpec:

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from interviews.views import interviews, preferences, reports, shares, stories
+from interviews.views import coach_help, interviews, preferences, reports, shares, stories
 
 app_name = "interviews"
 urlpatterns = [
     path("", interviews.dashboard, name="dashboard"),
     path("new/", interviews.new, name="new"),
     path("settings/", preferences.account_settings, name="settings"),
+    path("coach/", coach_help.coach_help, name="coach_help"),
     path("<uuid:public_id>/", interviews.interview, name="interview"),
     path("<uuid:public_id>/report/", interviews.report, name="report"),
     path("<uuid:public_id>/share/", shares.share_create, name="share_create"),

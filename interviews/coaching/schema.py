@@ -291,7 +291,8 @@ def _dimension(
     name: str, item: Any, keep: Any, repairs: list[str], labels: dict[str, str] | None = None
 ) -> DimensionFeedback:
     """One dimension of an engine's output, checked: score parsed, quotes verified. An engine
-    that says it did not judge a dimension (`"judged": false`) is not counted for it."""
+    that says it did not judge a dimension (`"judged": false`) is not counted for it; one that
+    vouches for its reading (`"judged": true`, the local coach) is counted without a quote."""
     label = (labels or {}).get(name) or DIMENSION_LABELS[name]
     if not isinstance(item, dict):
         repairs.append(f"{name}: missing")
@@ -331,6 +332,8 @@ def _dimension(
         }
     if item.get("judged") is False:
         supported = False
+    elif item.get("judged") is True:
+        supported = True  # the engine's own reading (the local coach quotes each sentence once)
     elif name == "delivery":
         supported = not (lost and not quotes)
     elif quotes:
@@ -404,6 +407,17 @@ def finalise(
         "repairs": repairs[:20],
         "capped_from": None,
     }
+
+
+#: What produced the feedback, as a person reads it (pages, admin, CSV).
+ENGINE_LABELS: dict[str, str] = {
+    "local": "Built-in coach (quick check, no AI model)",
+    "openai": "AI model",
+}
+
+
+def engine_label(engine: str) -> str:
+    return ENGINE_LABELS.get(engine, engine or "")
 
 
 def dimension_label(name: str) -> str:

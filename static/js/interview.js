@@ -210,6 +210,8 @@ function renderDimensions(dimensions, order) {
 function renderFeedback(attempt) {
   const body = $("feedback-body");
   body.innerHTML = "";
+  const label = $("coach-label");
+  if (label) label.hidden = true;
   if (!attempt) return;
   if (attempt.status === "feedback_failed") {
     body.appendChild(el("p", `Feedback failed: ${attempt.feedback_error || "the coach did not answer"}. Your answer is saved.`, "error"));
@@ -223,8 +225,10 @@ function renderFeedback(attempt) {
   if (attempt.kind === "follow_up") head.append(" (follow-up answer)");
   body.appendChild(head);
   if (fb.summary) body.appendChild(el("p", fb.summary, "feedback-summary"));
+  // The built-in coach's honest label is server-rendered (interviews/_coach_label.html).
+  if (label) label.hidden = fb.engine !== "local";
   if (fb.capped_from !== null && fb.capped_from !== undefined) {
-    body.appendChild(el("p", `Capped from ${Number(fb.capped_from).toFixed(1)}: an answer to a different question cannot pass.`, "capped-note"));
+    body.appendChild(el("p", `Capped at ${Number(fb.overall).toFixed(1)} (from ${Number(fb.capped_from).toFixed(1)}): this story seems to answer a different question.`, "capped-note"));
   }
   const dims = renderDimensions(fb.dimensions, fb.dimension_order);
   if (dims) body.appendChild(dims);

@@ -108,7 +108,10 @@ def asks_for(question: str, competency: str | None = None) -> str:
 
 def criteria_prompt(question: str, competency: str | None = None) -> str:
     """The criteria as plain text for a model prompt."""
-    lines = [f"This question asks for {asks_for(question, competency)}. A full answer names:"]
+    lines = [
+        "This question asks the candidate (addressed as you) for "
+        f"{asks_for(question, competency)}. A full answer names:"
+    ]
     lines += [f"- {c.label}: {c.description}" for c in criteria_for(question, competency)]
     return "\n".join(lines)
 

@@ -140,14 +140,13 @@ _QUOTE_ORDER = ("impact_results", "specificity_evidence", "relevance", "structur
 
 
 def _quote_each_once(dimensions: dict[str, dict[str, Any]]) -> None:
-    """Each sentence is quoted under one dimension only; a dimension whose every sentence is
-    already quoted keeps its first one (a score stands on at least one quote)."""
+    """Each sentence is quoted under one dimension only. The local coach reads the answer
+    itself, so a dimension whose sentences are quoted elsewhere still counts (`judged`)."""
     used: set[str] = set()
     for name in _QUOTE_ORDER:
-        quotes = dimensions[name]["quotes"]
-        fresh = [q for q in quotes if q not in used]
-        dimensions[name]["quotes"] = fresh or quotes[:1]
+        dimensions[name]["quotes"] = [q for q in dimensions[name]["quotes"] if q not in used]
         used.update(dimensions[name]["quotes"])
+        dimensions[name].setdefault("judged", True)
 
 
 def _empty_feedback(answer: AnswerInput, metrics: DeliveryMetrics) -> Feedback:

@@ -102,6 +102,13 @@ def improvements(
                 "(time saved, %, money, users).",
             )
         )
+    elif story and a.star["result"] is None:
+        items.append(
+            (
+                4,
+                "Make the ending stand out: say what changed because of what you did, with a number.",
+            )
+        )
     elif story and a.star["result"] is not None and not a.result_quantified:
         items.append(
             (

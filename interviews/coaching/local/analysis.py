@@ -391,11 +391,16 @@ def analyse(answer: AnswerInput) -> Analysis:
 
 _CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:and|but|so|because|which|until|when|while|after)\b")
 _FILLER = frozenset({"um", "uh", "like", "just", "also", "then", "yeah", "basically", "actually"})
+#: Words that can state an outcome through an action ("we served every booking", "lost none").
+_OUTCOME_WORDS = re.compile(r"\b(every|all|none|nothing|no|never|each|any|whole|again|still)\b")
 
 
 def _only_own_clauses(lower: str) -> bool:
-    """Every clause of the sentence is something "I" or "we" did: no one else's reaction and no
-    state of things ("everyone coped", "the release went out") hides in it."""
+    """Every clause of the sentence is something "I" or "we" did: no one else's reaction, no state
+    of things ("everyone coped", "the release went out") and no outcome told as an action ("we
+    served every booking") hides in it."""
+    if _OUTCOME_WORDS.search(lower):
+        return False
     for clause in _CLAUSE_BREAK.split(lower):
         words = [w for w in tokens(clause) if w not in _FILLER]
         if not words:
@@ -436,7 +441,7 @@ def _better_fit(asked: competencies.Competency | competencies.Focus, lower: str)
     if asked_core:
         return ""
     others = [c for c in competencies.COMPETENCIES.values() if c.key != competencies.BEHAVIOURAL]
-    for other in [*competencies.FOCI, *others]:
+    for other in [*others, *competencies.FOCI]:  # the broader competencies name it best
         # Not the asked one, nor its parent competency or its own narrower asks.
         if other.key in (asked.key, getattr(asked, "competency", "")) or (
             getattr(other, "competency", "") == asked.key

@@ -15,7 +15,7 @@ CLEARER = {
     "situation": "say where and when this was and what was at stake",
     "task": "say what you personally had to achieve",
     "action": "say what you did yourself, step by step, with “I”",
-    "result": "say how it ended: what changed because of what you did",
+    "result": "say what changed because of what you did",
 }
 #: How a part reads in "Your story has ...".
 PART_PHRASES = {
