@@ -30,9 +30,11 @@ from avatars.retries import with_retries
 from interviews.coaching.answer import AnswerInput
 from interviews.coaching.competencies import criteria_prompt
 from interviews.coaching.local import local_coach
+from interviews.coaching.question_types import question_type_for, type_prompt
 from interviews.coaching.schema import (
     DIMENSIONS,
     MODEL_SCHEMA,
+    NON_STORY_LABELS,
     Feedback,
     clip,
     finalise,
@@ -120,8 +122,7 @@ def build_messages(answer: AnswerInput, local: Feedback) -> list[ChatMessage]:
         [
             "Interview context (JSON):\n" + json.dumps(context, ensure_ascii=False),
             f"Question:\n{answer.question}",
-            "What an answer to this question must contain:\n"
-            + criteria_prompt(answer.question, answer.competency),
+            "What an answer to this question must contain:\n" + _criteria_text(answer),
             "Candidate's answer (transcript"
             + (", truncated" if truncated else "")
             + "):\n<<<\n"
@@ -132,6 +133,13 @@ def build_messages(answer: AnswerInput, local: Feedback) -> list[ChatMessage]:
         ]
     )
     return [ChatMessage(role="system", content=system), ChatMessage(role="user", content=user)]
+
+
+def _criteria_text(answer: AnswerInput) -> str:
+    qtype = question_type_for(answer.question, answer.question_type)
+    if qtype.is_story:
+        return criteria_prompt(answer.question, answer.competency)
+    return type_prompt(qtype)
 
 
 class CoachOutputError(ProviderError):
@@ -161,12 +169,14 @@ def merge_model_output(raw: Any, answer: AnswerInput, local: Feedback) -> Feedba
         "note": local_delivery["note"],
     }
     merged = {**raw, "dimensions": dimensions}
+    story = question_type_for(answer.question, answer.question_type).is_story
     feedback = finalise(
         merged,
         transcript=answer.transcript,
         delivery=local["delivery"],
         engine="openai",
         signals=local["signals"],
+        labels=None if story else NON_STORY_LABELS,
     )
     if not any(feedback["dimensions"][name]["supported"] for name in CONTENT_DIMENSIONS):
         return _built_in_instead(feedback, local)

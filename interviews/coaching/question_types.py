@@ -69,3 +69,16 @@ def question_type_for(question: str, given: str = "") -> QuestionType:
     """The given type when valid, else the bank's, else inferred from the wording."""
     key = given if given in TYPES else bank_question_type(question) or infer_question_type(question)
     return TYPES[key]
+
+
+def type_prompt(qtype: QuestionType) -> str:
+    """A non-behavioural question's criteria as plain text for a model prompt."""
+    lines = [
+        f"This is a {qtype.label.lower()} question: it asks the candidate (addressed as you) for "
+        f"{qtype.asks}. No past story is needed: do not ask for STAR parts or a result, and do "
+        "not penalise a hypothetical answer. Score structure_star as how well the answer covers "
+        "the parts below and impact_results as its reasoning (why, and the trade-offs). A full "
+        "answer names:"
+    ]
+    lines += [f"- {c.label}: {c.description}" for c in qtype.criteria]
+    return "\n".join(lines)

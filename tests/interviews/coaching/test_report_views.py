@@ -328,6 +328,11 @@ def test_admin_shows_labelled_scores_and_exports_them_to_csv(admin_client, candi
     assert "Feedback scores" in html
     for label in LABELS:
         assert f"<li>{label.replace('&', '&amp;')}: " in html
+    assert "Built-in coach (quick check, no AI model)" in html
+    interview_page = admin_client.get(
+        reverse("admin:interviews_mockinterview_change", args=[interview.pk])
+    ).content.decode()
+    assert "Technical (general)" in interview_page
 
     response = admin_client.post(
         reverse("admin:interviews_attempt_changelist"),
@@ -339,6 +344,34 @@ def test_admin_shows_labelled_scores_and_exports_them_to_csv(admin_client, candi
     assert len(rows) == 1
     assert rows[0][7] == f"{attempt.overall:.1f}"
     assert rows[0][-1] == attempt.transcript
+    # Human labels, never internal keys.
+    assert header[:7] == [
+        "Interview",
+        "Question",
+        "Competency",
+        "Attempt",
+        "Kind",
+        "Status",
+        "Coach",
+    ]
+    assert rows[0][2] == "Technical (general)"
+    assert rows[0][6] == "Built-in coach (quick check, no AI model)"
+    assert "technical_general" not in response.content.decode()
+
+
+def test_the_about_the_coach_page_serves_the_readme_local_model_section(client) -> None:
+    html = client.get(reverse("interviews:coach_help")).content.decode()
+    assert "About the coach" in html
+    assert "## Local model server" in html
+    assert "ollama pull" in html
+    assert "No AI model is configured here" in html
+
+
+def test_the_job_description_field_says_it_tailors_questions_only_with_a_model(
+    client_for, candidate
+) -> None:
+    html = client_for(candidate).get(reverse("interviews:new")).content.decode()
+    assert "Questions are tailored to it only when an AI model is configured" in html
 
 
 def test_a_capped_answer_says_so_and_what_it_missed_on_the_report(client_for, candidate):
