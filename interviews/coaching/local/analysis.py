@@ -38,6 +38,10 @@ PARTS = ("situation", "task", "action", "result")
 FOUND = 2.0
 WEAK = 1.0
 _DIGIT = re.compile(r"\d")
+_WORD_NUMBER = re.compile(
+    r"\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|"
+    r"fifty|sixty|hundred|thousand|million|a dozen|half)[ -]([a-z]+)\b"
+)
 _YEAR = re.compile(r"\b(19|20)\d\d\b")
 #: "Situation: ..." - a STAR label at the start of a sentence.
 _LABEL = re.compile(
@@ -166,6 +170,12 @@ def _sentence_specifics(s: Sentence, *, check_capitals: bool) -> list[str]:
             if run:
                 found.append(" ".join(run))
                 run = []
+    # A number said in words is named with what it counts ("three hours", "twenty people").
+    for match in _WORD_NUMBER.finditer(s.lower):
+        number, unit = match.group(1), match.group(2)
+        if unit and unit not in STOPWORDS:
+            start = match.start()
+            found.append(s.text[start : start + len(number) + 1 + len(unit)])
     covered = {word for item in found for word in item.lower().split()}
     for token in s.tokens:
         if token not in covered and (
@@ -303,7 +313,9 @@ def analyse(answer: AnswerInput) -> Analysis:
             if item.lower() not in seen_specifics:
                 seen_specifics.add(item.lower())
                 specifics.append(item)
-                numeric += bool(_DIGIT.search(item) or item.lower() in NUMBER_WORDS)
+                numeric += bool(
+                    _DIGIT.search(item) or any(w in NUMBER_WORDS for w in item.lower().split())
+                )
     narrative = sum(1 for s in sentences if (s.own_action or s.team_action) and not s.generic)
     actions = [s for s in sentences if (s.own_action or s.team_action) and not s.generic]
     first = next((s for s in actions if s.own_action), None) or (actions[0] if actions else None)
