@@ -25,6 +25,7 @@ PUBLIC = {
     "admin:jsi18n",
     "admin:password_reset",
     "classrooms:join",  # the short-code form on the home page (students have no account)
+    "interviews:coach_help",  # what the built-in coach is; linked from the shared report
 }
 # Public only to whoever holds an unguessable token: an unknown token must not be served.
 TOKEN_PUBLIC_PREFIXES = (
