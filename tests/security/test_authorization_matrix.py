@@ -165,6 +165,11 @@ INTERVIEWS: dict[str, list[Case]] = {
     "interviews:settings": [
         get(const("/interviews/settings/"), expect("302:login", logged_in="200"))
     ],
+    # What the built-in coach is: public, since the shared report (no account) links to it.
+    "interviews:coach_help": [
+        get(const("/interviews/coach/"), expect("200")),
+        post(const("/interviews/coach/"), expect("405")),
+    ],
     "interviews:interview": [
         get(lambda w, p: f"/interviews/{live(w)}/", OWNER_CANDIDATE_PAGE),
         # A finished interview's page sends its owner to the report.
