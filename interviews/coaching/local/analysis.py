@@ -11,6 +11,7 @@ from interviews.coaching.answer import AnswerInput
 from interviews.coaching.local import cues
 from interviews.coaching.local.lexicons import (
     BUZZ_PHRASES,
+    CLAUSE_BREAK,
     COMMON_CAPITALISED,
     DECLINES,
     ENGLISH_COMMON,
@@ -22,8 +23,12 @@ from interviews.coaching.local.lexicons import (
     IRREGULAR_ACTIONS,
     METRIC_WORDS,
     NOT_ACTIONS,
+    NUMBER_IN_WORDS,
+    NUMBER_WITH_UNIT,
     NUMBER_WORDS,
+    OUTCOME_IN_ACTION,
     SELF_DESCRIPTION,
+    STAR_LABEL,
     STOPWORDS,
     TECH_WORDS,
     TIME_WORDS,
@@ -38,23 +43,9 @@ PARTS = ("situation", "task", "action", "result")
 FOUND = 2.0
 WEAK = 1.0
 _DIGIT = re.compile(r"\d")
-_WORD_NUMBER = re.compile(
-    r"\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|"
-    r"fifty|sixty|hundred|thousand|million|a dozen|half)[ -]([a-z]+)\b"
-)
 _YEAR = re.compile(r"\b(19|20)\d\d\b")
-#: "Situation: ..." - a STAR label at the start of a sentence.
-_LABEL = re.compile(
-    r"^\W*(situation|task|action|result|context|outcome)s?\b\s*[:\-\u2013\u2014]\s*"
-)
 #: A label needs this many words of its own behind it to count as that part.
 _LABEL_SUBSTANCE_WORDS = 10
-_NUMBER_SPECIFIC = re.compile(
-    r"(?<![\w.])(?:[$£€]\s?\d(?:[\d,.]*\d)?\s?(?:k|m|bn|million|billion)?|\d(?:[\d,.]*\d)?\s?(?:%|percent|x\b|k\b|"
-    r"ms\b|milliseconds?|seconds?|minutes?|hours?|days?|weeks?|months?|years?|people|users|"
-    r"customers|engineers|tickets|requests|dollars|pounds|euros|million|billion|thousand)?)",
-    re.IGNORECASE,
-)
 
 
 @dataclass
@@ -149,7 +140,7 @@ def _capitalised_ratio(text: str) -> float:
 def _sentence_specifics(s: Sentence, *, check_capitals: bool) -> list[str]:
     """Numbers with units, named things (capitalised runs), tools, metrics, dates."""
     found: list[str] = []
-    for match in _NUMBER_SPECIFIC.finditer(s.text):
+    for match in NUMBER_WITH_UNIT.finditer(s.text):
         value = match.group(0).strip()
         if value and _DIGIT.search(value):
             found.append(value)
@@ -171,7 +162,7 @@ def _sentence_specifics(s: Sentence, *, check_capitals: bool) -> list[str]:
                 found.append(" ".join(run))
                 run = []
     # A number said in words is named with what it counts ("three hours", "twenty people").
-    for match in _WORD_NUMBER.finditer(s.lower):
+    for match in NUMBER_IN_WORDS.finditer(s.lower):
         number, unit = match.group(1), match.group(2)
         if unit and unit not in STOPWORDS:
             start = match.start()
@@ -283,7 +274,7 @@ def analyse(answer: AnswerInput) -> Analysis:
         s.team_action = _team_action(lower)
         claims = bool(SELF_DESCRIPTION.search(lower) or BUZZ_PHRASES.search(lower))
         s.generic = claims and not (s.own_action or s.team_action)
-        label = _LABEL.match(lower)
+        label = STAR_LABEL.match(lower)
         if label:
             behind = lower[label.end() :]
             s.hollow_label = len(tokens(behind)) < _LABEL_SUBSTANCE_WORDS and not _DIGIT.search(
@@ -401,19 +392,16 @@ def analyse(answer: AnswerInput) -> Analysis:
     )
 
 
-_CLAUSE_BREAK = re.compile(r"[,;:]|\b(?:and|but|so|because|which|until|when|while|after)\b")
 _FILLER = frozenset({"um", "uh", "like", "just", "also", "then", "yeah", "basically", "actually"})
-#: Words that can state an outcome through an action ("we served every booking", "lost none").
-_OUTCOME_WORDS = re.compile(r"\b(every|all|none|nothing|no|never|each|any|whole|again|still)\b")
 
 
 def _only_own_clauses(lower: str) -> bool:
     """Every clause of the sentence is something "I" or "we" did: no one else's reaction, no state
     of things ("everyone coped", "the release went out") and no outcome told as an action ("we
     served every booking") hides in it."""
-    if _OUTCOME_WORDS.search(lower):
+    if OUTCOME_IN_ACTION.search(lower):
         return False
-    for clause in _CLAUSE_BREAK.split(lower):
+    for clause in CLAUSE_BREAK.split(lower):
         words = [w for w in tokens(clause) if w not in _FILLER]
         if not words:
             continue

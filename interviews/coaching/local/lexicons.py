@@ -16,8 +16,9 @@ def _words(key: str) -> frozenset[str]:
     return frozenset(text(_WORDS, key, f"{_FILE} [words]").split())
 
 
-def _pattern(key: str) -> re.Pattern[str]:
-    return regex(text(_PATTERNS, key, f"{_FILE} [patterns]"), f"{_FILE} [patterns] {key}")
+def _pattern(key: str, flags: int = 0) -> re.Pattern[str]:
+    pattern = regex(text(_PATTERNS, key, f"{_FILE} [patterns]"), f"{_FILE} [patterns] {key}")
+    return re.compile(pattern.pattern, flags) if flags else pattern
 
 
 FIRST_SINGULAR = _words("first_singular")
@@ -43,6 +44,14 @@ HYPOTHETICAL = _pattern("hypothetical")
 BUZZ_PHRASES = _pattern("buzz_phrases")
 SELF_DESCRIPTION = _pattern("self_description")
 DECLINES = _pattern("declines")
+LASTING_RESULT = _pattern("lasting_result")
+BUSINESS_RESULT = _pattern("business_result")
+REASONS = _pattern("reasons")
+NUMBER_IN_WORDS = _pattern("number_in_words")
+NUMBER_WITH_UNIT = _pattern("number_with_unit", re.IGNORECASE)
+STAR_LABEL = _pattern("star_label")
+CLAUSE_BREAK = _pattern("clause_break")
+OUTCOME_IN_ACTION = _pattern("outcome_in_action")
 
 
 def weighted_cues(part: str) -> tuple[tuple[re.Pattern[str], float], ...]:

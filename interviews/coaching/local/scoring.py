@@ -7,16 +7,9 @@ import re
 from dataclasses import dataclass, field
 
 from interviews.coaching.local.analysis import FOUND, Analysis, Sentence
+from interviews.coaching.local.lexicons import BUSINESS_RESULT, LASTING_RESULT, REASONS
 
 _DIGIT = re.compile(r"\d")
-_LASTING = re.compile(
-    r"\b(since|still|now|no longer|ever since|from then on|every \w+ since|next \w+|the next|"
-    r"renewed|promoted|adopted|asked me to)\b"
-)
-_BUSINESS = re.compile(
-    r"\b(revenue|customers?|users?|cost|costs|saved|hours|churn|retention|conversion|£|\$|€|"
-    r"complaints|errors|incidents?|refunds?)\b"
-)
 # Weights of the STAR parts in the structure score: the task is often implicit in a good
 # story ("three things landed on me at once" is the task), so it weighs least.
 _PART_POINTS = {"situation": 1.0, "task": 0.75, "action": 1.25, "result": 1.25}
@@ -30,14 +23,6 @@ class Scored:
 
 def _clamp(value: float) -> int:
     return max(1, min(5, round(value)))
-
-
-#: Words that give a reason or weigh an option (answers to non-behavioural questions).
-_REASON = re.compile(
-    r"\b(because|since|so that|which means|that means|otherwise|rather than|instead of|"
-    r"trade-?offs?|downside|the risk|unless|the reason|that way|in case|that's why|"
-    r"which is why|the caveat|it depends|the cost)\b"
-)
 
 
 def _type_coverage(a: Analysis) -> float:
@@ -60,7 +45,7 @@ def _type_structure(a: Analysis) -> Scored:
 
 def reasoning(a: Analysis) -> Scored:
     """A question that asks for no story: the reasons and trade-offs behind the answer."""
-    reasons = [s for s in a.sentences if _REASON.search(s.lower) and not s.generic]
+    reasons = [s for s in a.sentences if REASONS.search(s.lower) and not s.generic]
     score = {0: 1, 1: 3, 2: 4}.get(len(reasons), 5)
     if a.words < 25:
         score = min(score, 2)
@@ -131,7 +116,7 @@ def impact(a: Analysis) -> Scored:
         score = 4
         quantified = [s for s in results if _DIGIT.search(s.lower)]
         if len(quantified) >= 2 or any(
-            _BUSINESS.search(s.lower) or _LASTING.search(s.lower) for s in quantified
+            BUSINESS_RESULT.search(s.lower) or LASTING_RESULT.search(s.lower) for s in quantified
         ):
             score = 5
     elif a.result_hedged:
@@ -141,7 +126,7 @@ def impact(a: Analysis) -> Scored:
         # Without numbers, a result still shows its size by naming several concrete effects
         # or one that lasted ("the macros are still used").
         weight = sum(s.scores["result"] for s in results)
-        lasting = any(_LASTING.search(s.lower) for s in results)
+        lasting = any(LASTING_RESULT.search(s.lower) for s in results)
         if weight >= 8 or (len(results) >= 2 and lasting):
             score = 4
     if a.hypothetical and score > 2:

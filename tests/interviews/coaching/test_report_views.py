@@ -395,3 +395,13 @@ def test_a_capped_answer_says_so_and_what_it_missed_on_the_report(client_for, ca
     html = client_for(candidate).get(report_url(interview)).content.decode()
     assert f"(from {off_topic['capped_from']:.1f}): this story seems to answer a different" in html
     assert "Your story seems to be about a time you led people" in html
+    # A story that answers another question is never offered as one of the best.
+    assert "Top STAR stories" not in html
+
+
+def test_only_well_scored_answers_are_offered_as_top_stories(client_for, candidate):
+    strong = make_finished_interview(candidate, [("leadership", ["lead-strong"])])
+    assert "Top STAR stories" in client_for(candidate).get(report_url(strong)).content.decode()
+    middling = make_finished_interview(candidate, [("leadership", ["lead-middling"])])
+    html = client_for(candidate).get(report_url(middling)).content.decode()
+    assert "Top STAR stories" not in html
