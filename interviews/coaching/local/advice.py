@@ -251,22 +251,30 @@ def outline(answer: AnswerInput, a: Analysis | None, we_heavy: bool) -> list[str
     return lines
 
 
+#: The follow-up that asks for the reasoning a non-behavioural answer left out.
+_WHY = {
+    "motivation": "What draws you to this role in particular?",
+    "opinion": "Why do you think so?",
+}
+
+
 def follow_up(
     answer: AnswerInput, a: Analysis, dims: dict[str, dict[str, Any]], we_heavy: bool
 ) -> tuple[str | None, str | None]:
     if a.language != "en" or (a.repetitive and a.words > 2000):
         return None, None
     prefix = persona_prefix(answer.persona)
+    if not a.story:
+        if dims["impact_results"]["score"] <= 2:
+            ask = _WHY.get(a.question_type.key, "Why would you do it that way?")
+            return clip(prefix + ask, MAX_TEXT_CHARS), "no_specifics"
+        return None, None
     if a.words < 8 or a.declined or a.no_example:
         return (
             prefix + "Could you walk me through a specific example: where were you, "
             "and what happened?",
             "no_context",
         )
-    if not a.story:
-        if dims["impact_results"]["score"] <= 2:
-            return clip(prefix + "Why would you do it that way?", MAX_TEXT_CHARS), "no_specifics"
-        return None, None
     gaps: list[tuple[float, int, str]] = []
     impact = dims["impact_results"]["score"]
     if impact <= 2:

@@ -341,7 +341,12 @@ def analyse(answer: AnswerInput) -> Analysis:
         # Evidence, not wording: nothing but actions until the last one means no setting;
         # nothing after the last action (and no outcome anywhere) means no result.
         told_before = [s for s in sentences if s.index < actions[-1].index and s not in actions]
-        if not told_before and star["situation"] is None and unclear["situation"] is None:
+        if (
+            not told_before
+            and not _opens_with_a_setting(actions[0].lower)
+            and star["situation"] is None
+            and unclear["situation"] is None
+        ):
             absent.append("situation")
         # The last action can carry its own outcome ("everyone coped and we moved back"): any
         # sign of an outcome after the first action is not "nothing".
@@ -395,11 +400,19 @@ def analyse(answer: AnswerInput) -> Analysis:
 _FILLER = frozenset({"um", "uh", "like", "just", "also", "then", "yeah", "basically", "actually"})
 
 
+def _opens_with_a_setting(lower: str) -> bool:
+    """The sentence says something before the first thing "I" or "we" did ("When the server
+    crashed during the sale, I rolled back"): that is a setting, whatever its words."""
+    first = [m.start() for m in (I_ACTION.search(lower), WE_ACTION.search(lower)) if m]
+    before = [w for w in tokens(lower[: min(first)]) if w not in _FILLER] if first else []
+    return len(before) >= 3
+
+
 def _only_own_clauses(lower: str) -> bool:
     """Every clause of the sentence is something "I" or "we" did: no one else's reaction, no state
     of things ("everyone coped", "the release went out") and no outcome told as an action ("we
     served every booking") hides in it."""
-    if OUTCOME_IN_ACTION.search(lower):
+    if OUTCOME_IN_ACTION.search(lower) or _DIGIT.search(lower):
         return False
     for clause in CLAUSE_BREAK.split(lower):
         words = [w for w in tokens(clause) if w not in _FILLER]

@@ -84,11 +84,10 @@ def structure_note(a: Analysis) -> str:
 
 def type_note(a: Analysis) -> str:
     """A question that asks for no story: what it asks for, covered or not (never STAR)."""
-    kind = a.question_type.label.lower()
     asks = second_person(a.question_type.asks)
     met = [c.label for c in a.question_type.criteria if a.type_met.get(c.key)]
     rest = [c.label for c in a.question_type.criteria if not a.type_met.get(c.key)]
-    note = f"A {kind} question asks for {asks}; no story is needed."
+    note = f"This is a “{a.question_type.label}” question: it asks for {asks}; no story is needed."
     if met and rest:
         note += f" You cover {join(met)}; {join(rest)} would make it stronger."
     elif met:
@@ -121,8 +120,11 @@ def impact_note(a: Analysis) -> str:
     if not a.story:
         if a.words < 25:
             return "Too short to show your reasoning: say why, and what you would weigh."
-        if len(reasoning(a).quotes) >= 2:
+        reasons = len(reasoning(a).quotes)
+        if reasons >= 2:
             return "You give your reasons and weigh the options."
+        if reasons == 1:
+            return "You give one reason; say why for your other steps or choices too."
         return "Say why: the reasons behind each step or choice, and what it costs."
     if a.declined or a.no_example:
         return "Without a real example there is no outcome to judge."

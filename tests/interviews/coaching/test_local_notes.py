@@ -154,6 +154,11 @@ def test_improvements_name_only_the_parts_that_are_absent() -> None:
         "gap um so i rang every local business that had come the year before and i offered "
         "them a table for half the usual price and eleven of them said yes so the gala went "
         "ahead with the same menu and we raised more than the year before",
+        # The setting inside the first sentence, the outcome told as "we lost ... instead of".
+        "When the payment server crashed during the Black Friday sale I rolled back the release "
+        "within ten minutes and I called the vendor. I then wrote up what happened for the "
+        "whole company. We lost about two thousand pounds of orders instead of the forty "
+        "thousand we feared.",
         "Two days before the audit our records were in three different spreadsheets. Someone "
         "had to get them into one place. I merged them over a weekend and checked every row "
         "against the paper files. The auditors signed off on the Tuesday with no findings.",

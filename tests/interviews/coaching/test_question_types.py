@@ -92,7 +92,7 @@ def test_a_vague_answer_to_another_type_scores_low_and_says_what_would_help() ->
     full = local_feedback(AnswerInput(question=question, transcript=DESIGN))
     assert full["overall"] - vague["overall"] >= 1.5
     note = vague["dimensions"]["structure_star"]["note"]
-    assert note.startswith("A design or method question asks for how you would approach")
+    assert note.startswith("This is a “Design or method” question: it asks for how you would")
     assert "missing" not in note.lower()
 
 
@@ -110,3 +110,5 @@ def test_motivation_answers_are_not_asked_for_a_story() -> None:
     assert good["overall"] > weak["overall"] + 1
     assert absence_claims(good) == absence_claims(weak) == set()
     assert good["signals"]["question_type"] == "motivation"
+    short = local_feedback(AnswerInput(question=q, transcript="Because I need a job."))
+    assert short["follow_up"] == "What draws you to this role in particular?"
