@@ -109,7 +109,7 @@ def specificity_note(a: Analysis) -> str:
             )
         return NO_EXAMPLE
     if not a.specifics:
-        return "Name something concrete: a number, a date, a tool, a person or a place."
+        return "Add a concrete detail: a number, a date, or the name of a tool, person or place."
     note = "You name specifics: " + ", ".join(f"“{x}”" for x in a.specifics[:5]) + "."
     if a.numeric_specifics == 0:
         note += " A number (how many, how long, how much) would make it more concrete."

@@ -186,7 +186,7 @@ def test_specificity_notes_quote_phrases_from_the_answer() -> None:
     assert signposted.startswith("You name specifics: “14 days”")
     assert "“Zendesk”" in signposted
     bare = coach("I helped my team a lot with the work and things were better after I did it.")
-    assert note(bare, "specificity_evidence").startswith("Name something concrete")
+    assert note(bare, "specificity_evidence").startswith("Add a concrete detail")
     stock = coach(BUZZ)
     assert "Stock phrases" in note(stock, "specificity_evidence")
     assert "go above and beyond" in note(stock, "specificity_evidence")
