@@ -53,7 +53,7 @@ def cap_for_relevance(feedback: dict[str, Any], answer: AnswerInput) -> dict[str
     improvements = [note] + [item for item in feedback.get("improvements") or [] if item != note]
     uncapped = feedback.get("overall")
     if not isinstance(uncapped, int | float):
-        uncapped = overall_score(dims)  # type: ignore[arg-type]
+        uncapped = overall_score(dims)
     capped = uncapped > RELEVANCE_CAP
     return {
         **feedback,

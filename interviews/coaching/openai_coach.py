@@ -209,7 +209,7 @@ def _model_options(model: LanguageModel) -> dict[str, Any]:
     except (TypeError, ValueError):
         return {}
     options: dict[str, Any] = {}
-    if "model" in accepted and getattr(settings, "OPENAI_COACH_MODEL", ""):
+    if "model" in accepted and getattr(settings, "OPENAI_COACH_MODEL", None):
         options["model"] = settings.OPENAI_COACH_MODEL
     if "temperature" in accepted:
         options["temperature"] = TEMPERATURE

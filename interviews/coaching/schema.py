@@ -374,12 +374,12 @@ def finalise(
         dropped.append(clip(quote, 200))
         return None
 
-    raw_dims = raw.get("dimensions") if isinstance(raw.get("dimensions"), dict) else {}
+    raw_dims: dict[str, Any] = raw["dimensions"] if isinstance(raw.get("dimensions"), dict) else {}
     dimensions = {
         name: _dimension(name, raw_dims.get(name), keep, repairs, labels) for name in DIMENSIONS
     }
 
-    raw_star = raw.get("star") if isinstance(raw.get("star"), dict) else {}
+    raw_star: dict[str, Any] = raw["star"] if isinstance(raw.get("star"), dict) else {}
     star: dict[str, str | None] = {part: keep(raw_star.get(part)) for part in STAR_PARTS}
 
     follow_up = raw.get("follow_up")

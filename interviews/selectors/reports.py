@@ -237,7 +237,7 @@ def session_report(interview: MockInterview) -> SessionReport:
     stories: list[Story_] = []
     for question, best in bests:
         fb = best.feedback or {}
-        if _story_worth_keeping(fb, best.overall):
+        if best.overall is not None and _story_worth_keeping(fb, best.overall):
             star = fb.get("star") or {}
             parts = [(part.capitalize(), star[part]) for part in STAR_PARTS if star.get(part)]
             stories.append(Story_(question, best, best.overall, parts))

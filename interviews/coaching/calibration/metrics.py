@@ -83,7 +83,7 @@ def spearman(xs: list[float], ys: list[float]) -> float:
 
 def max_spearman(samples: Iterable[Sample]) -> float:
     """The best achievable Spearman for a set (scores perfectly separating the tiers)."""
-    tiers = [TIER_RANK[s.tier] for s in samples]
+    tiers = [float(TIER_RANK[s.tier]) for s in samples]
     perfect = [t * 10 + i * 0.01 for i, t in enumerate(tiers)]
     return spearman(tiers, perfect)
 
@@ -113,7 +113,7 @@ class Report:
     @property
     def spearman(self) -> float:
         return spearman(
-            [TIER_RANK[r.sample.tier] for r in self.rows], [r.overall for r in self.rows]
+            [float(TIER_RANK[r.sample.tier]) for r in self.rows], [r.overall for r in self.rows]
         )
 
     @property

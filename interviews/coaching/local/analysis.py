@@ -221,7 +221,7 @@ def _assign(sentences: list[Sentence], threshold: float) -> dict[str, Sentence |
     candidates = {
         part: sorted(
             (s for s in sentences if s.scores.get(part, 0) >= threshold),
-            key=lambda s, part=part: (-s.scores[part], s.index),
+            key=lambda s, part=part: (-s.scores[part], s.index),  # type: ignore[misc]
         )
         for part in PARTS
     }
@@ -453,7 +453,9 @@ def _better_fit(asked: competencies.Competency | competencies.Focus, lower: str)
     asked_core, asked_share = _fit(asked, lower)
     if asked_core:
         return ""
-    others = [c for c in competencies.COMPETENCIES.values() if c.key != competencies.BEHAVIOURAL]
+    others: list[competencies.Competency | competencies.Focus] = [
+        c for c in competencies.COMPETENCIES.values() if c.key != competencies.BEHAVIOURAL
+    ]
     for other in [*others, *competencies.FOCI]:  # the broader competencies name it best
         # Not the asked one, nor its parent competency or its own narrower asks.
         if other.key in (asked.key, getattr(asked, "competency", "")) or (

@@ -73,8 +73,8 @@ def structure(a: Analysis) -> Scored:
     # Labels are not structure: "Result: it went well." tells nothing.
     if a.hollow_labels >= 2:
         score = min(score, 2)
-    quotes = [a.star[p].text for p in ("situation", "action", "result", "task") if a.star[p]]
-    return Scored(_clamp(score), quotes)
+    parts = [a.star[p] for p in ("situation", "action", "result", "task")]
+    return Scored(_clamp(score), [s.text for s in parts if s is not None])
 
 
 def specificity(a: Analysis) -> Scored:
