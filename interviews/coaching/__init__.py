@@ -9,8 +9,9 @@ Public interface (used by interview services and consumers):
   configured model fails (callers then mark the attempt feedback_failed).
 
 Every engine's output passes `schema.finalise` (scores parsed, quotes checked against the
-transcript, what was repaired listed) and then `engine.cap_for_relevance` (an answer to another
-question is capped at 2.5 and told what it did not address).
+transcript, what was repaired listed) and then `engine.cap_for_relevance` (an answer the engine
+judged to be about another question is capped at 2.5 and told what it seems to be about; the
+built-in coach judges that only on evidence, never on a missed word).
 
 The feedback dict (FEEDBACK_SCHEMA in schema.py):
   overall: float 1-5; capped_from: float|None; summary: str;

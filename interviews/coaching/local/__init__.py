@@ -7,12 +7,16 @@ It reads the transcript the way an interview coach would, from observable eviden
 - `analysis`: situation / task / action / result sentences from cues that cover plain narrative
   (first-person past-tense actions, time and place, outcomes stated as states or comparisons)
   as well as signposts; ownership ("I" against "we"); specifics; self-description and stock
-  phrases against told events; which of the question's competency criteria the answer meets;
-- `scoring`: structure, specifics and evidence, impact, relevance (1-5) with their quotes;
+  phrases against told events; the question's type (a past story, what you would do, design,
+  motivation, opinion) and which of its criteria the answer meets;
+- `scoring`: structure, specifics and evidence, impact (or reasoning), relevance (1-5) with
+  their quotes; relevance is judged only on evidence that the story is about something else;
 - `delivery`: pace, fillers, pauses and length; `notes` and `advice`: what the candidate reads.
+Word lists and cues are data (`interviews/coaching/data/*.toml`).
 
-Everything it says about content is backed by a quote of the candidate's own sentence, and a
-part is called missing only when there is no sign of it.
+Everything it says about content is backed by the candidate's own sentences, and a part is
+called missing only on structural evidence in the answer (it stops at an action, or starts
+with one): a cue that does not match is never evidence.
 """
 
 from __future__ import annotations
