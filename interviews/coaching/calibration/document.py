@@ -63,7 +63,8 @@ def render_markdown(
         "(7320779) before the relevance cues were broadened; C after B had been measured, "
         "committed (697b92f) before the foci for the bank's remaining people questions; D "
         "(issue 21) written from the issue's description only, before the coach was changed "
-        "for it, and committed on its own (62d5441): 65 answers to 13 questions over the five "
+        'for it, and committed on its own ("calibration: held-out part D"): 65 answers to 13 '
+        "questions over the five "
         "question types (behavioural, situational, technical or design, motivation, knowledge "
         "or opinion), many in spoken style (lowercase, fillers, no punctuation), with better "
         "and worse answers to the same question, stories that tell each STAR part in plain "
@@ -85,7 +86,8 @@ def render_markdown(
         "whether a question was answered (7b3b8d1): 0.78 / 81% / 93%.",
         "- C, first look, coach at 4c7fb2f: 0.77 / 72% / 92%. After the people foci: "
         "0.84 / 94% / 96%.",
-        "- D, first look, coach unchanged (94351ac): 0.72 / 54% / 89%, 27 false-absence "
+        '- D, first look, coach unchanged (at "coach data as data"): 0.72 / 54% / 89%, 27 '
+        "false-absence "
         "notes, 6 on-topic answers capped (A-C at the same time: 97% pairwise, 24 false-absence "
         "notes, 2 on-topic answers capped).",
         "- A-D, first look after the issue 21 coach (evidence-or-silence notes, question "

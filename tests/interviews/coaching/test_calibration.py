@@ -42,8 +42,8 @@ HELDOUT_B_FINGERPRINT = "7c8853db63896021e997d98a955c0a770cbb0dbc04ad432f900c2bd
 HELDOUT_C_FINGERPRINT = "ff0ef3c8989de39a1a598d8590ddedda062aeca866f7da77d87390de7a4b058b"
 
 
-# Part D: commit 62d5441 (issue 21), written from the issue's description before the coach was
-# changed for it, over five question types.
+# Part D: its own commit ("calibration: held-out part D", issue 21), written from the issue's
+# description before the coach was changed for it, over five question types.
 HELDOUT_D_FINGERPRINT = "c3905a1e0c3cecd9aa94f059b63cc4d7727efa450ccbf75059283b9e69b606c5"
 
 
