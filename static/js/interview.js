@@ -191,15 +191,20 @@ function el(tag, text, className) {
 // One card line per scored dimension. The label and the order come from the server (the coaching
 // schema): the page never turns an internal key into text itself, and a database that sorts the
 // keys (PostgreSQL's jsonb) does not reorder the card.
-function renderDimensions(dimensions, order) {
+function renderDimensions(dimensions, order, engine) {
   const names = Array.isArray(order) ? order.filter((name) => dimensions && dimensions[name]) : Object.keys(dimensions || {});
   const entries = names.map((name) => [name, dimensions[name]]);
   if (!entries.length) return null;
   const list = el("ul", null, "dimensions");
   for (const [name, dim] of entries) {
     const item = el("li");
-    item.append(el("strong", dim.label || name, "dimension-label"), ": ", el("strong", `${dim.score}/5`));
-    if (dim.supported === false) item.append(" ", el("span", "not counted", "pill status-feedback_failed"));
+    item.append(el("strong", dim.label || name, "dimension-label"), ": ");
+    // The built-in coach does not judge what it has no evidence for: no score is shown.
+    if (dim.supported === false && engine === "local") item.append(el("strong", "not judged"));
+    else {
+      item.append(el("strong", `${dim.score}/5`));
+      if (dim.supported === false) item.append(" ", el("span", "not counted", "pill status-feedback_failed"));
+    }
     if (dim.note) item.append(" ", el("span", dim.note, "muted"));
     for (const quote of dim.quotes || []) item.appendChild(el("blockquote", quote, "quote"));
     list.appendChild(item);
@@ -230,7 +235,7 @@ function renderFeedback(attempt) {
   if (fb.capped_from !== null && fb.capped_from !== undefined) {
     body.appendChild(el("p", `Capped at ${Number(fb.overall).toFixed(1)} (from ${Number(fb.capped_from).toFixed(1)}): this story seems to answer a different question.`, "capped-note"));
   }
-  const dims = renderDimensions(fb.dimensions, fb.dimension_order);
+  const dims = renderDimensions(fb.dimensions, fb.dimension_order, fb.engine);
   if (dims) body.appendChild(dims);
   for (const [title, items] of [["Strengths", fb.strengths], ["To improve", fb.improvements]]) {
     if (!items || !items.length) continue;

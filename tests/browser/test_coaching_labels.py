@@ -69,6 +69,10 @@ def test_interview_page_and_report_show_human_labels(live_server_url: str, page)
     feedback = page.locator("#feedback-body").inner_text().lower()
     for key in ("structure star", "specificity evidence", "impact results", "structure_star"):
         assert key not in feedback
+    # Relevance carries no score when the built-in coach did not judge it.
+    relevance = page.locator("#feedback-body .dimensions li", has_text="Relevance").inner_text()
+    assert "not judged" in relevance or "/5" in relevance
+    assert not ("not judged" in relevance and "/5" in relevance)
     label = page.locator("#coach-label")
     assert label.is_visible()
     assert HONEST in label.inner_text()

@@ -44,6 +44,8 @@ def test_report_shows_overall_deltas_plan_stories_and_charts(client_for, candida
     assert "Technical (general)" in html
     assert "technical_general" not in html.split("<main", 1)[1].split("competencies=")[0]
     assert "Quick check by the built-in coach, without an AI model." in html
+    # What the built-in coach did not judge shows no score.
+    assert '<strong class="dimension-label">Relevance</strong>: <strong>not judged</strong>' in html
     # Practice plan aims at the weakest competency (conflict) with a prefilled practise link.
     plan = html[html.index('id="plan-heading"') :]
     assert plan.index("Conflict") < plan.index("</section>")
