@@ -25,9 +25,9 @@ var:
 
 run: $(VENV)/.installed | var
 	$(BIN)/python manage.py migrate --no-input
-	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py seed_demo --host $(HOST) --port $(PORT)
 	$(BIN)/python manage.py collectstatic --no-input --verbosity 0
-	$(BIN)/daphne -b $(HOST) -p $(PORT) config.asgi:application
+	PORT=$(PORT) $(BIN)/daphne -b $(HOST) -p $(PORT) config.asgi:application
 
 test: $(VENV)/.installed-dev | var
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

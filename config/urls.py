@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from config import views
+from config import error_pages, views
 
 admin.site.site_header = "Mockingbird administration"
 admin.site.site_title = "Mockingbird admin"
@@ -23,3 +23,8 @@ urlpatterns = [
     path("", include("classrooms.urls")),
     path("avatars/", include("avatars.urls")),
 ]
+
+handler400 = error_pages.bad_request
+handler403 = error_pages.permission_denied
+handler404 = error_pages.page_not_found
+handler500 = error_pages.server_error

@@ -40,7 +40,9 @@ DJANGO_ENV = env.str("DJANGO_ENV", default="development")
 
 # --- Core -----------------------------------------------------------------------------------
 SECRET_KEY = env.str("SECRET_KEY", default="dev-insecure-mockingbird-key-change-me-in-production")
-DEBUG = env.bool("DEBUG", default=True)
+# Off unless asked for (DJANGO_DEBUG=1, or the older DEBUG=true): `make run` must show the
+# product's error pages, not Django's technical ones with the URL list.
+DEBUG = env.bool("DJANGO_DEBUG", default=env.bool("DEBUG", default=False))
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_NAME = "Mockingbird"
@@ -72,7 +74,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.middleware.PermissionsPolicyMiddleware",
     "config.middleware.ApplicationErrorMiddleware",
+    "config.error_pages.ErrorPagesMiddleware",
 ]
+CSRF_FAILURE_VIEW = "config.error_pages.csrf_failure"
 
 ROOT_URLCONF = "config.urls"
 ASGI_APPLICATION = "config.asgi.application"
@@ -168,7 +172,8 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Mockingbird <noreply
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 # The site's public address, for links in emails sent by background jobs (a session's first
 # invitations use the address the professor started it from).
-SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Default: this machine at the port `make run` serves on (PORT, 8000 unless set).
+SITE_URL = env.str("SITE_URL", default=f"http://127.0.0.1:{env.int('PORT', default=8000)}")
 
 # --- I18N / static --------------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
@@ -185,7 +190,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
-WHITENOISE_USE_FINDERS = DEBUG
+# The app serves its own static files (WhiteNoise); in development also straight from static/,
+# so `runserver` works without collectstatic.
+WHITENOISE_USE_FINDERS = DEBUG or DJANGO_ENV == "development"
 
 # Uploads: course material and recorded audio have their own, stricter limits in forms.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024

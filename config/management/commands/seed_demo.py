@@ -1,10 +1,11 @@
 """Demo data for the embedded default. Idempotent: run it as often as you like."""
 
+import os
 from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
 from classrooms.models import Course, CourseMaterial
@@ -66,6 +67,19 @@ class Command(BaseCommand):
         "course, and the question bank."
     )
 
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--host",
+            default=os.environ.get("HOST") or "127.0.0.1",
+            help="The host the server listens on (for the printed links; default $HOST).",
+        )
+        parser.add_argument(
+            "--port",
+            type=int,
+            default=int(os.environ.get("PORT") or 8000),
+            help="The port the server listens on (for the printed links; default $PORT or 8000).",
+        )
+
     @transaction.atomic
     def handle(self, *args: Any, **options: Any) -> None:
         created = question_bank_seed()
@@ -106,9 +120,13 @@ class Command(BaseCommand):
             admin.set_password(DEMO_PASSWORD)
             admin.save()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new bank questions)."))
+        host = options["host"]
+        if host in ("0.0.0.0", "::", ""):  # listening everywhere: this machine answers locally
+            host = "127.0.0.1"
+        base = f"http://{host}:{options['port']}"
         self.stdout.write(
             "Demo logins (password for all: mockingbird-demo):\n"
-            "  candidate  -> mock interviews   http://127.0.0.1:8000/accounts/login/\n"
-            "  professor  -> classroom sessions\n"
-            "  admin      -> staff admin        http://127.0.0.1:8000/admin/"
+            f"  candidate  -> mock interviews     {base}/accounts/login/\n"
+            f"  professor  -> classroom sessions  {base}/accounts/login/\n"
+            f"  admin      -> staff admin         {base}/admin/"
         )
