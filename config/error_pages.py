@@ -16,7 +16,6 @@ from django.shortcuts import render
 from django.template import loader
 
 
-
 def _user_message(exception: BaseException | None) -> str:
     """A view's own sentence ("This room link is not valid."), never Django's internals: the
     resolver's dict of tried patterns or "No Course matches the given query."."""

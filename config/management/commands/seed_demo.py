@@ -121,7 +121,7 @@ class Command(BaseCommand):
             admin.save()
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new bank questions)."))
         host = options["host"]
-        if host in ("0.0.0.0", "::", ""):  # listening everywhere: this machine answers locally
+        if host in ("0.0.0.0", "::", ""):  # noqa: S104  (listening everywhere: link to this machine)
             host = "127.0.0.1"
         base = f"http://{host}:{options['port']}"
         self.stdout.write(
