@@ -8,6 +8,7 @@ from django.conf import settings
 from classrooms.models import (
     SHORT_CODE_ALPHABET,
     SHORT_CODE_LENGTH,
+    SHORT_CODE_LENGTHS,
     ClassSession,
     Course,
     ProfessorProfile,
@@ -110,7 +111,7 @@ class JoinForm(forms.Form):
     code = forms.CharField(
         label="Room code",
         max_length=64,
-        help_text="The code from your professor's email or screen, e.g. abcd-efgh-…",
+        help_text="The code from your professor's email or screen, like abc-defg-hjk.",
         error_messages={"required": "Type the room code your professor gave you."},
         widget=forms.TextInput(
             attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}
@@ -121,9 +122,10 @@ class JoinForm(forms.Form):
         code = normalise_short_code(self.cleaned_data["code"])
         if not code:
             raise forms.ValidationError("Type the room code your professor gave you.")
-        if len(code) != SHORT_CODE_LENGTH or any(c not in SHORT_CODE_ALPHABET for c in code):
+        if len(code) not in SHORT_CODE_LENGTHS or any(c not in SHORT_CODE_ALPHABET for c in code):
             raise forms.ValidationError(
-                f"A room code has {SHORT_CODE_LENGTH} letters and digits; check it and try again."
+                f"A room code has {SHORT_CODE_LENGTH} letters and digits, like abc-defg-hjk; "
+                "check it and try again."
             )
         return code
 

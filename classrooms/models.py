@@ -79,15 +79,21 @@ def new_join_token() -> str:
 
 
 SHORT_CODE_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"  # no 0/o, 1/l/i: easy to read aloud
-# The short link opens the room just like the join token, so it needs as much randomness:
-# 26 symbols of 31 are 128.8 bits (10 were 49.6 bits, guessable online).
-SHORT_CODE_LENGTH = 26
+# Short enough to read off a projector and type on a phone (Google Meet uses 10 letters). A code
+# opens its room only while the session is open, and wrong codes are rate limited per client, so
+# 31**10 (about 8e14, 49.5 bits) is far beyond online guessing within a class. The room link's
+# join token keeps its 256 bits. Codes stay unique across all sessions (a collision is about one
+# in 1e9 per new room even with a million rooms stored).
+SHORT_CODE_LENGTH = 10
+# Codes issued before the change had 26 symbols; they keep working until their session ends.
+LEGACY_SHORT_CODE_LENGTH = 26
+SHORT_CODE_LENGTHS = (SHORT_CODE_LENGTH, LEGACY_SHORT_CODE_LENGTH)
 
 
 def new_short_code(length: int = SHORT_CODE_LENGTH) -> str:
     """`length` symbols drawn uniformly: one random number below 31**length written in base 31
-    (the same distribution as a `secrets.choice` per symbol, at one call instead of 26: a
-    100-room session makes 100 of them in one request)."""
+    (the same distribution as a `secrets.choice` per symbol, at one call per code: a 100-room
+    session makes 100 of them in one request)."""
     base = len(SHORT_CODE_ALPHABET)
     number = secrets.randbelow(base**length)
     symbols = []

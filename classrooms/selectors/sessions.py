@@ -19,7 +19,10 @@ from classrooms.models import (
 
 
 def format_short_code(code: str) -> str:
-    """The short code in blocks of four ("abcd-efgh-..."), easier to read aloud and type."""
+    """The short code in blocks, easier to read aloud and type: "abc-defg-hjk" (three, four,
+    three, as Google Meet shows its codes); an older 26-symbol code in blocks of four."""
+    if len(code) == 10:
+        return f"{code[:3]}-{code[3:7]}-{code[7:]}"
     return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
 
 
@@ -96,7 +99,7 @@ def room_by_token(*, token: str) -> BreakoutRoom | None:
 
 def normalise_short_code(text: str) -> str:
     """What a student typed or pasted, as stored: lower case, without spaces and dashes (the
-    code is shown in blocks, "abcd-efgh-..."). Anything else is kept, so it fails to match."""
+    code is shown in blocks, "abc-defg-hjk"). Anything else is kept, so it fails to match."""
     return "".join(ch for ch in text.lower() if ch not in " -\t\u00a0\u2010\u2011\u2013")
 
 
@@ -106,8 +109,14 @@ def room_by_short_code(*, code: str) -> BreakoutRoom | None:
         return None
     return (
         BreakoutRoom.objects.filter(short_code=code)
-        .select_related("session")
-        .only("join_token", "status", "session__status")
+        .select_related("session__course", "session__professor")
+        .only(
+            "join_token",
+            "status",
+            "session__status",
+            "session__course__title",
+            "session__professor__display_name",
+        )
         .first()
     )
 

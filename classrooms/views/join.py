@@ -29,7 +29,7 @@ def join(request: HttpRequest) -> HttpResponse:
     room = room_by_short_code(code=form.cleaned_data["code"]) if form.is_valid() else None
     if room is None:
         # Only failures count: a class behind one campus address all typing right codes is
-        # never locked out, while guessing (pointless against 128 bits) is slowed to a crawl.
+        # never locked out, while guessing (hopeless against 31**10 codes) is slowed to a crawl.
         try:
             rate_limit_hit(user_id=f"ip-{_client(request)}", action="room_join")
         except RateLimited as exc:

@@ -48,7 +48,16 @@ def room(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def short(request: HttpRequest, code: str) -> HttpResponse:
+    """The short link opens its room only while the session is open (the code is short)."""
     breakout = room_by_short_code(code=code)
     if breakout is None:
         raise Http404("This room link is not valid.")
+    session = breakout.session
+    if breakout.status == BreakoutRoom.Status.COMPLETED or not session.is_open:
+        return render(
+            request,
+            "classrooms/room_ended.html",
+            {"room": breakout, "session": session},
+            status=410,
+        )
     return redirect("classrooms:room", token=breakout.join_token)

@@ -35,8 +35,56 @@ def test_the_code_in_blocks_is_what_a_student_sees() -> None:
     code = new_short_code()
     shown = format_short_code(code)
     assert shown.replace("-", "") == code
-    assert shown.split("-")[0] == code[:4]
-    assert len(code) == SHORT_CODE_LENGTH  # 128 bits kept
+    assert [len(block) for block in shown.split("-")] == [3, 4, 3]  # like abc-defg-hjk
+    assert len(code) == SHORT_CODE_LENGTH <= 10
+
+
+def test_an_old_long_code_still_opens_its_room_until_the_session_ends(make_session: Any) -> None:
+    session = make_session()
+    room = session.rooms.first()
+    room.short_code = new_short_code(26)  # issued before codes became short
+    room.save(update_fields=["short_code"])
+    shown = "-".join(room.short_code[i : i + 4] for i in range(0, 26, 4))
+    assert format_short_code(room.short_code) == shown
+    for opened in (_join(shown), Client().get(f"/r/{room.short_code}")):
+        assert opened.status_code == 302
+        assert opened["Location"] == reverse("classrooms:room", args=[room.join_token])
+    async_to_sync(services.class_session_end)(session=session)
+    assert _join(shown).status_code == 410
+    assert Client().get(f"/r/{room.short_code}").status_code == 410
+
+
+def test_an_ended_sessions_short_link_no_longer_opens_the_room(make_session: Any) -> None:
+    session = make_session()
+    room = session.rooms.first()
+    async_to_sync(services.class_session_end)(session=session)
+    response = Client().get(f"/r/{room.short_code}")
+    assert response.status_code == 410
+    html = response.content.decode()
+    assert "This session has ended" in html
+    assert room.join_token not in html
+
+
+def test_the_email_links_panel_printable_page_and_csv_show_the_short_code(
+    professor: Any, course: Any, client_for: Any, mailoutbox: Any
+) -> None:
+    course.students.update(email="ada@example.edu")
+    session = services.class_session_create(
+        professor=professor, course=course, student_ids=course.students.values_list("pk", flat=True)
+    )
+    room = session.rooms.order_by("position").first()
+    shown = format_short_code(room.short_code)
+    assert len(shown) == 12  # ten symbols and two dashes
+    client = client_for(professor)
+    printable = client.get(reverse("classrooms:session_links", args=[session.public_id]))
+    csv = client.get(reverse("classrooms:session_links_csv", args=[session.public_id]))
+    monitor = client.get(reverse("classrooms:monitor", args=[session.public_id]))
+    assert shown in printable.content.decode()
+    assert shown in csv.content.decode()
+    assert shown in monitor.content.decode()
+    services.room_invitations_send_due(base_url="http://class.example/")
+    assert mailoutbox
+    assert shown in mailoutbox[0].body
 
 
 @pytest.mark.parametrize(
@@ -151,7 +199,7 @@ def test_any_typed_code_gets_a_clear_answer_never_a_500(settings: Any, code: str
     assert 'role="alert"' in response.content.decode()
 
 
-def test_short_codes_are_long_random_and_readable_aloud() -> None:
+def test_short_codes_are_short_random_and_readable_aloud() -> None:
     from classrooms.models import SHORT_CODE_ALPHABET, SHORT_CODE_LENGTH, new_short_code
 
     codes = [new_short_code() for _ in range(2000)]
