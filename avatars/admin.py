@@ -7,6 +7,7 @@ from django.http import HttpRequest
 
 from avatars.models import AvatarProviderGate, AvatarSession, AvatarSessionEvent
 from avatars.services import avatar_session_stop
+from avatars.subjects import subject_labels
 
 
 class AvatarSessionEventInline(admin.TabularInline):
@@ -28,10 +29,9 @@ class AvatarSessionEventInline(admin.TabularInline):
 class AvatarSessionAdmin(admin.ModelAdmin):
     change_list_template = "admin/avatars/avatarsession/change_list.html"
     list_display = (
-        "public_id",
+        "served",
         "provider",
         "purpose",
-        "subject",
         "status",
         "requested_at",
         "ready_at",
@@ -45,6 +45,7 @@ class AvatarSessionAdmin(admin.ModelAdmin):
     readonly_fields = (
         "public_id",
         "purpose",
+        "served",
         "subject",
         "provider",
         "provider_session_id",
@@ -67,6 +68,23 @@ class AvatarSessionAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def get_changelist_instance(self, request: HttpRequest):  # type: ignore[no-untyped-def]
+        """Label the page's sessions in one query per purpose (the list shows what each
+        serves, not a raw public id)."""
+        changelist = super().get_changelist_instance(request)
+        rows = list(changelist.result_list)  # evaluated once; the template reuses this cache
+        labels = subject_labels((row.purpose, row.subject) for row in rows)
+        for row in rows:
+            row.served_label = labels.get((row.purpose, row.subject), "")
+        return changelist
+
+    @admin.display(description="Serves", ordering="subject")
+    def served(self, obj: AvatarSession) -> str:
+        label = getattr(obj, "served_label", None)
+        if label is None:  # the change page: one session
+            label = subject_labels([(obj.purpose, obj.subject)]).get((obj.purpose, obj.subject))
+        return label or f"{obj.get_purpose_display()} (no longer exists)"
 
     @admin.action(description="Stop now (ends the vendor session too)")
     def stop_now(self, request: HttpRequest, queryset: QuerySet[AvatarSession]) -> None:

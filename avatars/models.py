@@ -73,7 +73,8 @@ class AvatarSession(models.Model):
         indexes = [models.Index(fields=("provider", "status"))]
 
     def __str__(self) -> str:
-        return f"{self.provider} {self.purpose} {self.subject} ({self.status})"
+        started = timezone.localtime(self.requested_at).strftime("%d %b %H:%M")
+        return f"{self.get_purpose_display()} avatar, {started} ({self.get_status_display()})"
 
     @property
     def is_live(self) -> bool:

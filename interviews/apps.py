@@ -1,7 +1,34 @@
+import uuid
+
 from django.apps import AppConfig
+
+
+def _uuids(subjects: list[str]) -> list[uuid.UUID]:
+    out = []
+    for subject in subjects:
+        try:
+            out.append(uuid.UUID(subject))
+        except ValueError:
+            continue
+    return out
+
+
+def _interview_labels(subjects: list[str]) -> dict[str, str]:
+    """The admin's words for an interview's avatar session: the role and the candidate."""
+    from interviews.models import MockInterview
+
+    rows = MockInterview.objects.filter(public_id__in=_uuids(subjects)).values_list(
+        "public_id", "target_role", "owner__username"
+    )
+    return {str(pid): f"Mock interview: {role} ({user})" for pid, role, user in rows}
 
 
 class InterviewsConfig(AppConfig):
     name = "interviews"
     verbose_name = "Mock interviews"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from avatars import subjects
+
+        subjects.register("interview", _interview_labels)

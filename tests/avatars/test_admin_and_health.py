@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from avatars.models import AvatarSession, AvatarSessionEvent
 from avatars.selectors import provider_health_summary
@@ -106,3 +107,49 @@ def test_admin_stop_now_ends_the_session_at_the_vendor(
         reverse("admin:avatars_avatarsession_change", args=[session.pk])
     )
     assert "stopped by staffer in the admin" in change.content.decode()  # the event log inline
+
+
+@pytest.mark.django_db
+def test_health_page_is_headed_as_ours_and_gives_spend_a_currency(client_for, staff, settings):
+    settings.AVATAR_PRICE_CURRENCY = "EUR"
+    _session(requested_at=timezone.now(), ended_at=timezone.now())
+    html = client_for(staff).get(reverse("avatars:health")).content.decode()
+    assert "Django administration" not in html
+    assert "Mockingbird administration" in html
+    assert "Estimated spend today (EUR)" in html
+    assert "0.00 EUR" in html
+
+
+@pytest.mark.django_db
+def test_admin_says_what_each_avatar_session_serves_not_a_uuid(
+    client_for, operator, candidate, professor, django_assert_max_num_queries
+):
+    from classrooms.services import class_session_create
+    from interviews.services import InterviewSpec, interview_create, question_bank_seed
+    from tests import factories
+
+    question_bank_seed()
+    interview = interview_create(
+        owner=candidate, spec=InterviewSpec(target_role="Data analyst", question_count=1)
+    )
+    course = factories.make_course(professor, students=5, title="Statistics 101")
+    session = class_session_create(
+        professor=professor, course=course, student_ids=course.students.values_list("pk", flat=True)
+    )
+    rooms = list(session.rooms.order_by("position"))
+    for room in rooms:
+        AvatarSession.objects.create(
+            purpose="classroom", subject=str(room.public_id), provider="local"
+        )
+    AvatarSession.objects.create(
+        purpose="interview", subject=str(interview.public_id), provider="local"
+    )
+    client = client_for(operator)
+    url = reverse("admin:avatars_avatarsession_changelist")
+    client.get(url)
+    # The labels cost one query per purpose, not one per session (the list's own queries: 11).
+    with django_assert_max_num_queries(13):
+        html = client.get(url).content.decode()
+    assert f"Mock interview: Data analyst ({candidate.username})" in html
+    assert escape(f"{session.title}, {rooms[0].name}") in html
+    assert str(interview.public_id) not in html.split("<tbody>")[1]
