@@ -14,7 +14,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 WIDTH = 640
-ROW = 28
+ROW = 32
 LABEL_W = 280
 PAD = 12
 COLOUR = "#2563eb"
@@ -76,7 +76,7 @@ def hbar_chart(
     )
     if not labels:
         body = format_html(
-            '<text x="{}" y="30" text-anchor="middle" font-size="14" fill="#6b7280">'
+            '<text x="{}" y="30" text-anchor="middle" font-size="18" fill="#4b5563">'
             "No data yet</text>",
             WIDTH // 2,
         )
@@ -90,14 +90,16 @@ def hbar_chart(
     for index, (label, value) in enumerate(shown):
         y = PAD + index * ROW
         width = max(2.0, value / peak * bar_room)
-        short = label if len(label) <= 42 else label[:41] + "…"
+        # Text at 15 user units stays readable when the chart is drawn narrower than its
+        # viewBox (a phone); the full label is in the bar's title and the data table.
+        short = label if len(label) <= 34 else label[:33] + "…"
         bars.append(
             format_html(
-                '<text x="{}" y="{}" text-anchor="end" font-size="12" fill="#1f2937">{}</text>'
+                '<text x="{}" y="{}" text-anchor="end" font-size="15" fill="#1f2937">{}</text>'
                 '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{}: {}</title>'
-                '</rect><text x="{}" y="{}" font-size="12" fill="#1f2937">{}</text>',
+                '</rect><text x="{}" y="{}" font-size="15" fill="#1f2937">{}</text>',
                 LABEL_W,
-                y + 16,
+                y + 20,
                 short,
                 LABEL_W + PAD,
                 y + 4,
@@ -107,7 +109,7 @@ def hbar_chart(
                 label,
                 value,
                 f"{LABEL_W + PAD + width + 6:.1f}",
-                y + 16,
+                y + 20,
                 value,
             )
         )

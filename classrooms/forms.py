@@ -141,6 +141,24 @@ class ProfessorProfileForm(forms.ModelForm):
         model = ProfessorProfile
         fields = ("display_name", "teaching_style", "avatar_id", "voice_id")
         widgets = {"teaching_style": forms.Textarea(attrs={"rows": 3})}
+        labels = {
+            "display_name": "Your name as students see it",
+            "teaching_style": "How your tutors should teach",
+            "avatar_id": "Your personal avatar (optional)",
+            "voice_id": "Your personal voice (optional)",
+        }
+        help_texts = {
+            "teaching_style": 'A sentence or two, e.g. "Socratic and patient; ask before telling."',
+            "avatar_id": (
+                "The identifier of your avatar clone at the avatar service (HeyGen or "
+                "LiveAvatar), copied from its dashboard. Leave empty for the neutral stock "
+                "avatar. Used only with your consent below."
+            ),
+            "voice_id": (
+                "The identifier of your cloned voice at the same service, copied from its "
+                "dashboard. Leave empty for the stock voice. Used only with your consent below."
+            ),
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

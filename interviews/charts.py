@@ -16,7 +16,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 WIDTH, HEIGHT = 640, 220
-PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 44, 16, 16, 40
+PAD_LEFT, PAD_RIGHT, PAD_TOP, PAD_BOTTOM = 64, 16, 16, 40
 PALETTE = ("#2563eb", "#16a34a", "#d97706", "#9333ea", "#dc2626", "#0891b2")
 _ids = count(1)
 
@@ -108,7 +108,7 @@ def _axes(lo: float, hi: float, unit: str, band: tuple[float, float] | None) -> 
         parts.append(
             f'<line x1="{PAD_LEFT}" x2="{WIDTH - PAD_RIGHT}" y1="{yy:.1f}" y2="{yy:.1f}" '
             'stroke="#d1d5db" stroke-width="1"/>'
-            f'<text x="{PAD_LEFT - 6}" y="{yy + 4:.1f}" text-anchor="end" font-size="11" '
+            f'<text x="{PAD_LEFT - 6}" y="{yy + 4:.1f}" text-anchor="end" font-size="15" '
             f'fill="#4b5563">{escape(_fmt(round(value, 1), unit))}</text>'
         )
     return "".join(parts)
@@ -122,10 +122,12 @@ def _x_positions(n: int) -> list[float]:
 
 
 def _x_labels(labels: Sequence[str], xs: list[float]) -> str:
-    step = max(1, len(labels) // 12)
+    # Text at 15 user units stays readable when the chart is drawn narrower than its viewBox
+    # (a phone), so at most eight labels fit along the axis; every point is in the data table.
+    step = max(1, -(-len(labels) // 8))
     return "".join(
-        f'<text x="{x:.1f}" y="{HEIGHT - PAD_BOTTOM + 16}" text-anchor="middle" font-size="11" '
-        f'fill="#374151">{escape(label[:14])}</text>'
+        f'<text x="{x:.1f}" y="{HEIGHT - PAD_BOTTOM + 16}" text-anchor="middle" font-size="15" '
+        f'fill="#374151">{escape(label[:10])}</text>'
         for i, (label, x) in enumerate(zip(labels, xs, strict=False))
         if i % step == 0
     )
@@ -133,8 +135,8 @@ def _x_labels(labels: Sequence[str], xs: list[float]) -> str:
 
 def _empty(title: str, chart_id: str) -> SafeString:
     body = (
-        f'<text x="{WIDTH / 2}" y="{HEIGHT / 2}" text-anchor="middle" font-size="14" '
-        'fill="#6b7280">No data yet</text>'
+        f'<text x="{WIDTH / 2}" y="{HEIGHT / 2}" text-anchor="middle" font-size="18" '
+        'fill="#4b5563">No data yet</text>'
     )
     svg = _frame(title, f"{title}: no data yet.", body, chart_id)
     return mark_safe(

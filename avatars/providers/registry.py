@@ -15,6 +15,19 @@ AVATARS = {
     "heygen": "avatars.providers.heygen.HeyGenStreamingProvider",
     "liveavatar": "avatars.providers.liveavatar.LiveAvatarProvider",
 }
+# What a user reads for each avatar provider (never the setting's key).
+AVATAR_LABELS = {
+    "local": "the built-in animated avatar, speaking with your browser's voices",
+    "heygen": "HeyGen streaming avatars",
+    "liveavatar": "LiveAvatar streaming avatars",
+}
+
+
+def avatar_provider_label(name: str | None = None) -> str:
+    key = name or settings.AVATAR_PROVIDER
+    return AVATAR_LABELS.get(key, key.replace("_", " ").title())
+
+
 TRANSCRIBERS = {
     "local": "avatars.providers.local.LocalTranscriber",
     "deepgram": "avatars.providers.deepgram.DeepgramTranscriber",

@@ -34,6 +34,9 @@ class RoomFigures:
     students: list[str]
     status: str
     minutes: float = 0.0
+    # Whether anyone was ever in the room (a presence span or a student's line): an absent
+    # student reads "did not join", not 0.0 minutes.
+    joined: bool = False
     student_seconds: float = 0.0
     tutor_seconds: float = 0.0
     turns: int = 0
@@ -143,6 +146,7 @@ def session_report(*, session: ClassSession) -> SessionReport:
     for room_id, room_spans in spans.items():
         if room_id in figures:
             figures[room_id].minutes = _merged_minutes(room_spans)
+            figures[room_id].joined = True
 
     section_counts: Counter[str] = Counter()
     section_rooms: dict[str, set[int]] = defaultdict(set)
@@ -157,6 +161,7 @@ def session_report(*, session: ClassSession) -> SessionReport:
         if room is None:
             continue
         if speaker == RoomTranscriptLine.Speaker.STUDENT:
+            room.joined = True
             room.turns += 1
             last_student[room_id] = text
         elif speaker == RoomTranscriptLine.Speaker.TUTOR:

@@ -52,6 +52,7 @@ def session_report_csv(request: HttpRequest, session_id: Any) -> HttpResponse:
         [
             "student",
             "room",
+            "joined",
             "minutes_in_room",
             "student_talk_seconds",
             "tutor_talk_seconds",
@@ -69,7 +70,8 @@ def session_report_csv(request: HttpRequest, session_id: Any) -> HttpResponse:
             [
                 csv_cell(name),
                 csv_cell(room.name),
-                room.minutes,
+                "yes" if room.joined else "no",
+                room.minutes if room.joined else "",
                 room.student_seconds,
                 room.tutor_seconds,
                 room.turns,

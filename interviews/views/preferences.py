@@ -14,7 +14,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from avatars.providers.base import CatalogItem, ProviderError
-from avatars.providers.registry import get_avatar_provider
+from avatars.providers.registry import avatar_provider_label, get_avatar_provider
 from config.roles import AuthenticatedHttpRequest
 from interviews import services
 
@@ -123,9 +123,10 @@ def account_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
             "form": form,
             "profile": profile,
             "provider": settings.AVATAR_PROVIDER,
+            "provider_label": avatar_provider_label(),
             "browser_voices": not voices,
             "catalog_error": avatar_error or voice_error,
-            "max_quality": profile.max_quality,
+            "max_quality": profile.get_max_quality_display().lower(),
             "sample_sentence": "Hello, I'll be your interviewer today. Tell me about a project "
             "you are proud of.",
         },

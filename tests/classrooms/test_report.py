@@ -237,3 +237,33 @@ async def test_help_raised_on_the_room_socket_is_counted_once_per_request(
     assert room.help_requests == 2
     report = await sync_to_async(session_report)(session=session)
     assert report.rooms[0].help_requests == 2
+
+
+def test_an_absent_student_did_not_join_rather_than_zero_minutes(
+    client_for: Any, professor: Any
+) -> None:
+    course = factories.make_course(professor, students=2)
+    session = services.class_session_create(
+        professor=professor, course=course, student_ids=course.students.values_list("pk", flat=True)
+    )
+    present, absent = session.rooms.order_by("position")
+    start = timezone.now() - timedelta(minutes=20)
+    RoomPresenceSpan.objects.create(
+        room=present, started_at=start, ended_at=start + timedelta(minutes=6)
+    )
+    async_to_sync(services.class_session_end)(session=session)
+    client = client_for(professor)
+    html = client.get(reverse("classrooms:session_report", args=[session.public_id])).content
+    page = html.decode()
+    assert page.count("Did not join") == 1
+    assert "6.0" in page
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                client.get(
+                    reverse("classrooms:session_report_csv", args=[session.public_id])
+                ).content.decode()
+            )
+        )
+    )
+    assert [(r["joined"], r["minutes_in_room"]) for r in rows] == [("yes", "6.0"), ("no", "")]
