@@ -246,7 +246,7 @@ def test_an_absent_student_did_not_join_rather_than_zero_minutes(
     session = services.class_session_create(
         professor=professor, course=course, student_ids=course.students.values_list("pk", flat=True)
     )
-    present, absent = session.rooms.order_by("position")
+    present, _absent = session.rooms.order_by("position")
     start = timezone.now() - timedelta(minutes=20)
     RoomPresenceSpan.objects.create(
         room=present, started_at=start, ended_at=start + timedelta(minutes=6)
