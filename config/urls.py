@@ -10,6 +10,7 @@ admin.site.index_title = "Interviews, classrooms and avatar sessions"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("about/", views.about, name="about"),
     path("healthz", views.healthz, name="healthz"),
     path("accounts/signup/", views.signup, name="signup"),
     path(

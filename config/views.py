@@ -26,6 +26,12 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html")
 
 
+@require_GET
+def about(request: HttpRequest) -> HttpResponse:
+    """What the product is, who it is for, and what happens to what people say."""
+    return render(request, "about.html")
+
+
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:

@@ -14,6 +14,14 @@ ROLE_FAMILIES = [
 ]
 
 
+# On New interview, "Behavioural" is already an interview type: the competency of the bank's
+# general behavioural questions (learning fast, prioritising, adapting, deciding) gets its own name.
+COMPETENCY_CHOICES = [
+    (value, "Initiative and judgement" if value == BankQuestion.Competency.BEHAVIOURAL else label)
+    for value, label in BankQuestion.Competency.choices
+]
+
+
 class NewInterviewForm(forms.Form):
     target_role = forms.CharField(
         label="Target role", max_length=120, help_text="For example: Backend engineer."
@@ -34,7 +42,7 @@ class NewInterviewForm(forms.Form):
     )
     competencies = forms.MultipleChoiceField(
         label="Competencies to practise",
-        choices=BankQuestion.Competency.choices,
+        choices=COMPETENCY_CHOICES,
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="Leave empty for a mix.",

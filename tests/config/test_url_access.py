@@ -12,6 +12,7 @@ pytestmark = pytest.mark.django_db
 # URL names anyone may open. Token-based public pages must 404 for an unknown token.
 PUBLIC = {
     "home",
+    "about",
     "healthz",
     "signup",
     "login",
