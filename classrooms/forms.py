@@ -32,6 +32,81 @@ class MaterialUploadForm(forms.Form):
         return upload
 
 
+class CourseForm(forms.ModelForm):
+    """A professor's own course: title and description (the roster and material have forms of
+    their own on the course page)."""
+
+    class Meta:
+        model = Course
+        fields = ("title", "description")
+        labels = {"title": "Course title", "description": "Description"}
+        help_texts = {
+            "title": "As students see it in their invitation, e.g. STAT 101: Inference.",
+            "description": "Optional: what the course covers (shown on your course page).",
+        }
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, professor: ProfessorProfile, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.professor = professor
+
+    def clean_title(self) -> str:
+        title = self.cleaned_data["title"].strip()
+        if not title:
+            raise forms.ValidationError("Give the course a title.")
+        others = Course.objects.filter(professor=self.professor, title__iexact=title)
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise forms.ValidationError("You already have a course with this title.")
+        return title
+
+
+class RosterRowForm(forms.ModelForm):
+    """One roster row on the course's edit page (remove it with the checkbox)."""
+
+    class Meta:
+        model = RosterStudent
+        fields = ("name", "email", "background")
+        labels = {"name": "Name", "email": "Email", "background": "Background for the tutor"}
+        widgets = {"background": forms.TextInput()}
+
+
+class BaseRosterFormSet(forms.BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        names: set[str] = set()
+        kept: list[str] = []
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or not form.cleaned_data:
+                continue
+            if form.cleaned_data.get("DELETE"):
+                if form.instance.pk and form.instance.breakout_rooms.exists():
+                    kept.append(form.instance.name)
+                continue
+            name = (form.cleaned_data.get("name") or "").strip().lower()
+            if name in names:
+                raise forms.ValidationError("Two students have the same name; tell them apart.")
+            names.add(name)
+        if kept:
+            raise forms.ValidationError(
+                f"{', '.join(kept)} took part in a session, so they stay on the roster (the "
+                "session's report lists them). Untick Remove to save the other changes."
+            )
+
+
+RosterFormSet = forms.inlineformset_factory(
+    Course,
+    RosterStudent,
+    form=RosterRowForm,
+    formset=BaseRosterFormSet,
+    extra=2,
+    can_delete=True,
+    max_num=500,
+    validate_max=True,
+)
+
+
 class StudentForm(forms.ModelForm):
     class Meta:
         model = RosterStudent

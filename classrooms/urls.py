@@ -6,7 +6,9 @@ app_name = "classrooms"
 urlpatterns = [
     path("classrooms/", courses.dashboard, name="dashboard"),
     path("classrooms/profile/", courses.profile, name="profile"),
+    path("classrooms/courses/new/", courses.course_new, name="course_new"),
     path("classrooms/courses/<uuid:course_id>/", courses.course_detail, name="course"),
+    path("classrooms/courses/<uuid:course_id>/edit/", courses.course_edit, name="course_edit"),
     path(
         "classrooms/courses/<uuid:course_id>/materials/",
         courses.material_upload,

@@ -6,13 +6,18 @@ orchestrate providers (meetings, avatars, tutors).
 
 from classrooms.services.courses import (
     MATERIAL_TYPES,
+    RosterStudentInUse,
     course_create,
+    course_edit_apply,
     course_material_add,
     course_material_delete,
+    course_update,
     material_validate,
     professor_consent_set,
     professor_create,
     roster_student_add,
+    roster_student_remove,
+    roster_student_update,
 )
 from classrooms.services.ending import (
     class_session_end,
@@ -76,6 +81,7 @@ __all__ = [
     "MAX_LINE_CHARS",
     "MEETING_CREATING",
     "WORDS_PER_SECOND",
+    "RosterStudentInUse",
     "breakout_room_deploy",
     "breakout_room_restart",
     "breakout_room_restart_begin",
@@ -93,8 +99,10 @@ __all__ = [
     "class_sessions_reap",
     "class_sessions_resume",
     "course_create",
+    "course_edit_apply",
     "course_material_add",
     "course_material_delete",
+    "course_update",
     "material_validate",
     "professor_consent_set",
     "professor_create",
@@ -119,5 +127,7 @@ __all__ = [
     "room_tutor_say",
     "room_whisper_set",
     "roster_student_add",
+    "roster_student_remove",
+    "roster_student_update",
     "zoom_event_apply",
 ]

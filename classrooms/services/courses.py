@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -64,6 +65,68 @@ def course_create(*, professor: ProfessorProfile, title: str, description: str =
         professor=professor, title=title, defaults={"description": description}
     )
     return course
+
+
+@transaction.atomic
+def course_update(*, course: Course, title: str, description: str) -> Course:
+    course.title = title
+    course.description = description
+    course.save(update_fields=["title", "description"])
+    return course
+
+
+@transaction.atomic
+def course_edit_apply(
+    *,
+    course: Course,
+    title: str,
+    description: str,
+    rows: list[tuple[RosterStudent | None, dict[str, Any]]],
+) -> Course:
+    """The course edit page in one transaction: title and description, then each changed
+    roster row (None: a new student; DELETE: remove). A refused removal undoes everything."""
+    course_update(course=course, title=title, description=description)
+    for student, data in rows:
+        fields = {
+            "name": data["name"].strip(),
+            "email": data.get("email") or "",
+            "background": data.get("background") or "",
+        }
+        if student is None:
+            if not data.get("DELETE") and fields["name"]:
+                roster_student_add(course=course, **fields)
+        elif data.get("DELETE"):
+            roster_student_remove(student=student)
+        else:
+            roster_student_update(student=student, **fields)
+    return course
+
+
+class RosterStudentInUse(ValidationError):
+    """A student who took part in a session stays on the roster: their report needs them."""
+
+
+@transaction.atomic
+def roster_student_update(
+    *, student: RosterStudent, name: str, email: str = "", background: str = ""
+) -> RosterStudent:
+    student.name = name
+    student.email = email
+    student.background = background
+    student.save(update_fields=["name", "email", "background"])
+    return student
+
+
+@transaction.atomic
+def roster_student_remove(*, student: RosterStudent) -> None:
+    """Remove a student who never had a breakout room (one who did is kept: session reports
+    list every student of every room)."""
+    if student.breakout_rooms.exists():
+        raise RosterStudentInUse(
+            f"{student.name} took part in a session, so they stay on the roster "
+            "(the session's report lists them)."
+        )
+    student.delete()
 
 
 def roster_student_add(

@@ -15,8 +15,10 @@ from django.views.decorators.http import require_POST
 
 from classrooms import services
 from classrooms.forms import (
+    CourseForm,
     MaterialUploadForm,
     ProfessorProfileForm,
+    RosterFormSet,
     SessionStartForm,
     StudentForm,
 )
@@ -62,6 +64,53 @@ def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
         messages.success(request, "Your tutor profile is saved.")
         return redirect("classrooms:dashboard")
     return render(request, "classrooms/profile.html", {"form": form})
+
+
+@professor_required
+def course_new(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """A professor creates their own course (no staff needed); the roster and material follow
+    on its page."""
+    professor = request.user.professor_profile
+    form = CourseForm(request.POST if request.method == "POST" else None, professor=professor)
+    if request.method == "POST" and form.is_valid():
+        course = services.course_create(
+            professor=professor,
+            title=form.cleaned_data["title"],
+            description=form.cleaned_data["description"],
+        )
+        messages.success(request, f"Created “{course.title}”. Add your students and material.")
+        return redirect("classrooms:course", course_id=course.public_id)
+    return render(request, "classrooms/course_form.html", {"form": form, "course": None})
+
+
+@professor_required
+def course_edit(request: AuthenticatedHttpRequest, course_id: Any) -> HttpResponse:
+    """Title, description and the whole roster on one page (students who took part in a
+    session stay: their reports list them)."""
+    course = course_owned(request, course_id)
+    data = request.POST if request.method == "POST" else None
+    form = CourseForm(data, instance=course, professor=course.professor)
+    roster = RosterFormSet(data, instance=course, prefix="roster")
+    if request.method == "POST" and form.is_valid() and roster.is_valid():
+        try:
+            services.course_edit_apply(
+                course=course,
+                title=form.cleaned_data["title"],
+                description=form.cleaned_data["description"],
+                rows=[
+                    (f.instance if f.instance.pk else None, f.cleaned_data)
+                    for f in roster.forms
+                    if f.cleaned_data and (f.has_changed() or f.cleaned_data.get("DELETE"))
+                ],
+            )
+        except ValidationError as exc:  # a race with a session start since the form was valid
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, f"Saved “{form.cleaned_data['title']}”.")
+            return redirect("classrooms:course", course_id=course.public_id)
+    return render(
+        request, "classrooms/course_form.html", {"form": form, "roster": roster, "course": course}
+    )
 
 
 def course_owned(request: AuthenticatedHttpRequest, course_id: Any) -> Any:

@@ -140,6 +140,7 @@ SITE: dict[str, list[Case]] = {
             expect("200", candidate_owner="302", other_candidate="302", professors="302"),
         )
     ],
+    "about": [get(const("/about/"), expect("200"))],
     "healthz": [get(const("/healthz"), expect("200"))],
     "signup": [get(const("/accounts/signup/"), expect("200", logged_in="302"))],
     "login": [get(const("/accounts/login/"), expect("200", logged_in="302"))],
@@ -227,6 +228,22 @@ CLASSROOMS: dict[str, list[Case]] = {
             const("/classrooms/profile/"),
             expect("302:login", logged_in="403", professors="302"),
             data=lambda w: {"display_name": "Changed", "teaching_style": "x", "consent": ""},
+        ),
+    ],
+    "classrooms:course_new": [
+        get(const("/classrooms/courses/new/"), PROFESSOR_PAGE),
+        post(
+            const("/classrooms/courses/new/"),
+            expect("302:login", logged_in="403", professors="200"),  # no title: the form again
+            data=lambda w: {"title": ""},
+        ),
+    ],
+    "classrooms:course_edit": [
+        get(lambda w, p: f"/classrooms/courses/{course(w)}/edit/", OWNER_PROFESSOR_PAGE),
+        post(
+            lambda w, p: f"/classrooms/courses/{course(w)}/edit/",
+            expect("302:login", logged_in="403", professors="404", professor_owner="200"),
+            data=lambda w: {"title": ""},
         ),
     ],
     "classrooms:course": [
