@@ -14,11 +14,14 @@ ROLE_FAMILIES = [
 ]
 
 
-# On New interview, "Behavioural" is already an interview type: the competency of the bank's
-# general behavioural questions (learning fast, prioritising, adapting, deciding) gets its own name.
+# On New interview, "Behavioural" and "Technical (general)" are already interview types: the
+# competencies of the bank's general questions get names of their own.
+_COMPETENCY_NAMES = {
+    BankQuestion.Competency.BEHAVIOURAL: "Initiative and judgement",
+    BankQuestion.Competency.TECHNICAL: "Technical depth",
+}
 COMPETENCY_CHOICES = [
-    (value, "Initiative and judgement" if value == BankQuestion.Competency.BEHAVIOURAL else label)
-    for value, label in BankQuestion.Competency.choices
+    (value, _COMPETENCY_NAMES.get(value, label)) for value, label in BankQuestion.Competency.choices
 ]
 
 

@@ -3,6 +3,7 @@ technology reads (labels, alternatives, placeholders), from the HTML alone (stdl
 
 from __future__ import annotations
 
+import re
 from html.parser import HTMLParser
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
@@ -66,3 +67,20 @@ def options(html: str, select_name: str) -> list[str]:
     start = html.index(f'name="{select_name}"')
     end = html.index("</select>", start)
     return perceived_text(html[html.rindex("<select", 0, start) : end + len("</select>")])
+
+
+SNAKE = re.compile(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b")
+DOTTED = re.compile(r"\b[a-z]+(?:\.[a-z_]+)+\b")
+# Addresses, file names and abbreviations are not keys.
+NOT_KEYS = re.compile(
+    r"\S+@\S+|https?://\S+|/\S*|\b\w+\.(?:md|txt|csv|markdown|com|edu|org|example)\b|\be\.g\b|\bi\.e\b"
+)
+
+
+def keys_in(texts: list[str]) -> list[str]:
+    found = []
+    for text in texts:
+        cleaned = NOT_KEYS.sub(" ", text)
+        found += [m.group(0) for m in SNAKE.finditer(cleaned)]
+        found += [m.group(0) for m in DOTTED.finditer(cleaned)]
+    return found

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from tests.html_text import keys_in
 from tests.security.conftest import World, build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -165,6 +166,12 @@ def test_every_page_fits_phones_and_desktops_without_errors_or_serious_axe_viola
                 fit = page.evaluate(OVERFLOW)
                 if fit["scroll"] > fit["width"]:
                     problems.append(f"{where}: {fit['scroll']} px wide: {fit['wide']}")
+                user = world.user(persona)
+                text = page.evaluate("document.body.innerText")
+                if user is not None:
+                    text = text.replace(user.get_username(), "")
+                for key in sorted(set(keys_in(text.splitlines()))):
+                    problems.append(f"{where}: a key where words belong: {key!r}")
                 smallest = page.evaluate(CHART_TEXT)
                 if smallest is not None and smallest < MIN_CHART_TEXT_PX:
                     problems.append(f"{where}: chart text drawn at {smallest:.1f} px")

@@ -23,7 +23,7 @@ def test_about_is_its_own_page_linked_from_every_page() -> None:
     assert "Join a class room" not in html  # not the home page again
 
 
-def test_new_interview_does_not_offer_behavioural_as_both_type_and_competency(
+def test_new_interview_does_not_offer_a_type_again_as_a_competency(
     client_for: Any, candidate: Any
 ) -> None:
     html = client_for(candidate).get("/interviews/new/").content.decode()
@@ -31,3 +31,5 @@ def test_new_interview_does_not_offer_behavioural_as_both_type_and_competency(
     assert "Behavioural" in options(html, "interview_type")
     assert seen.count("Behavioural") == 1  # the type only
     assert "Initiative and judgement" in seen
+    assert seen.count("Technical (general)") == 1
+    assert "Technical depth" in seen
