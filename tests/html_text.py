@@ -73,7 +73,7 @@ SNAKE = re.compile(r"\b[a-z0-9]+(?:_[a-z0-9]+)+\b")
 DOTTED = re.compile(r"\b[a-z]+(?:\.[a-z_]+)+\b")
 # Addresses, file names and abbreviations are not keys.
 NOT_KEYS = re.compile(
-    r"\S+@\S+|https?://\S+|/\S*|\b\w+\.(?:md|txt|csv|markdown|com|edu|org|example)\b|\be\.g\b|\bi\.e\b"
+    r"\S+@\S+|https?://\S+|/\S*|\b\w+\.(?:md|txt|csv|markdown|com|edu|org|example)\b|\b(?:e\.g|i\.e|a\.m|p\.m)\b"
 )
 
 
