@@ -216,8 +216,8 @@ class RoomConsumer(VoiceConsumer):
             and card["status"] == BreakoutRoom.Status.ACTIVE
         ):
             # The student arrived before the tutor (a prepared or still deploying session):
-            # the tutor says hello as soon as it is up, as it would have on arrival.
-            self.tasks.track(services.room_greet(room=self.room), key="greet")
+            # as soon as it is up, the tutor answers what they said meanwhile, or says hello.
+            self.tasks.track(self.conv.tutor_up(), key="greet")
 
     async def tutor_resumes(self) -> None:
         await asyncio.sleep(0.5)

@@ -26,6 +26,7 @@ from avatars.voice.tasks import TaskSet
 from avatars.voice.timings import TurnClock, voice_turn_record
 from classrooms import services
 from classrooms.models import BreakoutRoom, RoomTranscriptLine
+from classrooms.selectors import room_unanswered_student_text
 from config.ratelimit import RateLimited, rate_limit_hit
 
 logger = logging.getLogger(__name__)
@@ -163,9 +164,31 @@ class RoomConversation:
         )
         if self.room.status != BreakoutRoom.Status.ACTIVE:
             await self.send_error(
-                "tutor_unavailable", "Your tutor is still starting; hold on a moment."
+                "tutor_unavailable",
+                "Your message is saved; your tutor answers it as soon as it has started.",
             )
             return
+        await self.answer(text, clock)
+
+    async def tutor_up(self) -> None:
+        """The tutor just came up (a prepared or still deploying room): it answers what the
+        student said while waiting, or says hello as it would have on arrival."""
+        pending = await db(room_unanswered_student_text)(room=self.room)
+        if pending:
+            await self.answer(pending)
+        else:
+            await services.room_greet(room=self.room)
+
+    async def answer(self, text: str, clock: TurnClock | None = None) -> None:
+        """The tutor's reply to the student's saved words (unless the professor is there)."""
+        if clock is None:
+            clock = TurnClock(
+                kind=VoiceTurn.Kind.ROOM,
+                conversation=str(self.room.public_id),
+                avatar_provider=(
+                    self.room.avatar_session.provider if self.room.avatar_session else ""
+                ),
+            )
         if self.room.professor_present:
             return  # the professor is talking with the student; the tutor stays quiet
         try:  # the link needs no account: the room is what a flood of messages is counted by

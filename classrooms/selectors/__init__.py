@@ -31,6 +31,7 @@ from classrooms.selectors.sessions import (
 from classrooms.selectors.tutor import (
     course_chunks,
     course_teaching_preview,
+    room_unanswered_student_text,
     tutor_context,
 )
 
@@ -54,6 +55,7 @@ __all__ = [
     "room_card",
     "room_colour",
     "room_transcript_tail",
+    "room_unanswered_student_text",
     "room_with_relations",
     "session_card",
     "session_links",

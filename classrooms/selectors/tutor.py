@@ -10,7 +10,7 @@ from classrooms.misconceptions import (
     parse_misconceptions,
     strip_misconceptions,
 )
-from classrooms.models import BreakoutRoom, CourseMaterial, MaterialChunk
+from classrooms.models import BreakoutRoom, CourseMaterial, MaterialChunk, RoomTranscriptLine
 from classrooms.script import Script, parse_script, strip_script
 from classrooms.selectors.payloads import room_transcript_tail
 from classrooms.tutor import MaterialSection, TutorContext
@@ -115,3 +115,18 @@ def course_teaching_preview(*, course_id: int) -> list[MaterialPreview]:
         )
         for title, text in rows
     ]
+
+
+def room_unanswered_student_text(*, room: BreakoutRoom) -> str:
+    """What the student said or typed after the last tutor or professor line (one query): a
+    student who spoke before the tutor was up is answered when it is."""
+    pending: list[str] = []
+    for speaker, text in (
+        RoomTranscriptLine.objects.filter(room=room)
+        .order_by("-created_at", "-id")
+        .values_list("speaker", "text")[:20]
+    ):
+        if speaker != RoomTranscriptLine.Speaker.STUDENT:
+            break
+        pending.append(text)
+    return " ".join(reversed(pending))

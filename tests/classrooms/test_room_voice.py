@@ -209,3 +209,35 @@ async def test_a_student_who_arrived_early_is_greeted_when_the_tutor_is_up(
     lines = [line async for line in room.lines.all()]
     assert [(line.speaker, line.source) for line in lines] == [("tutor", "greeting")]
     await student.disconnect()
+
+
+async def test_a_student_who_typed_before_the_start_is_answered_when_the_tutor_is_up(
+    settings: Any, ws_connect: Any, professor: Any
+) -> None:
+    course = await sync_to_async(factories.make_course)(professor, students=1, title="Statistics")
+    session = await sync_to_async(services.class_session_prepare)(
+        professor=professor,
+        course=course,
+        student_ids=[s.pk async for s in course.students.all()],
+    )
+    room = await BreakoutRoom.objects.aget(session=session)
+    student, connected, code = await ws_connect(f"/ws/rooms/{room.join_token}/")
+    assert connected, code
+    await _until(student, "snapshot")
+    await student.send_json_to({"type": "turn.text", "text": QUESTION})
+    waiting = await _until(student, "error")
+    assert waiting["code"] == "tutor_unavailable"
+    assert "answers it as soon as it has started" in waiting["message"]
+
+    await sync_to_async(services.class_session_start)(session=session, professor=professor)
+    await services.class_session_launch(session=await ClassSession.objects.aget(pk=session.pk))
+    reply = await _until(student, "tutor.say")
+    assert reply["text"]
+    lines = [
+        (line.speaker, line.text, line.source)
+        async for line in room.lines.order_by("created_at", "id")
+    ]
+    assert lines[0] == ("student", QUESTION, "typed")
+    assert lines[1:] and {speaker for speaker, _, _ in lines[1:]} == {"tutor"}
+    assert "greeting" not in {source for _, _, source in lines}  # answered, not greeted
+    await student.disconnect()
