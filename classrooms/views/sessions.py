@@ -148,6 +148,7 @@ def monitor(request: AuthenticatedHttpRequest, session_id: Any) -> HttpResponse:
             "invitations": invitation_counts(session=session),
             "site": request.build_absolute_uri("/").rstrip("/"),
             "prepared": session.status == ClassSession.Status.PREPARED,
+            "currency": settings.AVATAR_PRICE_CURRENCY,
         },
     )
 

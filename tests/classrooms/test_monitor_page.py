@@ -1,0 +1,51 @@
+"""The monitor as the professor first sees it: the live call opens in view, the ended session's
+summary counts every avatar session and gives its cost a currency."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from asgiref.sync import async_to_sync
+from django.urls import reverse
+
+from avatars.models import AvatarSession
+from classrooms import services
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_live_call_panel_opens_above_the_rooms(client_for: Any, professor: Any) -> None:
+    course = factories.make_course(professor, students=2)
+    session = services.class_session_create(
+        professor=professor, course=course, student_ids=course.students.values_list("pk", flat=True)
+    )
+    html = client_for(professor).get(reverse("classrooms:monitor", args=[session.public_id]))
+    page = html.content.decode()
+    assert (
+        page.index('id="call-panel"') < page.index('id="rooms"') < page.index('id="student-links"')
+    )
+    assert '<section class="rooms" id="rooms" aria-label="Breakout rooms">' in page
+
+
+def test_the_ended_summary_counts_every_avatar_session_and_names_the_currency(
+    client_for: Any, professor: Any, settings: Any
+) -> None:
+    settings.AVATAR_PRICE_CURRENCY = "EUR"
+    course = factories.make_course(professor, students=3)
+    session = services.class_session_create(
+        professor=professor, course=course, student_ids=course.students.values_list("pk", flat=True)
+    )
+    rooms = list(session.rooms.all())
+    for room in rooms:  # every room's avatar had already ended before the class did
+        AvatarSession.objects.create(
+            purpose="classroom", subject=str(room.public_id), provider="local", status="ended"
+        )
+    async_to_sync(services.class_session_end)(session=session)
+    page = client_for(professor).get(reverse("classrooms:monitor", args=[session.public_id]))
+    html = page.content.decode()
+    assert "Avatars stopped" not in html
+    assert "<dt>Avatar sessions</dt><dd>3 (0 stopped when the session ended" in html
+    assert "EUR</dd>" in html
+    assert "$" not in html.split('id="summary-list"')[1].split("</dl>")[0]
