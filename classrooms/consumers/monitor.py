@@ -27,6 +27,15 @@ logger = logging.getLogger(__name__)
 db = database_sync_to_async
 
 
+# What the professor reads when an action went through (the ack's `message`).
+ACK_MESSAGES = {
+    "room.say": "The tutor in {room} is saying it.",
+    "room.whisper": "The tutor in {room} has your instruction.",
+    "room.clear_help": "Help request in {room} cleared.",
+    "room.restart": "Restarting the avatar in {room}.",
+}
+
+
 class MonitorConsumer(VoiceConsumer):
     schema = MONITOR_SCHEMA
     max_text = MAX_TEXT
@@ -94,7 +103,15 @@ class MonitorConsumer(VoiceConsumer):
         count = await services.class_session_broadcast(
             session=self.session, text=data["text"].strip()
         )
-        await self.send_json({"type": "ack", "action": "session.broadcast", "rooms": count})
+        rooms = f"{count} room{'' if count == 1 else 's'}"
+        await self.send_json(
+            {
+                "type": "ack",
+                "action": "session.broadcast",
+                "rooms": count,
+                "message": f"Sent to {rooms}.",
+            }
+        )
 
     async def room_action(self, data: dict[str, Any]) -> None:
         await self.open_session()
@@ -117,7 +134,10 @@ class MonitorConsumer(VoiceConsumer):
                 raise BadMessage("bad_state", exc.message) from exc
             # The registry runs it, not this socket: closing the monitor must not cancel it.
             background.spawn("breakout_room.restart", room_id=room.pk, old_avatar_id=old_avatar_id)
-        await self.send_json({"type": "ack", "action": kind, "room": str(room.public_id)})
+        message = ACK_MESSAGES[kind].format(room=room.name)
+        await self.send_json(
+            {"type": "ack", "action": kind, "room": str(room.public_id), "message": message}
+        )
 
     on_room_say = on_room_whisper = on_room_clear_help = on_room_restart = room_action
 

@@ -35,6 +35,22 @@ def room_colour(room: BreakoutRoom) -> str:
     return "yellow"
 
 
+def avatar_label(room: BreakoutRoom) -> str:
+    """The room's avatar in the professor's words (after the class: stopped, not missing)."""
+    avatar = room.avatar_session
+    if avatar_connected(room):
+        return "Avatar connected"
+    if room.status == BreakoutRoom.Status.COMPLETED:
+        return "Avatar stopped" if avatar is not None else "No avatar was started"
+    if avatar is None:
+        return "Avatar not started yet"
+    if avatar.status in (AvatarSession.Status.REQUESTED, AvatarSession.Status.STARTING):
+        return "Avatar starting"
+    if avatar.status == AvatarSession.Status.FAILED:
+        return "Avatar failed"
+    return "Avatar stopped"
+
+
 def avatar_connected(room: BreakoutRoom) -> bool:
     avatar = room.avatar_session
     return avatar is not None and avatar.status == AvatarSession.Status.READY
@@ -85,6 +101,7 @@ def room_card(room: BreakoutRoom, *, now: datetime | None = None) -> dict[str, A
         "avatar": {
             "connected": avatar_connected(room),
             "status": avatar.status if avatar else "",
+            "label": avatar_label(room),
         },
         "student_present": room.student_present,
         "professor_present": room.professor_present,

@@ -113,12 +113,14 @@ async def test_broadcast_reaches_every_room_and_whisper_is_not_spoken(
     await monitor.send_json_to({"type": "session.broadcast", "text": "Five minutes left."})
     ack = await _until(monitor, "ack")
     assert ack["rooms"] == 3
+    assert ack["message"] == "Sent to 3 rooms."  # words, never "session.broadcast: done."
     said = await _until(student, "tutor.say")
     assert said["text"] == "Five minutes left."
     await monitor.send_json_to(
         {"type": "room.whisper", "room": str(rooms[0].public_id), "text": "Focus on sampling bias"}
     )
-    await _until(monitor, "ack")
+    ack = await _until(monitor, "ack")
+    assert ack["message"] == f"The tutor in {rooms[0].name} has your instruction."
     room = await BreakoutRoom.objects.aget(pk=rooms[0].pk)
     assert room.whisper == "Focus on sampling bias"
     assert not await room.lines.filter(text__icontains="sampling bias").aexists()

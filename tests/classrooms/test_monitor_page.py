@@ -49,3 +49,23 @@ def test_the_ended_summary_counts_every_avatar_session_and_names_the_currency(
     assert "<dt>Avatar sessions</dt><dd>3 (0 stopped when the session ended" in html
     assert "EUR</dd>" in html
     assert "$" not in html.split('id="summary-list"')[1].split("</dl>")[0]
+
+
+def test_after_the_class_a_rooms_avatar_reads_stopped_not_missing(professor: Any) -> None:
+    from classrooms.selectors import session_snapshot
+
+    course = factories.make_course(professor, students=2)
+    session = services.class_session_create(
+        professor=professor, course=course, student_ids=course.students.values_list("pk", flat=True)
+    )
+    first, second = session.rooms.order_by("position")
+    first.avatar_session = AvatarSession.objects.create(
+        purpose="classroom", subject=str(first.public_id), provider="local", status="ready"
+    )
+    first.save(update_fields=["avatar_session"])
+    before = {c["name"]: c["avatar"]["label"] for c in session_snapshot(session=session)["rooms"]}
+    assert before == {first.name: "Avatar connected", second.name: "Avatar not started yet"}
+    async_to_sync(services.class_session_end)(session=session)
+    session.refresh_from_db()
+    after = {c["name"]: c["avatar"]["label"] for c in session_snapshot(session=session)["rooms"]}
+    assert after == {first.name: "Avatar stopped", second.name: "No avatar was started"}
