@@ -10,6 +10,7 @@ from classrooms.selectors.payloads import (
     room_transcript_tail,
     session_card,
     session_snapshot,
+    session_tails,
 )
 from classrooms.selectors.sessions import (
     class_session_for_owner,
@@ -61,6 +62,7 @@ __all__ = [
     "session_links",
     "session_rooms",
     "session_snapshot",
+    "session_tails",
     "sessions_for_course",
     "sessions_for_professor",
     "tutor_context",

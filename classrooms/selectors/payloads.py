@@ -8,6 +8,8 @@ from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.http import RFC3986_SUBDELIMS
@@ -142,10 +144,37 @@ def session_card(session: ClassSession) -> dict[str, Any]:
     }
 
 
+CARD_TAIL = 2  # lines of each room's conversation shown on its card
+
+
+def session_tails(*, session: ClassSession, limit: int = CARD_TAIL) -> dict[str, list[dict]]:
+    """The last `limit` lines of every room, in one query (a window over the session's lines),
+    so each monitor card shows where its conversation is without opening Details."""
+    rank = Window(
+        RowNumber(), partition_by=[F("room_id")], order_by=[F("created_at").desc(), F("id").desc()]
+    )
+    lines = (
+        RoomTranscriptLine.objects.filter(room__session=session)
+        .annotate(rank=rank)
+        .filter(rank__lte=limit)
+        .annotate(room_public_id=F("room__public_id"))
+        .order_by("room_id", "created_at", "id")
+    )
+    tails: dict[str, list[dict]] = {}
+    for line in lines:
+        tails.setdefault(str(line.room_public_id), []).append(line_payload(line))
+    return tails
+
+
 def session_snapshot(*, session: ClassSession) -> dict[str, Any]:
     now = timezone.now()
     cards = [room_card(room, now=now) for room in session_rooms(session=session)]
-    return {"session": session_card(session), "rooms": cards, "figures": figures(cards)}
+    return {
+        "session": session_card(session),
+        "rooms": cards,
+        "figures": figures(cards),
+        "tails": session_tails(session=session),
+    }
 
 
 def line_payload(line: RoomTranscriptLine) -> dict[str, Any]:

@@ -69,3 +69,28 @@ def test_after_the_class_a_rooms_avatar_reads_stopped_not_missing(professor: Any
     session.refresh_from_db()
     after = {c["name"]: c["avatar"]["label"] for c in session_snapshot(session=session)["rooms"]}
     assert after == {first.name: "Avatar stopped", second.name: "No avatar was started"}
+
+
+def test_the_snapshot_carries_every_rooms_last_lines_in_one_query(
+    professor: Any, django_assert_num_queries: Any
+) -> None:
+    from classrooms.models import RoomTranscriptLine
+    from classrooms.selectors import session_tails
+
+    course = factories.make_course(professor, students=3)
+    session = services.class_session_create(
+        professor=professor, course=course, student_ids=course.students.values_list("pk", flat=True)
+    )
+    first, second, _third = session.rooms.order_by("position")
+    for text in ("one", "two", "three"):
+        services.room_line_add(
+            room=first, speaker=RoomTranscriptLine.Speaker.STUDENT, text=text, source="typed"
+        )
+    services.room_line_add(
+        room=second, speaker=RoomTranscriptLine.Speaker.TUTOR, text="hello", source="greeting"
+    )
+    with django_assert_num_queries(1):
+        tails = session_tails(session=session)
+    assert [line["text"] for line in tails[str(first.public_id)]] == ["two", "three"]
+    assert [line["text"] for line in tails[str(second.public_id)]] == ["hello"]
+    assert str(_third.public_id) not in tails
