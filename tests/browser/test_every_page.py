@@ -24,6 +24,7 @@ WIDTHS = (390, 1280)
 def _pages(world: World) -> dict[str, list[str]]:
     session, course = world.session.public_id, world.course.public_id
     done, live = world.interview_done.public_id, world.interview_live.public_id
+    extra = world.extra  # type: ignore[attr-defined]
     return {
         "anonymous": [
             "/",
@@ -34,6 +35,7 @@ def _pages(world: World) -> dict[str, list[str]]:
             "/join/",
             "/no/such/page/",
             f"/rooms/{world.room1.join_token}/",
+            f"/rooms/{extra['prepared_room']}/",
             f"/interviews/shared/{world.share_active}/",
         ],
         "candidate_owner": [
@@ -56,6 +58,9 @@ def _pages(world: World) -> dict[str, list[str]]:
             f"/classrooms/sessions/{session}/",
             f"/classrooms/sessions/{session}/links/",
             f"/classrooms/sessions/{session}/report/",
+            f"/classrooms/sessions/{extra['ended']}/",
+            f"/classrooms/sessions/{extra['ended']}/report/",
+            f"/classrooms/sessions/{extra['prepared']}/",
         ],
         "staff": [
             "/admin/",
@@ -120,8 +125,27 @@ def _login(context: Any, live_server_url: str, user: Any) -> None:
 
 @pytest.fixture
 def world(transactional_db: Any) -> World:
-    """Built before Chromium starts (Playwright's event loop forbids sync database work)."""
-    return build_world()
+    """Built before Chromium starts (Playwright's event loop forbids sync database work), with
+    an ended session and a prepared one beside the world's live session."""
+    from asgiref.sync import async_to_sync
+
+    from classrooms import services
+
+    world = build_world()
+    students = list(world.course.students.values_list("pk", flat=True))
+    ended = services.class_session_create(
+        professor=world.professor, course=world.course, student_ids=students, title="Ended class"
+    )
+    async_to_sync(services.class_session_end)(session=ended)
+    prepared = services.class_session_prepare(
+        professor=world.professor, course=world.course, student_ids=students, title="Later class"
+    )
+    world.extra = {  # type: ignore[attr-defined]
+        "ended": ended.public_id,
+        "prepared": prepared.public_id,
+        "prepared_room": prepared.rooms.order_by("position").first().join_token,
+    }
+    return world
 
 
 @pytest.fixture
