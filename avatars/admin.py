@@ -2,6 +2,7 @@ from typing import Any
 
 from asgiref.sync import async_to_sync
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
@@ -69,7 +70,7 @@ class AvatarSessionAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def get_changelist_instance(self, request: HttpRequest):  # type: ignore[no-untyped-def]
+    def get_changelist_instance(self, request: HttpRequest) -> ChangeList:
         """Label the page's sessions in one query per purpose (the list shows what each
         serves, not a raw public id)."""
         changelist = super().get_changelist_instance(request)

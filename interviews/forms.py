@@ -16,7 +16,7 @@ ROLE_FAMILIES = [
 
 # On New interview, "Behavioural" and "Technical (general)" are already interview types: the
 # competencies of the bank's general questions get names of their own.
-_COMPETENCY_NAMES = {
+_COMPETENCY_NAMES: dict[str, str] = {
     BankQuestion.Competency.BEHAVIOURAL: "Initiative and judgement",
     BankQuestion.Competency.TECHNICAL: "Technical depth",
 }
