@@ -18,7 +18,7 @@
 // the flow around it never stalls.
 
 const FACE_SVG = `
-<svg class="avatar-face" viewBox="0 0 200 200" role="img" aria-label="Interviewer">
+<svg class="avatar-face" viewBox="0 0 200 200" role="img" aria-label="LABEL">
   <circle cx="100" cy="100" r="88" fill="#f2c9a0" stroke="#2b3550" stroke-width="4"/>
   <path d="M30 80 Q100 -10 170 80 Q150 40 100 38 Q50 40 30 80Z" fill="#3a2c25"/>
   <circle class="eye" cx="70" cy="92" r="9" fill="#2b3550"/>
@@ -74,12 +74,12 @@ async function voicesAvailable(waitMs = 1200) {
   return window.speechSynthesis.getVoices();
 }
 
-export function createAvatar({container, connection = {}, onEvent = () => {}, onStatus = () => {}, livekit = {}} = {}) {
+export function createAvatar({container, connection = {}, onEvent = () => {}, onStatus = () => {}, livekit = {}, label = "Interviewer"} = {}) {
   const provider = connection.provider || "local";
   const rate = Number(connection.speaking_rate) || 1;
   container.classList.add("avatar-host");
   container.innerHTML = `
-    <div class="avatar-visual">${FACE_SVG}</div>
+    <div class="avatar-visual">${FACE_SVG.replace("LABEL", label.replace(/[<>&"]/g, ""))}</div>
     <p class="avatar-caption" aria-live="polite"></p>`;
   const visual = container.querySelector(".avatar-visual");
   const face = container.querySelector(".avatar-face");

@@ -40,6 +40,24 @@ let finishing = false;
 let micWanted = false;
 let recognitionOn = false;
 
+// The microphone exists before the connection: the socket reports its first status at once,
+// and that handler stops any recording.
+const mic = createMic({
+  onLevel(level) { $("mic-level").style.width = `${Math.round(level * 100)}%`; },
+  onChunk(blob) {
+    if (!state || state.state !== "listening" || !config.live_audio) return;
+    if (blob.size > config.max_audio_chunk_bytes) return;
+    live.sendBinary(blob);
+  },
+  onStatus(status, detail) {
+    const labels = {ready: "ready", recording: "recording", stopped: "ready", denied: "blocked: type your answers",
+      unavailable: "unavailable: type your answers", "recognition-unavailable": "no browser captions: type or speak"};
+    $("mic-status").textContent = labels[status] || status;
+    if (status === "recognition-unavailable") recognitionOn = false;
+    if (detail && detail.reason) $("mic-status").title = detail.reason;
+  },
+});
+
 // --- connection ------------------------------------------------------------------------
 
 const live = createLive(config.ws_path, {
@@ -104,21 +122,6 @@ function speak(text, taskId, timeoutSeconds) {
 
 // --- microphone -------------------------------------------------------------------------------
 
-const mic = createMic({
-  onLevel(level) { $("mic-level").style.width = `${Math.round(level * 100)}%`; },
-  onChunk(blob) {
-    if (!state || state.state !== "listening" || !config.live_audio) return;
-    if (blob.size > config.max_audio_chunk_bytes) return;
-    live.sendBinary(blob);
-  },
-  onStatus(status, detail) {
-    const labels = {ready: "ready", recording: "recording", stopped: "ready", denied: "blocked: type your answers",
-      unavailable: "unavailable: type your answers", "recognition-unavailable": "no browser captions: type or speak"};
-    $("mic-status").textContent = labels[status] || status;
-    if (status === "recognition-unavailable") recognitionOn = false;
-    if (detail && detail.reason) $("mic-status").title = detail.reason;
-  },
-});
 
 async function openMic() {
   micWanted = true;

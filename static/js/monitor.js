@@ -17,6 +17,9 @@ let sessionOpen = ["draft", "prepared", "starting", "live"].includes(initial.ses
 let activeCall = null; // {roomId, socket, call}
 
 const SILENT_MINUTES = Number(script.dataset.silentMinutes) || 3;
+const CURRENCY = script.dataset.currency || "";
+const ICONS = script.dataset.icons || "";
+const CARD_TAIL = 2;
 const LABELS = {student: "Student", tutor: "Tutor", professor: "You"};
 
 function el(tag, attrs = {}, ...children) {
@@ -32,6 +35,18 @@ function el(tag, attrs = {}, ...children) {
     node.append(child instanceof Node ? child : document.createTextNode(String(child)));
   }
   return node;
+}
+
+// An SVG icon (static/img/icons.svg) instead of an emoji: decorative next to its words.
+function icon(name) {
+  const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+  svg.setAttribute("class", "icon");
+  svg.setAttribute("aria-hidden", "true");
+  svg.setAttribute("focusable", "false");
+  const use = document.createElementNS("http://www.w3.org/2000/svg", "use");
+  use.setAttribute("href", `${ICONS}#${name}`);
+  svg.append(use);
+  return svg;
 }
 
 function minutesSince(iso) {
@@ -55,7 +70,7 @@ function send(msg) {
 function flash(text) { $("broadcast-status").textContent = text; }
 
 function renderLines(list, id) {
-  const box = el("div", {class: "transcript room-transcript", "aria-live": "polite", "aria-label": "Transcript"});
+  const box = el("div", {class: "transcript room-transcript", role: "region", "aria-label": "Transcript", tabindex: "0"});
   for (const line of tails.get(id) || []) {
     box.append(el("p", {"data-speaker": line.speaker}, el("strong", {}, `${LABELS[line.speaker] || line.speaker}: `), line.text));
   }
@@ -70,21 +85,22 @@ function renderRoom(card) {
     class: `room ${card.colour}`, "data-room": card.id, "data-status": card.status, "data-colour": card.colour,
     "aria-labelledby": `room-h-${card.id}`,
   });
-  const avatarIcon = card.avatar.connected
-    ? el("span", {title: "Avatar connected", "aria-label": "Avatar connected", "data-avatar": "connected"}, "🤖")
-    : el("span", {title: "No avatar", "aria-label": "No avatar connected", "data-avatar": "missing"}, "⚠️");
+  const avatarLabel = card.avatar.label || (card.avatar.connected ? "Avatar connected" : "No avatar connected");
+  const avatarIcon = el("span", {class: "room-icon", "data-avatar": card.avatar.connected ? "connected" : "missing"},
+    icon(card.avatar.connected ? "avatar" : card.status === "completed" ? "avatar" : "warning"), ` ${avatarLabel}`);
   article.append(
     el("div", {class: "row spread"},
       el("h3", {id: `room-h-${card.id}`}, card.name),
       el("span", {class: "room-icons"}, avatarIcon,
-        card.student_present ? el("span", {title: "Student in the room", "aria-label": "Student present"}, " 👤") : null,
-        card.professor_present ? el("span", {title: "You are in this room", "aria-label": "Professor present"}, " 🎧") : null,
-        card.help ? el("span", {class: "pill err", "data-help": "1"}, "✋ Help") : null)),
+        card.student_present ? el("span", {class: "room-icon", title: "Student in the room"}, icon("person"), el("span", {class: "visually-hidden"}, "Student present")) : null,
+        card.professor_present ? el("span", {class: "room-icon", title: "You are in this room"}, icon("headset"), el("span", {class: "visually-hidden"}, "You are in this room")) : null,
+        card.help ? el("span", {class: "pill err", "data-help": "1"}, icon("hand"), " Help") : null)),
     el("p", {}, el("span", {class: `pill status-${card.status}`}, card.status_label),
-      card.progress ? el("span", {class: "muted progress", "aria-live": "polite"}, ` ${card.progress}…`) : null,
+      card.progress ? el("span", {class: "muted progress"}, ` ${card.progress}…`) : null,
       silent ? el("span", {class: "pill warn", "data-silent": "1"}, ` silent for ${silentFor} min`) : null),
-    card.error ? el("p", {class: "error", role: "alert"}, card.error) : "",
+    card.error ? el("p", {class: "error"}, card.error) : "",
     el("p", {class: "muted"}, card.students.join(", ")),
+    cardTail(card.id),
   );
   const actions = el("p", {class: "row"},
     el("button", {type: "button", class: "small secondary", "aria-expanded": String(isOpen), "aria-controls": `details-${card.id}`,
@@ -120,6 +136,27 @@ function renderRoom(card) {
   return article;
 }
 
+function cardTail(id) {
+  const lines = (tails.get(id) || []).slice(-CARD_TAIL);
+  if (!lines.length) return el("p", {class: "muted card-tail"}, "No conversation yet.");
+  const box = el("div", {class: "card-tail"});
+  for (const line of lines) {
+    box.append(el("p", {"data-speaker": line.speaker}, el("strong", {}, `${LABELS[line.speaker] || line.speaker}: `), line.text));
+  }
+  return box;
+}
+
+// Each card keeps one polite announcer for its whole life (re-rendering never recreates it):
+// a screen reader hears a room's status, help and errors once, when they change.
+function announce(article, card) {
+  const said = [card.status_label, card.help ? "asking for help" : "", card.error || ""].filter(Boolean).join(", ");
+  let node = article.querySelector("[data-announce]");
+  if (!node) node = el("p", {class: "visually-hidden", "aria-live": "polite", "data-announce": ""});
+  if (node.dataset.said !== undefined && node.dataset.said !== said) node.textContent = `${card.name}: ${said}.`;
+  node.dataset.said = said;
+  return node;
+}
+
 function actionForm(card, type, label, hint) {
   const id = `${type}-${card.id}`;
   const input = el("input", {type: "text", id, maxlength: "500", required: true, placeholder: hint});
@@ -137,12 +174,20 @@ function render(id) {
   const focused = existing && existing.contains(document.activeElement) ? document.activeElement : null;
   const typed = focused && focused.tagName === "INPUT" ? {form: focused.id, value: focused.value} : null;
   const node = renderRoom(card);
-  if (existing) existing.replaceWith(node); else grid.append(node);
+  if (existing) {
+    // Updated in place: the article (and its announcer) stays, its content is replaced.
+    const announcer = announce(existing, card);
+    for (const name of ["class", "data-status", "data-colour"]) existing.setAttribute(name, node.getAttribute(name));
+    existing.replaceChildren(...node.childNodes, announcer);
+  } else {
+    node.append(announce(node, card));
+    grid.append(node);
+  }
   if (typed) { const input = $(typed.form); if (input) { input.value = typed.value; input.focus(); } }
 }
 
 function renderAll() {
-  grid.innerHTML = "";
+  for (const node of grid.querySelectorAll("[data-room]")) if (!rooms.has(node.dataset.room)) node.remove();
   for (const id of rooms.keys()) render(id);
   updateFigures();
 }
@@ -177,10 +222,13 @@ function showSession(session) {
 function showSummary(summary) {
   const list = $("summary-list");
   list.innerHTML = "";
+  const sessions = summary.avatar_sessions ?? summary.avatars_stopped;
+  const avatars = summary.avatar_sessions === undefined ? `${sessions}`
+    : `${sessions} (${summary.avatars_stopped} stopped when the session ended; the others had already ended)`;
   const rows = [
-    ["Rooms", summary.rooms], ["Avatars stopped", summary.avatars_stopped],
+    ["Rooms", summary.rooms], ["Avatar sessions", avatars],
     ["Failures", (summary.failures || []).length], ["Avatar minutes", summary.avatar_minutes],
-    ["Estimated cost", `$${summary.estimated_cost}`], ["Transcript lines", summary.lines],
+    ["Estimated cost", `${summary.estimated_cost} ${CURRENCY}`.trim()], ["Transcript lines", summary.lines],
   ];
   for (const [label, value] of rows) list.append(el("dt", {}, label), el("dd", {}, value));
   for (const failure of summary.failures || []) list.append(el("dt", {}, "Failure"), el("dd", {}, failure));
@@ -197,12 +245,19 @@ function toggle(id) {
 function applySnapshot(snapshot) {
   rooms.clear();
   for (const card of snapshot.rooms) rooms.set(card.id, card);
+  for (const [id, lines] of Object.entries(snapshot.tails || {})) if (!expanded.has(id)) tails.set(id, lines);
   showSession(snapshot.session);
   renderAll();
   for (const id of expanded) send({type: "room.expand", room: id});
 }
 
 // --- Join a room live (WebRTC audio through the room socket) --------------------------------
+
+const CALL_STATES = {
+  idle: "not started", new: "starting", connecting: "connecting…", connected: "connected",
+  disconnected: "interrupted, reconnecting…", failed: "failed", closed: "ended",
+  "no-mic": "no microphone: you can listen but not speak",
+};
 
 function joinRoom(card) {
   if (activeCall) leaveRoom();
@@ -212,7 +267,7 @@ function joinRoom(card) {
     send: (msg) => entry.socket && entry.socket.send(msg),
     iceServers,
     audio: $("call-audio"),
-    onState(state) { $("call-state").textContent = state; },
+    onState(state) { $("call-state").textContent = CALL_STATES[state] || state; },
   });
   entry.socket = createLive(path, {
     onMessage(msg) {
@@ -226,6 +281,7 @@ function joinRoom(card) {
   activeCall = entry;
   $("call-room").textContent = card.name;
   $("call-panel").hidden = false;
+  $("call-panel").scrollIntoView({block: "nearest"});
   render(card.id);
 }
 
@@ -258,7 +314,7 @@ const live = createLive(`/ws/classrooms/${sessionId}/monitor/`, {
         list.push(msg.line);
         tails.set(msg.room, list.slice(-30));
         const card = rooms.get(msg.room);
-        if (card) { card.last_activity_at = msg.line.at; if (expanded.has(msg.room)) render(msg.room); }
+        if (card) { card.last_activity_at = msg.line.at; render(msg.room); }
         break;
       }
       case "room.detail":
@@ -273,8 +329,8 @@ const live = createLive(`/ws/classrooms/${sessionId}/monitor/`, {
         showSummary(msg.summary);
         break;
       case "ack":
-        if (msg.action === "session.broadcast") flash(`Sent to ${msg.rooms} room${msg.rooms === 1 ? "" : "s"}.`);
-        else flash(`${msg.action}: done.`);
+        if (msg.action === "session.broadcast" && !msg.message) flash(`Sent to ${msg.rooms} room${msg.rooms === 1 ? "" : "s"}.`);
+        else flash(msg.message || "Done.");
         break;
       case "error":
         flash(msg.message);
@@ -284,7 +340,8 @@ const live = createLive(`/ws/classrooms/${sessionId}/monitor/`, {
     }
   },
   onStatus(status) {
-    $("connection").textContent = {open: "Live", connecting: "Connecting…", reconnecting: "Reconnecting…", closed: "Disconnected"}[status] || status;
+    // Says the page's connection, not the session's state (the pill beside it): never "Live Live".
+    $("connection").textContent = {open: "Connected", connecting: "Connecting…", reconnecting: "Reconnecting…", closed: "Disconnected: reload the page"}[status] || status;
   },
 });
 

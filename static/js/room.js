@@ -26,6 +26,12 @@ const LABELS = {student: "You", tutor: "Tutor", professor: "Professor"};
 
 function setState(text) { stateBanner.textContent = text; }
 
+// Button words live in a span beside the SVG icon, so changing them keeps the icon.
+function setLabel(button, text) { button.querySelector("[data-label]").textContent = text; }
+
+// The "not started yet" notice goes once the tutor is there (or the class has started).
+function classStarted() { const notice = $("not-started"); if (notice) notice.hidden = true; }
+
 function addLine(line) {
   const p = document.createElement("p");
   p.className = `line ${line.speaker}`;
@@ -50,9 +56,11 @@ function mountAvatar(connection) {
   avatar = null;
   const box = $("avatar");
   if (!connection) { box.innerHTML = "<p>Your tutor is getting ready…</p>"; return; }
+  classStarted();
   avatar = createAvatar({
     container: box,
     connection,
+    label: "Your tutor",
     onEvent(event) {
       // The server times the turn from these and knows when the tutor stopped talking.
       if (event.type === "speak_started") {
@@ -68,12 +76,17 @@ function mountAvatar(connection) {
   });
 }
 
+const CALL_STATES = {
+  idle: "not started", new: "starting", connecting: "connecting…", connected: "connected",
+  disconnected: "interrupted, reconnecting…", failed: "failed", closed: "ended", "no-mic": "no microphone",
+};
+
 const call = createCall({
   send: (msg) => live.send(msg),
   iceServers,
   audio: $("call-audio"),
   onState(state) {
-    $("call-state").textContent = state;
+    $("call-state").textContent = CALL_STATES[state] || state;
     $("call-line").hidden = state === "closed" || state === "idle";
   },
 });
@@ -139,7 +152,8 @@ const live = createLive(script.dataset.ws, {
       case "room.update":
         professorPresent(msg.room.professor_present);
         helpButton.setAttribute("aria-pressed", String(Boolean(msg.room.help)));
-        helpButton.textContent = msg.room.help ? "✋ Help requested (cancel)" : "✋ Ask my professor";
+        setLabel(helpButton, msg.room.help ? "Help requested (cancel)" : "Ask my professor");
+        if (msg.room.status === "active" || msg.room.status === "deploying") classStarted();
         break;
       case "tutor.resumed":
         setState("Your tutor is listening again");
@@ -201,7 +215,7 @@ async function startListening() {
   if (!(await mic.open())) return;
   listening = true;
   micButton.setAttribute("aria-pressed", "true");
-  micButton.textContent = "⏹ Stop talking";
+  setLabel(micButton, "Stop talking");
   if (liveAudio) {
     live.send({type: "audio.start"});
     mic.startRecording();
@@ -237,7 +251,7 @@ async function stopListening() {
   if (!listening) return;
   listening = false;
   micButton.setAttribute("aria-pressed", "false");
-  micButton.textContent = "🎤 Talk";
+  setLabel(micButton, "Talk (Space when not typing)");
   if (liveAudio) {
     await mic.stopRecording();
     live.send({type: "audio.stop"});

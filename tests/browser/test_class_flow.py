@@ -172,6 +172,19 @@ def test_a_prepared_session_starts_its_tutors_from_the_monitor(
     assert prof.locator("#session-status").inner_text() == "Prepared"
     assert prof.locator("#student-links tbody tr").count() == 2
     assert prof.locator(".room.green").count() == 0  # no tutor, no vendor minutes
+    # A student arrives early and types: the message is kept for the tutor.
+    room = BreakoutRoom.objects.filter(session=session).order_by("position").first()
+    student = browser_context.new_page()
+    student.goto(f"{live_server_url}/rooms/{room.join_token}/")
+    notice = student.locator("#not-started")
+    assert notice.is_visible()
+    student.get_by_placeholder("Type to your tutor and press Enter").fill("Is 95% a probability?")
+    student.keyboard.press("Enter")
+    student.locator("#mic-status", has_text="answers it as soon as it has started").wait_for()
     prof.get_by_role("button", name="Start: deploy 2 tutors").click()
     prof.wait_for_function("document.querySelectorAll('.room.green').length === 2")
     assert prof.locator("#start-prepared").count() == 0
+    # Once the tutor is up the notice goes, and the early question is answered (not greeted).
+    notice.wait_for(state="hidden")
+    student.locator("#transcript .line.tutor").first.wait_for()
+    assert student.locator("#transcript .line").first.inner_text().startswith("You:")

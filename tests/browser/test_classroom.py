@@ -78,6 +78,15 @@ def test_professor_runs_a_session_with_a_student_talking_to_the_tutor(
     prof.get_by_label("Broadcast to every tutor").fill("Two minutes left, wrap up.")
     prof.get_by_role("button", name="Broadcast").click()
     student.locator("#transcript .line.professor", has_text="Two minutes left").wait_for()
+    prof.locator("#broadcast-status", has_text="Sent to 5 rooms.").wait_for()  # words, not keys
+    # The card shows the conversation's last lines and the avatar's state in words.
+    card = prof.locator(f'[data-room="{room.public_id}"]')
+    assert card.locator(".card-tail").is_visible()
+    assert "Avatar connected" in card.inner_text()
+    # The student sees the tutor's words once (not also over the avatar's face), and a screen
+    # reader hears "Your tutor", not "Interviewer".
+    assert not student.locator("#avatar .avatar-caption").is_visible()
+    assert student.get_by_role("img", name="Your tutor").count() == 1
 
     # the professor joins the room: browser-to-browser audio
     prof.locator(f'[data-room="{room.public_id}"] [data-action=join]').click()
@@ -90,7 +99,7 @@ def test_professor_runs_a_session_with_a_student_talking_to_the_tutor(
     # the professor ends the session and sees the cleanup summary
     prof.get_by_role("button", name="End session").click()
     prof.locator("#summary").wait_for()
-    prof.locator("#summary-list", has_text="Avatars stopped").wait_for()
+    prof.locator("#summary-list", has_text="Avatar sessions").wait_for()
     assert "5" in prof.locator("#summary-list").inner_text()
     student.locator("#room-state", has_text="ended").wait_for()
     session.refresh_from_db()
