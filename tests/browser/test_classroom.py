@@ -43,6 +43,9 @@ def test_professor_runs_a_session_with_a_student_talking_to_the_tutor(
     # the rooms turn green live, without a reload
     prof.wait_for_function("document.querySelectorAll('.room.green').length === 5")
     assert prof.locator("[data-figure=avatars]").inner_text() == "5"
+    # The page's connection and the session's state are two different words (never "Live Live").
+    prof.locator("#connection", has_text="Connected").wait_for()
+    assert prof.locator("#session-status").inner_text() != prof.locator("#connection").inner_text()
 
     session = ClassSession.objects.get(course=course)
     room = BreakoutRoom.objects.filter(session=session).order_by("position").first()
@@ -102,6 +105,9 @@ def test_professor_runs_a_session_with_a_student_talking_to_the_tutor(
     prof.locator("#summary-list", has_text="Avatar sessions").wait_for()
     assert "5" in prof.locator("#summary-list").inner_text()
     student.locator("#room-state", has_text="ended").wait_for()
+    # After the class every card says its avatar stopped (not "No avatar connected").
+    prof.locator(".room", has_text="Avatar stopped").first.wait_for()
+    assert prof.locator(".room", has_text="No avatar connected").count() == 0
     session.refresh_from_db()
     assert session.status == ClassSession.Status.ENDED
     student_context.close()

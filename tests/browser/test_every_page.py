@@ -196,6 +196,11 @@ def test_every_page_fits_phones_and_desktops_without_errors_or_serious_axe_viola
                     text = text.replace(user.get_username(), "")
                 for key in sorted(set(keys_in(text.splitlines()))):
                     problems.append(f"{where}: a key where words belong: {key!r}")
+                if (
+                    page.locator(".preview-box").count()
+                    and page.locator(".preview-box").is_visible()
+                ):
+                    problems.append(f"{where}: an empty preview box shows before Preview")
                 smallest = page.evaluate(CHART_TEXT)
                 if smallest is not None and smallest < MIN_CHART_TEXT_PX:
                     problems.append(f"{where}: chart text drawn at {smallest:.1f} px")
