@@ -113,3 +113,39 @@ def test_only_the_owner_edits_a_course(client_for: Any, professor: Any, persona:
     client.post(url, {"title": "Taken over"})
     course.refresh_from_db()
     assert course.title == "STAT 101"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {},
+        {"title": "x" * 5000},
+        {"title": "\x00"},
+        {"title": "T", "roster-TOTAL_FORMS": "abc"},
+        {"title": "T", "roster-TOTAL_FORMS": "99999", "roster-INITIAL_FORMS": "0"},
+        {
+            "title": "T",
+            "roster-TOTAL_FORMS": "1",
+            "roster-INITIAL_FORMS": "1",
+            "roster-0-id": "9" * 30,
+        },
+        {
+            "title": "T",
+            "roster-TOTAL_FORMS": "1",
+            "roster-INITIAL_FORMS": "0",
+            "roster-0-email": "no",
+        },
+    ],
+    ids=["empty", "long", "nul", "bad-count", "huge-count", "bad-id", "bad-email"],
+)
+def test_any_course_form_gets_a_clear_answer_never_a_500(
+    client_for: Any, professor: Any, data: dict
+) -> None:
+    course = factories.make_course(professor, title="STAT 101")
+    client = client_for(professor)
+    for url in (
+        reverse("classrooms:course_new"),
+        reverse("classrooms:course_edit", args=[course.public_id]),
+    ):
+        response = client.post(url, data)
+        assert response.status_code in (200, 302, 400), (url, response.status_code)
