@@ -12,7 +12,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -30,12 +31,21 @@ Deliver = Callable[[dict[str, Any]], Awaitable[None]]
 Signal = Callable[[], Awaitable[None]]
 
 
-# --- Timing shared with the browser (static/js/avatar.js and interview.js use the formula) --
+# --- The speech-time rule: the one definition (the pages get it from the server through
+# static/js/voice.js, the rooms' talk time uses `spoken_seconds`) ----------------------------
+
+WORDS_PER_SECOND = 2.5  # about 150 words a minute
+MIN_SPEECH_SECONDS = 1.5
+
+
+def spoken_seconds(text: str) -> float:
+    """How long saying `text` takes at the usual pace (talk time)."""
+    return len(text.split()) / WORDS_PER_SECOND
 
 
 def speech_seconds(text: str) -> float:
-    """How long an avatar takes to say `text`: about 150 words a minute, at least 1.5 s."""
-    return max(1.5, len(text.split()) / 2.5)
+    """How long an avatar takes to say `text`, at least MIN_SPEECH_SECONDS."""
+    return max(MIN_SPEECH_SECONDS, spoken_seconds(text))
 
 
 def browser_speech_timeout(text: str) -> float:
@@ -93,6 +103,14 @@ def speak_frame(text: str, task_id: str, kind: str = "avatar.speak") -> dict[str
     return {"type": kind, "text": text, "task_id": task_id, "timeout": browser_speech_timeout(text)}
 
 
+@dataclass(frozen=True)
+class Utterance:
+    """One thing the avatar says; `extra` rides along in the speak frame (a line's id)."""
+
+    text: str
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
 class Speaker:
     def __init__(
         self,
@@ -108,7 +126,7 @@ class Speaker:
         self.session = session
         self.deliver = deliver
         self.on_idle = on_idle
-        self.pending: dict[str, str] = {}
+        self.pending: dict[str, Utterance] = {}
         self.open = False  # more of this turn is still being written
         self.clock: TurnClock | None = None
 
@@ -122,19 +140,20 @@ class Speaker:
         if clock is not None:
             self.clock = clock
 
-    async def say(self, text: str, extra: dict[str, Any] | None = None) -> str:
-        """Speak `text` (the vendor, else the page); `extra` rides along in the speak frame."""
+    async def say(self, utterance: Utterance) -> str:
+        """Speak it (the vendor, else the page); the speak frame carries `extra`."""
+        text = utterance.text
         task_id = await vendor_speak(self.session(), text) or local_task_id()
-        self.expect(task_id, text)
+        self.expect(task_id, utterance)
         if self.clock is not None:
             self.clock.mark("speak_command")
-        await self.deliver({**speak_frame(text, task_id, self.frame_type), **(extra or {})})
+        await self.deliver({**speak_frame(text, task_id, self.frame_type), **utterance.extra})
         return task_id
 
-    def expect(self, task_id: str, text: str) -> None:
+    def expect(self, task_id: str, utterance: Utterance) -> None:
         """The page is saying `task_id`; end it ourselves if the page never reports it."""
-        self.pending[task_id] = text
-        self.tasks.track(self._safety(task_id, server_speech_timeout(text)))
+        self.pending[task_id] = utterance
+        self.tasks.track(self._safety(task_id, server_speech_timeout(utterance.text)))
 
     async def _safety(self, task_id: str, seconds: float) -> None:
         await asyncio.sleep(seconds)

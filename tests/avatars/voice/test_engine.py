@@ -10,7 +10,12 @@ import pytest
 
 from avatars.models import VoiceTurn
 from avatars.voice.messages import NUMBER, BadMessage, parse_frame, validate
-from avatars.voice.speaker import Speaker, browser_speech_timeout, server_speech_timeout
+from avatars.voice.speaker import (
+    Speaker,
+    Utterance,
+    browser_speech_timeout,
+    server_speech_timeout,
+)
 from avatars.voice.tasks import TaskSet
 from avatars.voice.timings import TurnClock, voice_turn_record
 
@@ -97,8 +102,8 @@ async def test_the_speaker_goes_idle_once_everything_said_is_over() -> None:
 
     speaker = Speaker(tasks, session=lambda: None, deliver=deliver, on_idle=on_idle)
     speaker.begin()
-    first = await speaker.say("One sentence.")
-    second = await speaker.say("And another one here.", {"line": 7})
+    first = await speaker.say(Utterance("One sentence."))
+    second = await speaker.say(Utterance("And another one here.", {"line": 7}))
     assert [f["type"] for f in sent] == ["avatar.speak", "avatar.speak"]
     assert sent[1]["line"] == 7
     assert sent[0]["timeout"] == browser_speech_timeout("One sentence.")
@@ -124,7 +129,7 @@ async def test_interrupting_clears_the_speaker_and_marks_the_turn() -> None:
     speaker = Speaker(tasks, session=lambda: None, deliver=nothing, on_idle=nothing)
     clock = TurnClock(kind="room", conversation="r")
     speaker.begin(clock)
-    task_id = await speaker.say("Hello there.")
+    task_id = await speaker.say(Utterance("Hello there."))
     assert speaker.started(task_id)
     assert not speaker.started("unknown")
     assert await speaker.interrupt()

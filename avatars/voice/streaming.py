@@ -1,0 +1,41 @@
+"""A language model's reply as spoken sentences: the one place a reply is streamed and its
+first token timed, for every conversation (the tutor, the interview's follow-up).
+
+The stream is opened through `stream_with_retries` (a 429, 5xx or dropped connection before
+the first word is retried, not apologised for) and cut into sentences as they complete, so the
+first one can be spoken while the model is still writing the rest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import aclosing
+
+from avatars.retries import stream_with_retries
+from avatars.voice.sentences import iter_sentences
+
+OpenStream = Callable[[], AsyncIterator[str]]
+
+
+async def _noting_first(
+    deltas: AsyncIterator[str], on_first: Callable[[], None] | None
+) -> AsyncIterator[str]:
+    async with aclosing(deltas) as stream:
+        async for delta in stream:
+            if on_first is not None and delta:
+                on_first()
+                on_first = None
+            yield delta
+
+
+async def model_sentences(
+    open_stream: OpenStream, *, on_first_token: Callable[[], None] | None = None
+) -> AsyncIterator[str]:
+    """Yield the model's reply sentence by sentence; `on_first_token` runs when its first
+    text arrives (the turn's `first_token` mark)."""
+    deltas = _noting_first(stream_with_retries(open_stream), on_first_token)
+    async with aclosing(iter_sentences(deltas)) as sentences:
+        async for sentence in sentences:
+            sentence = sentence.strip()
+            if sentence:
+                yield sentence
