@@ -105,6 +105,18 @@ class Responder:
     async def cut(self, utterances: list[Utterance]) -> None:
         """The user talked over these utterances (being said, or never said)."""
 
+    async def opening(self) -> list[Utterance]:
+        """What the avatar says unprompted when the user arrives (a greeting), if anything."""
+        return []
+
+    async def may_reply(self) -> bool:
+        """Whether a reply may start now (the user is told why not, when it matters)."""
+        return True
+
+    async def unanswered(self) -> str:
+        """What the user said that no reply answered (while the avatar was starting)."""
+        return ""
+
 
 @dataclass(frozen=True)
 class Policy:
@@ -137,6 +149,7 @@ class VoiceSession:
     clock: TurnClock | None = None
     heard_so_far: list[str] = field(default_factory=list)
     lines: int = 0  # user lines so far: a pause is quiet when no new one came
+    wants_audio: bool = False  # the user pressed Talk: audio (re)opens the transcriber
 
     def __post_init__(self) -> None:
         self.speaker = Speaker(
@@ -191,6 +204,40 @@ class VoiceSession:
             await database_sync_to_async(voice_turn_record)(clock=clock)
 
     # --- listen --------------------------------------------------------------------------
+
+    async def listen(self) -> bool:
+        """The user pressed Talk: interrupt (by policy) and open the transcriber; False, with
+        the user told, when it would not open."""
+        if self.policy.barge_in:
+            await self.barge_in()
+        self.wants_audio = True
+        return await self.listener.open()
+
+    async def stop_listening(self, *, wait: float) -> None:
+        """Talk released: flush what the transcriber holds; that ends the turn."""
+        self.wants_audio = False
+        await self.listener.finish(wait=wait)
+        await self.end_of_turn()
+
+    async def audio(self, chunk: bytes) -> bool:
+        """Forward a chunk; False when the user is not talking (nothing was pressed)."""
+        if not self.listener.is_open:
+            if not self.wants_audio:
+                return False
+            if not await self.listener.open():  # the stream failed earlier: try again
+                return True
+        await self.listener.send(chunk)
+        return True
+
+    async def caption(self, text: str, final: bool) -> None:
+        """The page's own speech recognition: a final result ends the turn; words still being
+        recognised interrupt (by policy) and are shared, not echoed (the page shows them)."""
+        if final:
+            await self.user_said(text, "voice")
+            return
+        if self.policy.barge_in:
+            await self.barge_in()
+        await self.transport.share("interim", {"text": text[:MAX_SHARED_INTERIM_CHARS]})
 
     async def interim(self, text: str) -> None:
         """Words still being recognised: a barge-in (by policy), a caption, shared."""
@@ -249,6 +296,23 @@ class VoiceSession:
             await self.send_error(exc.code, exc.message)
 
     # --- speak ---------------------------------------------------------------------------
+
+    async def greet(self) -> None:
+        """The user arrived: say the responder's opening, if it has one."""
+        opening = await self.responder.opening()
+        if opening:
+            await self.speak(opening)
+
+    async def catch_up(self) -> None:
+        """The avatar just came up with the user there: answer what they said while it was
+        starting, or else greet them as on arrival."""
+        waiting = await self.responder.unanswered()
+        if not waiting:
+            await self.greet()
+            return
+        if await self.responder.may_reply():
+            turn = Turn(text=waiting, source="voice", clock=self.new_clock())
+            self.tasks.track(self._reply(turn, settle=False), key="reply")
 
     async def speak(
         self,

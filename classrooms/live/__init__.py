@@ -1,2 +1,2 @@
-"""The tutor room, live: the student's conversation on the shared voice engine
-(`avatars.voice`) and the WebRTC signalling the professor's join-live relays over the socket."""
+"""The tutor room, live: its responder and policy on the shared voice session
+(`avatars.voice.pipeline`) and the WebRTC signalling the professor's join-live relays."""

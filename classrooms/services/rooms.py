@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator
+from contextlib import aclosing
 from typing import Any
 
 from asgiref.sync import sync_to_async
@@ -13,8 +14,14 @@ from django.db.models import F
 from django.utils import timezone
 
 from avatars.providers.base import ProviderError
-from avatars.services import avatar_session_in_use, avatar_session_record_speech
-from avatars.voice.speaker import local_task_id, speak_frame, vendor_speak
+from avatars.services import avatar_session_in_use
+from avatars.voice.speaker import (
+    Utterance,
+    local_task_id,
+    speak_frame,
+    spoken_seconds,
+    vendor_speak,
+)
 from avatars.voice.timings import TurnClock
 from classrooms.models import (
     BreakoutRoom,
@@ -28,13 +35,12 @@ from classrooms.selectors import (
 )
 from classrooms.services.lifecycle import publish_room, room_send
 from classrooms.services.teaching import room_teaching_record
-from classrooms.tutor import get_tutor_engine
+from classrooms.tutor.engines import get_tutor_engine
 from config.lifecycle import record_note
 from config.realtime import broadcast_on_commit
 
 logger = logging.getLogger(__name__)
 
-WORDS_PER_SECOND = 2.5  # talk-time estimate from words (about 150 words a minute)
 MAX_LINE_CHARS = 2000
 
 
@@ -46,7 +52,7 @@ def room_line_add(
 ) -> RoomTranscriptLine:
     """Save a transcript line first, then tell everyone watching."""
     text = " ".join(text.split())[:MAX_LINE_CHARS]
-    seconds = len(text.split()) / WORDS_PER_SECOND
+    seconds = spoken_seconds(text)
     now = timezone.now()
     with transaction.atomic():
         line = RoomTranscriptLine.objects.create(
@@ -112,23 +118,13 @@ def room_avatar_heartbeat(*, room_id: int) -> None:
         avatar_session_in_use(session_id=avatar_id)
 
 
-def room_avatar_event(*, room: BreakoutRoom, event: str, seconds: float = 0.0) -> None:
-    if room.avatar_session_id:
-        avatar_session_record_speech(session=room.avatar_session, event=event, seconds=seconds)
-
-
-async def room_tutor_say(
-    *, room: BreakoutRoom, text: str, line: RoomTranscriptLine | None = None
-) -> str:
-    """Have the room's avatar speak `text` (the vendor speaks, or the browser for local) on
-    every page in the room; returns the speech task id the pages report back."""
+async def room_tutor_say(*, room: BreakoutRoom, text: str, line_id: int | None = None) -> str:
+    """Have the room's avatar say `text` on every page in the room (the vendor speaks, or
+    the browser for local) when no conversation is speaking it (the professor's words);
+    returns the speech task id the pages report back."""
     task_id = await vendor_speak(room.avatar_session, text) or local_task_id()
-    await room_send(room, tutor_say_frame(text, task_id, line))
+    await room_send(room, {**speak_frame(text, task_id, "tutor.say"), "line": line_id})
     return task_id
-
-
-def tutor_say_frame(text: str, task_id: str, line: RoomTranscriptLine | None) -> dict[str, Any]:
-    return {**speak_frame(text, task_id, "tutor.say"), "line": line.pk if line else None}
 
 
 def room_lines_mark_interrupted(*, room: BreakoutRoom, line_ids: list[int]) -> int:
@@ -140,33 +136,20 @@ def room_lines_mark_interrupted(*, room: BreakoutRoom, line_ids: list[int]) -> i
     ).update(interrupted=True)
 
 
-TutorSay = Callable[[str, RoomTranscriptLine], Awaitable[object]]
+def _tutor_line(room: BreakoutRoom, line: RoomTranscriptLine) -> Utterance:
+    return Utterance(line.text, {"line": line.pk})
 
 
-async def room_tutor_reply(
-    *,
-    room: BreakoutRoom,
-    student_text: str,
-    say: TutorSay | None = None,
-    clock: TurnClock | None = None,
-) -> int:
-    """The tutor answers the student: each sentence is saved, captioned and spoken as soon as
-    it is complete. Silent while the professor is in the room. Returns sentences spoken.
-
-    `say` speaks a saved line (default: `room_tutor_say`; the student's socket passes its
-    speaker so it can tell when the tutor is talking and be interrupted); `clock` takes the
-    turn's timing marks. Cancelling the task (barge-in) stops the reply after the line being
-    spoken."""
-
-    async def say_line(text: str, line: RoomTranscriptLine) -> None:
-        if say is None:
-            await room_tutor_say(room=room, text=text, line=line)
-        else:
-            await say(text, line)
-
+async def room_tutor_lines(
+    *, room: BreakoutRoom, student_text: str, clock: TurnClock | None = None
+) -> AsyncIterator[Utterance]:
+    """The tutor's answer to the student, each sentence saved (and captioned) as soon as the
+    engine completes it and then yielded for the avatar to say. Silent while the professor is
+    in the room; `clock` takes the turn's model marks. Closing the iterator (a barge-in)
+    stops the reply after the line being said."""
     await room.arefresh_from_db(fields=["professor_present", "whisper", "status"])
     if room.professor_present or room.status != BreakoutRoom.Status.ACTIVE:
-        return 0
+        return
     ctx = await sync_to_async(tutor_context)(room=room, student_text=student_text)
     engine = get_tutor_engine()
     spoken = 0
@@ -178,8 +161,6 @@ async def room_tutor_reply(
     try:
         first_token = (lambda: clock.mark("first_token")) if clock is not None else None
         async for sentence in engine.reply(ctx, student_text, on_first_token=first_token):
-            if clock is not None:
-                clock.mark("first_sentence")
             await room.arefresh_from_db(fields=["professor_present"])
             if room.professor_present:
                 break  # the professor just walked in: the tutor falls silent
@@ -194,7 +175,7 @@ async def room_tutor_reply(
                 await sync_to_async(room_teaching_record)(
                     room=room, student_line=None, tutor_line=line, grounding=ctx.grounding
                 )
-            await say_line(sentence, line)
+            yield _tutor_line(room, line)
             spoken += 1
     except ProviderError as exc:
         logger.warning("Tutor engine failed in room %s: %s", room.pk, exc)
@@ -212,23 +193,37 @@ async def room_tutor_reply(
         line = await sync_to_async(room_line_add)(
             room=room, speaker=RoomTranscriptLine.Speaker.TUTOR, text=fallback, source="fallback"
         )
-        await say_line(fallback, line)
-        spoken += 1
+        yield _tutor_line(room, line)
+
+
+async def room_tutor_reply(
+    *, room: BreakoutRoom, student_text: str, clock: TurnClock | None = None
+) -> int:
+    """The tutor's answer said to the room with no conversation attached (every page says
+    each line as it is saved); the number of lines said."""
+    spoken = 0
+    async with aclosing(
+        room_tutor_lines(room=room, student_text=student_text, clock=clock)
+    ) as lines:
+        async for line in lines:
+            await room_tutor_say(room=room, text=line.text, line_id=line.extra["line"])
+            spoken += 1
     return spoken
 
 
-async def room_greet(*, room: BreakoutRoom) -> bool:
-    """The tutor says hello the first time a student arrives in an active room."""
+async def room_greeting(*, room: BreakoutRoom) -> Utterance | None:
+    """The tutor's hello, saved, the first time a student arrives in an active room (None
+    when the room already has lines, is not active, or the professor is in)."""
+    await room.arefresh_from_db(fields=["professor_present", "status"])
     has_lines = await RoomTranscriptLine.objects.filter(room=room).aexists()
     if has_lines or room.status != BreakoutRoom.Status.ACTIVE or room.professor_present:
-        return False
+        return None
     ctx = await sync_to_async(tutor_context)(room=room)
     text = get_tutor_engine().greeting(ctx)
     line = await sync_to_async(room_line_add)(
         room=room, speaker=RoomTranscriptLine.Speaker.TUTOR, text=text, source="greeting"
     )
-    await room_tutor_say(room=room, text=text, line=line)
-    return True
+    return _tutor_line(room, line)
 
 
 async def room_professor_message(*, room: BreakoutRoom, text: str, source: str = "say") -> None:

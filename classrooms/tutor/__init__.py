@@ -4,8 +4,9 @@
 course material and its misconceptions, the professor's whispered instructions, the conversation
 so far) and the reply's `Grounding` (classrooms.tutor.grounding: the retrieved passages and the
 professor's misconception the student's words match). Engines turn it plus the student's latest
-words into sentences, yielded one by one so the first can be spoken at once. `openai` is used
-when a language model is configured, `local` otherwise.
+words into sentences, yielded one by one so the first can be spoken at once. This module is
+the interface (the engines import it; it imports no engine): `classrooms.tutor.engines` picks
+`openai` when a language model is configured, `local` otherwise.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from typing import Protocol
 
-from avatars.providers.registry import get_language_model
 from classrooms.tutor.context import (
     NO_GROUNDING,
     GroundedPassage,
@@ -29,7 +29,6 @@ __all__ = [
     "MaterialSection",
     "TutorContext",
     "TutorEngine",
-    "get_tutor_engine",
     "greeting_text",
     "system_prompt",
 ]
@@ -117,17 +116,6 @@ class TutorEngine(Protocol):
         ...
 
     def greeting(self, ctx: TutorContext) -> str: ...
-
-
-def get_tutor_engine() -> TutorEngine:
-    model = get_language_model()
-    if model is None:
-        from classrooms.tutor.local import LocalTutor
-
-        return LocalTutor()
-    from classrooms.tutor.openai import OpenAITutor
-
-    return OpenAITutor(model)
 
 
 def greeting_text(ctx: TutorContext) -> str:

@@ -1,6 +1,7 @@
-"""The language-model tutor: Socratic system prompt, guardrails, retrieved passages, streaming.
+"""The language-model tutor: Socratic system prompt, guardrails, retrieved passages.
 
-Sentences are yielded as soon as each is complete so the avatar starts speaking the first one
+The reply is streamed by the voice engine (`avatars.voice.streaming.model_sentences`): each
+sentence is yielded as soon as it is complete so the avatar starts speaking the first one
 while the model is still writing the rest.
 """
 
@@ -10,8 +11,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import aclosing
 
 from avatars.providers.base import ChatMessage, LanguageModel
-from avatars.retries import stream_with_retries
-from avatars.voice.sentences import iter_sentences
+from avatars.voice.streaming import model_sentences
 from classrooms.tutor import MAX_STUDENT_CHARS, TutorContext, greeting_text, system_prompt
 from classrooms.tutor.context import script_notes
 from classrooms.tutor.local import LocalTutor
@@ -19,18 +19,6 @@ from classrooms.tutor.reply_check import ReplyCheck
 
 MAX_HISTORY_LINES = 12
 MAX_TOKENS = 220
-
-
-async def _noting_first(
-    deltas: AsyncIterator[str], on_first: Callable[[], None] | None
-) -> AsyncIterator[str]:
-    """Pass the model's deltas through, calling `on_first` when the first text arrives."""
-    async with aclosing(deltas) as stream:
-        async for delta in stream:
-            if on_first is not None and delta:
-                on_first()
-                on_first = None
-            yield delta
 
 
 class OpenAITutor:
@@ -61,15 +49,12 @@ class OpenAITutor:
         on_first_token: Callable[[], None] | None = None,
     ) -> AsyncIterator[str]:
         messages = self.messages(ctx, student_text)
-        # A 429/5xx/dropped connection before the first word is retried, not apologised for.
-        stream = _noting_first(
-            stream_with_retries(
-                lambda: self.model.stream_text(messages, max_tokens=MAX_TOKENS, temperature=0.5)
-            ),
-            on_first_token,
+        stream = model_sentences(
+            lambda: self.model.stream_text(messages, max_tokens=MAX_TOKENS, temperature=0.5),
+            on_first_token=on_first_token,
         )
         check = ReplyCheck(ctx)  # the key unsaid, one question, short
-        async with aclosing(iter_sentences(stream)) as sentences:
+        async with aclosing(stream) as sentences:
             async for sentence in sentences:
                 # Guardrail: the spoken reply never reads out Markdown.
                 clean = sentence.replace("**", "").replace("#", "").strip(" -*")

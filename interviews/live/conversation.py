@@ -27,7 +27,7 @@ from avatars.services import (
 from avatars.voice.listener import Listener, ListenerHooks
 from avatars.voice.messages import BadMessage, error_frame
 from avatars.voice.presence import keep_present
-from avatars.voice.speaker import Speaker
+from avatars.voice.speaker import Speaker, Utterance
 from avatars.voice.tasks import TaskSet
 from avatars.voice.timings import TurnClock, voice_turn_record
 from config.errors import InvalidInput
@@ -146,14 +146,14 @@ class InterviewConversation:
             self.tasks.track(self.feedback.run(), key="feedback")
         elif current == S.ASKING:
             if speaking_task_id:  # the page is still saying it: wait for its end event
-                self.speaker.expect(speaking_task_id, state["asking_text"])
+                self.speaker.expect(speaking_task_id, Utterance(state["asking_text"]))
             elif not self.speaker.pending:
                 await self.ask(state["asking_text"])
         elif current == S.FOLLOW_UP and not self.tasks.busy("follow-up"):
             if state["follow_up"] is None and state["asking_text"] == "":
                 self.tasks.track(self.feedback.say_follow_up(), key="follow-up")
             elif speaking_task_id:
-                self.speaker.expect(speaking_task_id, state["asking_text"])
+                self.speaker.expect(speaking_task_id, Utterance(state["asking_text"]))
             elif not self.speaker.pending:
                 await self.ask(state["asking_text"])
 
@@ -164,7 +164,7 @@ class InterviewConversation:
         if not text:
             return
         self.speaker.begin()
-        await self.speaker.say(text)
+        await self.speaker.say(Utterance(text))
         await self.speaker.done()
 
     async def question_spoken(self) -> None:

@@ -20,6 +20,7 @@ from avatars.providers.base import ProviderError
 from avatars.providers.registry import get_language_model
 from avatars.retries import stream_with_retries
 from avatars.voice.sentences import iter_sentences
+from avatars.voice.speaker import Utterance
 from config.lifecycle import InvalidTransition
 from config.ratelimit import RateLimited
 from interviews import services
@@ -215,10 +216,10 @@ class FeedbackFlow:
         try:
             while (sentence := await draft.sentences.get()) is not None:
                 spoken.append(sentence)
-                await conv.speaker.say(sentence)
+                await conv.speaker.say(Utterance(sentence))
             if not spoken:
                 spoken = [draft.fallback or DEFAULT_FOLLOW_UP]
-                await conv.speaker.say(spoken[0])
+                await conv.speaker.say(Utterance(spoken[0]))
             text = " ".join(spoken)
             await db(services.follow_up_create)(
                 interview=await conv.interview(), text=text, gap=draft.gap

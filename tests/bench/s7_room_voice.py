@@ -62,32 +62,21 @@ def _naive_application() -> Any:
     from channels.routing import URLRouter
     from django.urls import path
 
-    from classrooms import services
+    from avatars.voice.pipeline import Turn, Utterance
     from classrooms.consumers.room import RoomConsumer
-    from classrooms.live.conversation import RoomConversation
+    from classrooms.live.responder import TutorResponder
 
-    class WholeReplyConversation(RoomConversation):
-        async def tutor_turn(self, text: str, clock: Any) -> None:
-            held: list[tuple[str, Any]] = []
-
-            async def hold(sentence: str, line: Any) -> None:
-                held.append((sentence, line))
-
-            await services.room_tutor_reply(
-                room=self.room, student_text=text, say=hold, clock=clock
-            )
+    class WholeReplyResponder(TutorResponder):
+        async def respond(self, turn: Turn) -> Any:
+            held = [u async for u in super().respond(turn)]
             if held:
-                await self.say_line(" ".join(s for s, _ in held), held[0][1])
-            await self.speaker.done()
+                yield Utterance(" ".join(u.text for u in held), held[0].extra)
 
     class WholeReplyRoom(RoomConsumer):
         async def authorise(self) -> int | None:
             refused = await super().authorise()
             if refused is None:
-                self.conv = WholeReplyConversation(
-                    room=self.room, send=self.send_json, tasks=self.tasks
-                )
-                self.conv.channel = self.channel_name
+                self.voice.responder = WholeReplyResponder(room=self.room, send=self.send_json)
             return refused
 
     return URLRouter([path("ws/rooms/<str:token>/", WholeReplyRoom.as_asgi())])
