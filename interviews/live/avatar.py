@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from channels.db import database_sync_to_async
 from django.conf import settings
@@ -15,31 +16,43 @@ from avatars.providers.base import ProviderError
 from avatars.services import avatar_session_create, avatar_session_start, avatar_session_stop
 from interviews import services
 from interviews.live.state import avatar_options, current_avatar_session
-
-if TYPE_CHECKING:
-    from interviews.live.conversation import InterviewConversation
+from interviews.models import MockInterview
 
 logger = logging.getLogger(__name__)
 db = database_sync_to_async
 
 AVATAR_START_ATTEMPTS = 3
 
+Send = Callable[[dict[str, Any]], Awaitable[None]]
 
-async def ensure_interview_avatar(conv: InterviewConversation) -> None:
-    session = await db(current_avatar_session)(conv.interview_id)
+
+def connection_frame(session: AvatarSession) -> dict[str, Any]:
+    return {
+        "type": "avatar.connection",
+        "status": "ready",
+        "provider": session.provider,
+        "connection": session.connection,
+    }
+
+
+async def interview_avatar_start(
+    *, interview_id: int, public_id: str, user_id: int, send: Send
+) -> AvatarSession | None:
+    """The interview's ready avatar session (the page is told), or None after the last
+    attempt failed (the page is told to fall back to voice)."""
+    session = await db(current_avatar_session)(interview_id)
     if session is not None and session.status == AvatarSession.Status.READY:
-        conv.avatar = session
-        await conv.send_connection()
-        return
+        await send(connection_frame(session))
+        return session
     if session is not None and session.is_live:  # left half-started by a dropped connection
         try:
             await avatar_session_stop(session=session, reason="restarting")
         except ProviderError:
             logger.info("Stopping a stale avatar session failed")
-    options = await db(avatar_options)(conv.user_id)
+    options = await db(avatar_options)(user_id)
     error = ""
     for attempt in range(1, AVATAR_START_ATTEMPTS + 1):
-        await conv.send(
+        await send(
             {
                 "type": "avatar.connection",
                 "status": "connecting",
@@ -48,21 +61,20 @@ async def ensure_interview_avatar(conv: InterviewConversation) -> None:
             }
         )
         session = await db(avatar_session_create)(
-            purpose=AvatarSession.Purpose.INTERVIEW, subject=conv.public_id, options=options
+            purpose=AvatarSession.Purpose.INTERVIEW, subject=public_id, options=options
         )
         await db(services.interview_attach_avatar)(
-            interview=await conv.interview(), session_id=session.pk
+            interview=await MockInterview.objects.aget(pk=interview_id), session_id=session.pk
         )
         session = await avatar_session_start(session=session)
         if session.status == AvatarSession.Status.READY:
-            conv.avatar = session
-            await conv.send_connection()
-            return
+            await send(connection_frame(session))
+            return session
         error = session.error or "The avatar did not start."
         if attempt < AVATAR_START_ATTEMPTS:
             delays = settings.INTERVIEW_AVATAR_RETRY_DELAYS
             delay = delays[min(attempt - 1, len(delays) - 1)]
-            await conv.send(
+            await send(
                 {
                     "type": "avatar.connection",
                     "status": "retrying",
@@ -72,6 +84,7 @@ async def ensure_interview_avatar(conv: InterviewConversation) -> None:
                 }
             )
             await asyncio.sleep(delay)
-    await conv.send(
+    await send(
         {"type": "avatar.connection", "status": "failed", "message": error, "fallback": "voice"}
     )
+    return None

@@ -7,8 +7,6 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
-
 from avatars.providers.base import ChatMessage
 from config.lifecycle import InvalidTransition
 from config.ratelimit import RateLimited, rate_limit_hit
@@ -64,7 +62,7 @@ def feedback_job(interview_id: int, user_id: int) -> FeedbackJob | None:
     return FeedbackJob(
         attempt=attempt,
         answer=services.attempt_answer_input(attempt=attempt),
-        follow_ups_left=max(0, settings.INTERVIEW_MAX_FOLLOWUPS - question.follow_ups.count()),
+        follow_ups_left=services.follow_ups_left(question=question),
         context={
             "question": question.text,
             "transcript": attempt.transcript,

@@ -1,6 +1,9 @@
-"""One interview's live conversation: the handlers' logic, on the shared voice engine.
+"""One interview's live conversation: the interview's responder on the shared voice session.
 
-Every decision about state is a service call (a conditional transition in the database), so a
+The interview contributes what is said (the question, the coach's feedback, the follow-up) and
+its policy (the candidate ends an answer with "Finish answer"; starting to answer stops the
+avatar); the session (`avatars.voice.pipeline`) listens, speaks and times each turn. Every
+decision about state is a service call (a conditional transition in the database), so a
 reconnecting page, a duplicated event or a message in the wrong state can never corrupt the
 interview. Long work (avatar start, feedback, follow-up, the live transcriber) runs in the
 socket's task set and is cancelled on disconnect; the database keeps enough state to resume it
@@ -19,21 +22,16 @@ from django.conf import settings
 
 from avatars.models import AvatarSession, VoiceTurn
 from avatars.providers.base import ProviderError, TranscriptEvent
-from avatars.services import (
-    avatar_session_heartbeat,
-    avatar_session_record_speech,
-    avatar_session_stop,
-)
-from avatars.voice.listener import Listener, ListenerHooks
+from avatars.services import avatar_session_heartbeat, avatar_session_stop
 from avatars.voice.messages import BadMessage, error_frame
+from avatars.voice.pipeline import Policy, Responder, Utterance, VoiceSession
 from avatars.voice.presence import keep_present
-from avatars.voice.speaker import Speaker, Utterance
 from avatars.voice.tasks import TaskSet
-from avatars.voice.timings import TurnClock, voice_turn_record
+from avatars.voice.transport import SocketTransport
 from config.errors import InvalidInput
 from config.lifecycle import InvalidTransition
 from interviews import services
-from interviews.live.avatar import ensure_interview_avatar
+from interviews.live.avatar import connection_frame, interview_avatar_start
 from interviews.live.coach import submit_answer
 from interviews.live.feedback import FeedbackFlow, Outbox
 from interviews.live.segments import SEGMENT_DRAIN_SECONDS, SegmentWriter
@@ -45,12 +43,13 @@ db = database_sync_to_async
 S = MockInterview.Status
 
 FINALIZE_WAIT_SECONDS = 3.0
+INTERVIEW_POLICY = Policy(turn_kind=VoiceTurn.Kind.INTERVIEW, speak_frame="avatar.speak")
 
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 Signal = Callable[[], Awaitable[None]]
 
 
-class InterviewConversation:
+class InterviewConversation(Responder):
     feedback_class = FeedbackFlow
 
     def __init__(
@@ -69,19 +68,26 @@ class InterviewConversation:
         self.send = send
         self.tasks = tasks
         self.notify_others = notify_others
+        self.model_provider = settings.LLM_PROVIDER
         self.avatar: AvatarSession | None = None
         self.warned_audio = False
-        self.clock: TurnClock | None = None
-        self.speaker = Speaker(
-            tasks, session=lambda: self.avatar, deliver=send, on_idle=self.question_spoken
-        )
-        self.listener = Listener(
-            ListenerHooks(on_interim=self.interim, on_final=self.final, on_failure=self.send_error),
-            tasks,
-            failure_code="transcriber_failed",
+        self.voice = VoiceSession(
+            transport=SocketTransport(send),
+            responder=self,
+            policy=INTERVIEW_POLICY,
+            tasks=tasks,
+            conversation=public_id,
+            avatar=lambda: self.avatar,
         )
         self.segments = SegmentWriter(interview_id, tasks, send)
-        self.feedback = self.feedback_class(self)
+        self.feedback = self.feedback_class(
+            interview_id=interview_id,
+            user_id=user_id,
+            send=send,
+            send_state=self.send_state,
+            tasks=tasks,
+            voice=self.voice,
+        )
 
     # --- plumbing ------------------------------------------------------------------------
 
@@ -96,25 +102,22 @@ class InterviewConversation:
     async def interview(self) -> MockInterview:
         return await MockInterview.objects.aget(pk=self.interview_id)
 
-    async def send_connection(self) -> None:
-        if self.avatar is not None:
-            await self.send(
-                {
-                    "type": "avatar.connection",
-                    "status": "ready",
-                    "provider": self.avatar.provider,
-                    "connection": self.avatar.connection,
-                }
-            )
-
     # --- the socket opens and closes -----------------------------------------------------
 
     async def opened(self, interview: MockInterview) -> None:
         await db(services.interview_open)(interview=interview)
         await self.send_state()
         if not interview.is_finished:
-            self.tasks.track(ensure_interview_avatar(self), key="avatar")
+            self.tasks.track(self.start_avatar(), key="avatar")
             self.tasks.track(keep_present(self.heartbeat), key="presence")
+
+    async def start_avatar(self) -> None:
+        self.avatar = await interview_avatar_start(
+            interview_id=self.interview_id,
+            public_id=self.public_id,
+            user_id=self.user_id,
+            send=self.send,
+        )
 
     async def heartbeat(self) -> None:
         if self.avatar is not None and self.avatar.status == AvatarSession.Status.READY:
@@ -122,78 +125,71 @@ class InterviewConversation:
 
     async def closed(self) -> None:
         """Flush what the transcriber still holds and save every queued final."""
-        if self.listener.is_open:
-            await self.listener.finish(wait=1.5)
+        await self.voice.close(flush=1.5)
         if not await self.segments.drain(within=5.0):
             logger.error(
                 "Interview %s: %d final segments could not be saved before the socket closed",
                 self.public_id,
                 self.segments.backlog(),
             )
-        await self.listener.drain_closers()
-        await self.record_turn()
 
     async def hello(self, speaking_task_id: str) -> None:
         state = await self.send_state()
         if self.avatar is not None and self.avatar.status == AvatarSession.Status.READY:
-            await self.send_connection()
+            await self.send(connection_frame(self.avatar))
         await self.resume(state, speaking_task_id)
 
     async def resume(self, state: dict[str, Any], speaking_task_id: str) -> None:
         """Pick the interview up where the database says it is."""
         current = state["state"]
+        speaker = self.voice.speaker
         if current == S.PROCESSING and not self.tasks.busy("feedback"):
             self.tasks.track(self.feedback.run(), key="feedback")
         elif current == S.ASKING:
             if speaking_task_id:  # the page is still saying it: wait for its end event
-                self.speaker.expect(speaking_task_id, Utterance(state["asking_text"]))
-            elif not self.speaker.pending:
+                speaker.expect(speaking_task_id, Utterance(state["asking_text"]))
+            elif not speaker.pending:
                 await self.ask(state["asking_text"])
         elif current == S.FOLLOW_UP and not self.tasks.busy("follow-up"):
             if state["follow_up"] is None and state["asking_text"] == "":
                 self.tasks.track(self.feedback.say_follow_up(), key="follow-up")
             elif speaking_task_id:
-                self.speaker.expect(speaking_task_id, Utterance(state["asking_text"]))
-            elif not self.speaker.pending:
+                speaker.expect(speaking_task_id, Utterance(state["asking_text"]))
+            elif not speaker.pending:
                 await self.ask(state["asking_text"])
 
-    # --- speaking ------------------------------------------------------------------------
+    # --- speaking (the responder's side of the session) ------------------------------------
 
     async def ask(self, text: str) -> None:
         """Say the question (one utterance); listening starts once the page says it ended."""
-        if not text:
-            return
-        self.speaker.begin()
-        await self.speaker.say(Utterance(text))
-        await self.speaker.done()
+        if text:
+            await self.voice.speak([Utterance(text)])
 
-    async def question_spoken(self) -> None:
+    async def spoken(self) -> None:
         await self.to_listening(reason="question spoken")
+
+    async def final(self, event: TranscriptEvent) -> None:
+        # The writer saves it (in order) and then sends the caption: a final the page shows is
+        # saved, and the transcriber's reader goes straight on relaying interims.
+        words = [{"word": w.word, "start": w.start, "end": w.end} for w in event.words]
+        self.segments.put(
+            services.Segment(
+                text=event.text,
+                source="transcriber",
+                words=words,
+                end_seconds=event.start + event.duration,
+            ),
+            echo=True,
+        )
 
     async def to_listening(self, *, reason: str) -> None:
         self.feedback.drop_draft()  # a follow-up nobody took (a new answer starts)
-        await self.record_turn()
+        await self.voice.record_turn()
         try:
             await db(services.interview_listen)(interview=await self.interview(), reason=reason)
         except InvalidTransition:
             return  # already listening, or the candidate moved on
         await self.send_state()
-
-    def start_turn(self) -> None:
-        """The candidate is done ("Finish answer"): the clock for the interviewer's reply."""
-        self.clock = TurnClock(
-            kind=VoiceTurn.Kind.INTERVIEW,
-            conversation=self.public_id,
-            avatar_provider=self.avatar.provider if self.avatar else settings.AVATAR_PROVIDER,
-            model_provider=settings.LLM_PROVIDER,
-        )
-        self.speaker.clock = self.clock
-
-    async def record_turn(self) -> None:
-        clock, self.clock = self.clock, None
-        self.speaker.clock = None
-        if clock is not None:
-            await db(voice_turn_record)(clock=clock)
 
     # --- avatar events from the page -----------------------------------------------------
 
@@ -206,21 +202,13 @@ class InterviewConversation:
         )
 
     async def avatar_ready(self) -> None:
-        if self.avatar is not None:
-            await db(avatar_session_record_speech)(session=self.avatar, event="heartbeat")
+        await self.voice.avatar_ready()
 
     async def speak_started(self, task_id: str) -> None:
-        if self.speaker.started(task_id) and self.avatar is not None:
-            await db(avatar_session_record_speech)(session=self.avatar, event="speak_started")
+        await self.voice.speak_started(task_id)
 
     async def speak_ended(self, task_id: str, seconds: float) -> None:
-        if task_id not in self.speaker.pending:
-            return  # late or duplicate end event (the safety timeout already moved on)
-        if self.avatar is not None:
-            await db(avatar_session_record_speech)(
-                session=self.avatar, event="speak_ended", seconds=seconds
-            )
-        await self.speaker.ended(task_id)
+        await self.voice.speak_ended(task_id, seconds)
 
     # --- answering -----------------------------------------------------------------------
 
@@ -229,9 +217,9 @@ class InterviewConversation:
         interview = await self.interview()
         if interview.status == S.LISTENING:
             return
-        if interview.status not in (S.ASKING, S.FOLLOW_UP) or self.speaker.open:
+        if interview.status not in (S.ASKING, S.FOLLOW_UP) or self.voice.speaker.open:
             raise InvalidTransition("MockInterview", interview.status, S.LISTENING)
-        await self.speaker.interrupt()
+        await self.voice.stop_speaking()
         await self.to_listening(reason="candidate started answering")
 
     async def answer_text(self, text: str) -> None:
@@ -247,7 +235,7 @@ class InterviewConversation:
             await self.segments.save(text, source="browser")
 
     async def answer_discard(self) -> None:
-        await self.listener.close()
+        await self.voice.listener.close()
         await self.segments.require_saved()
         await db(services.attempt_discard)(interview=await self.interview())
         await self.send_state()
@@ -256,10 +244,10 @@ class InterviewConversation:
         interview = await self.interview()
         if interview.status != S.LISTENING:
             raise InvalidTransition("MockInterview", interview.status, S.PROCESSING)
-        self.start_turn()
-        # The transcriber's close and every other read are off this path: the follow-up model
-        # waits for the feedback step (benchmarks, scenario 2).
-        await self.listener.finish(wait=FINALIZE_WAIT_SECONDS, close_later=True)
+        self.voice.start_turn()
+        # The transcriber closes in the background and every other read is off this path:
+        # the feedback (and the follow-up model after it) starts as soon as the answer is in.
+        await self.voice.listener.finish(wait=FINALIZE_WAIT_SECONDS, close_later=True)
         await self.segments.require_saved()
         job = await db(submit_answer)(interview, duration, self.user_id)
         # Feedback starts now; its first messages wait for the state ("processing").
@@ -284,9 +272,9 @@ class InterviewConversation:
         await db(services.follow_up_skip)(interview=await self.interview())
         self.tasks.cancel("follow-up")
         self.feedback.drop_draft()
-        await self.listener.close()
-        await self.speaker.interrupt()
-        await self.record_turn()
+        await self.voice.listener.close()
+        await self.voice.stop_speaking()
+        await self.voice.record_turn()
         await self.send_state()
 
     async def question_next(self) -> None:
@@ -301,7 +289,7 @@ class InterviewConversation:
         interview = await self.interview()
         if interview.is_finished:
             raise InvalidTransition("MockInterview", interview.status, S.COMPLETED)
-        await self.listener.close()
+        await self.voice.listener.close()
         await self.segments.drain(within=SEGMENT_DRAIN_SECONDS)
         await db(services.interview_complete)(interview=interview, reason="ended by candidate")
         await self.complete()
@@ -310,7 +298,7 @@ class InterviewConversation:
         for key in ("feedback", "follow-up", "avatar"):
             self.tasks.cancel(key)
         self.feedback.drop_draft()
-        self.speaker.clear()
+        self.voice.speaker.clear()
         session = await db(current_avatar_session)(self.interview_id)
         if session is not None:
             try:
@@ -326,37 +314,20 @@ class InterviewConversation:
     # --- audio and transcripts -----------------------------------------------------------
 
     async def audio(self, chunk: bytes) -> None:
-        if not self.listener.available():
+        if not self.voice.listener.available():
             if not self.warned_audio:
                 self.warned_audio = True
                 await self.send_error(
                     "audio_unsupported", "Live audio is not used here; captions come from the page."
                 )
             return
-        if not self.listener.is_open:
+        if not self.voice.listener.is_open:
             # The state is read once per answer, when the transcriber opens: every way out of
-            # listening on this socket closes the stream. A query per 250 ms chunk kept the
-            # database thread busy and delayed captions (benchmarks, scenario 3).
+            # listening on this socket closes the stream, and a query per chunk would keep the
+            # database thread busy while captions wait.
             interview = await self.interview()
             if interview.status != S.LISTENING:
                 raise BadMessage("out_of_state", "Audio arrived while not listening.")
-            if not await self.listener.open():
+            if not await self.voice.listener.open():
                 return
-        await self.listener.send(chunk)
-
-    async def interim(self, text: str) -> None:
-        await self.send({"type": "caption", "text": text, "final": False})
-
-    async def final(self, event: TranscriptEvent) -> None:
-        # The writer saves it (in order) and then sends the caption: a final the page shows is
-        # saved, and this reader goes straight on relaying interims.
-        words = [{"word": w.word, "start": w.start, "end": w.end} for w in event.words]
-        self.segments.put(
-            services.Segment(
-                text=event.text,
-                source="transcriber",
-                words=words,
-                end_seconds=event.start + event.duration,
-            ),
-            echo=True,
-        )
+        await self.voice.listener.send(chunk)

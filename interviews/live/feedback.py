@@ -4,23 +4,25 @@ The follow-up model is called the moment the coach's verdict is in (before the f
 saved and the state re-read), so its first sentence is ready sooner; a slow coach gets a head
 start of FOLLOW_UP_HEDGE_SECONDS, after which the follow-up is written on the local analysis's
 gap and held until the coach confirms it. The follow-up is said sentence by sentence as the
-model writes it, through the shared speaker.
+model writes it (`avatars.voice.streaming`), through the interview's voice session.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING, Any
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
 
 from channels.db import database_sync_to_async
 from django.conf import settings
 
 from avatars.providers.base import ProviderError
 from avatars.providers.registry import get_language_model
-from avatars.retries import stream_with_retries
-from avatars.voice.sentences import iter_sentences
-from avatars.voice.speaker import Utterance
+from avatars.voice.messages import error_frame
+from avatars.voice.pipeline import Utterance, VoiceSession
+from avatars.voice.streaming import model_sentences
+from avatars.voice.tasks import TaskSet
 from config.lifecycle import InvalidTransition
 from config.ratelimit import RateLimited
 from interviews import services
@@ -35,9 +37,7 @@ from interviews.live.coach import (
     record_feedback,
 )
 from interviews.live.state import attempt_dict
-
-if TYPE_CHECKING:
-    from interviews.live.conversation import InterviewConversation
+from interviews.models import MockInterview
 
 logger = logging.getLogger(__name__)
 db = database_sync_to_async
@@ -45,12 +45,14 @@ db = database_sync_to_async
 FEEDBACK_TIMEOUT_SECONDS = 90.0
 FOLLOW_UP_HEDGE_SECONDS = 1.0
 
+Send = Callable[[dict[str, Any]], Awaitable[None]]
+
 
 class Outbox:
     """Messages held until `open()` (sent then, in order): lets the feedback start while the
     state message that must precede its first partial is still being built."""
 
-    def __init__(self, send: Any) -> None:
+    def __init__(self, send: Send) -> None:
         self.send = send
         self.held: list[dict[str, Any]] = []
         self.opened = asyncio.Event()
@@ -76,26 +78,39 @@ def failure_message(exc: BaseException) -> str:
 
 
 class FeedbackFlow:
-    def __init__(self, conversation: InterviewConversation) -> None:
-        self.conv = conversation
+    def __init__(
+        self,
+        *,
+        interview_id: int,
+        user_id: int,
+        send: Send,
+        send_state: Callable[[], Awaitable[object]],
+        tasks: TaskSet,
+        voice: VoiceSession,
+    ) -> None:
+        self.interview_id = interview_id
+        self.user_id = user_id
+        self.send = send
+        self.send_state = send_state
+        self.tasks = tasks
+        self.voice = voice
         self.draft: FollowUpDraft | None = None
 
     async def run(self, job: FeedbackJob | None = None, outbox: Outbox | None = None) -> None:
         """Feedback for the submitted answer; then, when the coach found a gap, the follow-up."""
-        conv = self.conv
         if job is None:
-            job = await db(feedback_job)(conv.interview_id, conv.user_id)
+            job = await db(feedback_job)(self.interview_id, self.user_id)
             if job is None:
-                await conv.send_state()
+                await self.send_state()
                 return
         attempt = job.attempt
         model = get_language_model()
         if outbox is None:
-            outbox = Outbox(conv.send)
+            outbox = Outbox(self.send)
             await outbox.open()
         hedge: asyncio.Task[Any] | None = None
         if model is not None and job.follow_ups_left > 0 and job.limited_for is None:
-            hedge = conv.tasks.track(self.hedge(job), key="follow-up-hedge")
+            hedge = self.tasks.track(self.hedge(job), key="follow-up-hedge")
         final: dict[str, Any] | None = None
         try:
             if job.limited_for is not None:
@@ -122,8 +137,8 @@ class FeedbackFlow:
             message = failure_message(exc)
             await outbox.opened.wait()
             await db(services.attempt_fail_feedback)(attempt=attempt, reason=message)
-            await conv.send_error("feedback_failed", message + " Your answer is saved.")
-            await conv.send_state()
+            await self.send(error_frame("feedback_failed", message + " Your answer is saved."))
+            await self.send_state()
             return
         if hedge is not None:
             hedge.cancel()
@@ -135,14 +150,14 @@ class FeedbackFlow:
             self.draft.fallback = str(gap) if wanted else self.draft.fallback
         await outbox.opened.wait()
         attempt, started, state = await db(record_feedback)(
-            conv.interview_id, attempt, final, follow_up=wanted
+            self.interview_id, attempt, final, follow_up=wanted
         )
-        await conv.send(
+        await self.send(
             {"type": "feedback.final", "attempt": attempt_dict(attempt), "feedback": final}
         )
-        await conv.send(state)
+        await self.send(state)
         if started:
-            conv.tasks.track(self.say_follow_up(), key="follow-up")
+            self.tasks.track(self.say_follow_up(), key="follow-up")
         else:
             self.drop_draft()  # the coach found nothing to probe: never said
 
@@ -160,7 +175,7 @@ class FeedbackFlow:
         if model is None:
             return
         draft = FollowUpDraft(gap=gap, fallback=gap)
-        draft.task = self.conv.tasks.track(
+        draft.task = self.tasks.track(
             self.write(draft, {**job.context, "gap": gap}, model), key="follow-up-draft"
         )
         self.draft = draft
@@ -172,63 +187,60 @@ class FeedbackFlow:
 
     async def write(self, draft: FollowUpDraft, ctx: dict[str, Any], model: Any) -> None:
         """Stream the follow-up from the model, cut into sentences, into the draft."""
-        clock = self.conv.clock
+        clock = self.voice.clock
         try:
             async with asyncio.timeout(settings.PROVIDER_TIMEOUT * 2):
                 messages = follow_up_messages(ctx)
                 if clock is not None:
                     clock.mark("model_request")
-                deltas = stream_with_retries(lambda: model.stream_text(messages, max_tokens=120))
-                async for sentence in iter_sentences(self._first_token(deltas)):
-                    sentence = sentence.strip()
-                    if sentence:
-                        if clock is not None:
-                            clock.mark("first_sentence")
-                        draft.sentences.put_nowait(sentence)
+                sentences = model_sentences(
+                    lambda: model.stream_text(messages, max_tokens=120),
+                    on_first_token=(lambda: clock.mark("first_token")) if clock else None,
+                )
+                async for sentence in sentences:
+                    if clock is not None:
+                        clock.mark("first_sentence")
+                    draft.sentences.put_nowait(sentence)
         except (ProviderError, TimeoutError) as exc:
             logger.warning("Follow-up generation failed: %s", exc)
         finally:
             draft.sentences.put_nowait(None)
 
-    async def _first_token(self, deltas: Any) -> Any:
-        async for delta in deltas:
-            if self.conv.clock is not None and delta:
-                self.conv.clock.mark("first_token")
-            yield delta
-
     async def say_follow_up(self) -> None:
         """Say the follow-up as the model writes it (the interview is in follow_up: the
-        feedback is saved and shown), then save it; the speaker listens once it is said."""
-        conv = self.conv
+        feedback is saved and shown), then save it; the session listens once it is said."""
         draft, self.draft = self.draft, None
         if draft is None:  # a reconnect in follow_up: write it again
-            ctx = await db(follow_up_context)(conv.interview_id)
+            ctx = await db(follow_up_context)(self.interview_id)
             if ctx is None:
                 return
             draft = FollowUpDraft(gap=ctx["gap"], fallback=ctx["gap"] or DEFAULT_FOLLOW_UP)
             model = get_language_model()
             if model is not None:
-                draft.task = conv.tasks.track(self.write(draft, ctx, model), key="follow-up-draft")
+                draft.task = self.tasks.track(self.write(draft, ctx, model), key="follow-up-draft")
             else:
                 draft.sentences.put_nowait(None)
-        conv.speaker.begin()
-        spoken: list[str] = []
         try:
-            while (sentence := await draft.sentences.get()) is not None:
-                spoken.append(sentence)
-                await conv.speaker.say(Utterance(sentence))
-            if not spoken:
-                spoken = [draft.fallback or DEFAULT_FOLLOW_UP]
-                await conv.speaker.say(Utterance(spoken[0]))
-            text = " ".join(spoken)
-            await db(services.follow_up_create)(
-                interview=await conv.interview(), text=text, gap=draft.gap
-            )
-            await conv.send({"type": "followup", "text": text})
+            await self.voice.speak(self._follow_up(draft))
         except InvalidTransition:
-            conv.speaker.clear()
-            return
+            self.voice.speaker.clear()
         finally:
             if draft.task is not None:
                 draft.task.cancel()
-        await conv.speaker.done()
+
+    async def _follow_up(self, draft: FollowUpDraft) -> AsyncIterator[Utterance]:
+        spoken: list[str] = []
+        while (sentence := await draft.sentences.get()) is not None:
+            spoken.append(sentence)
+            yield Utterance(sentence)
+        if not spoken:
+            spoken = [draft.fallback or DEFAULT_FOLLOW_UP]
+            yield Utterance(spoken[0])
+        # Saved before the session may go idle (and start listening): said, then recorded.
+        text = " ".join(spoken)
+        await db(services.follow_up_create)(
+            interview=await MockInterview.objects.aget(pk=self.interview_id),
+            text=text,
+            gap=draft.gap,
+        )
+        await self.send({"type": "followup", "text": text})

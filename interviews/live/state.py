@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.urls import reverse
 
 from avatars.models import AvatarSession
@@ -13,6 +12,7 @@ from avatars.providers.registry import get_transcriber
 from interviews.coaching.schema import with_labels
 from interviews.models import Attempt, CandidateProfile, MockInterview
 from interviews.selectors import interview_live_snapshot
+from interviews.services import follow_ups_left
 
 S = MockInterview.Status
 
@@ -79,11 +79,7 @@ def build_state(interview_id: int) -> dict[str, Any]:
             and (state == S.FOLLOW_UP or (attempt and attempt.kind == Attempt.Kind.FOLLOW_UP))
             else None
         ),
-        "follow_ups_left": (
-            max(0, settings.INTERVIEW_MAX_FOLLOWUPS - question.follow_up_count)
-            if question is not None
-            else 0
-        ),
+        "follow_ups_left": follow_ups_left(question=question) if question is not None else 0,
         "asking_text": asking_text,
         "live_audio": bool(get_transcriber().supports_live_audio),
         "report_url": reverse("interviews:report", args=[interview.public_id]),

@@ -346,7 +346,12 @@ def attempt_retry_feedback(*, interview: MockInterview) -> Attempt:
 
 
 def follow_ups_left(*, question: InterviewQuestion) -> int:
-    return max(0, settings.INTERVIEW_MAX_FOLLOWUPS - question.follow_ups.count())
+    """How many more follow-ups this question may get (the one place this is computed; a
+    question read with its `follow_up_count` annotated costs no query)."""
+    used = getattr(question, "follow_up_count", None)
+    if used is None:
+        used = question.follow_ups.count()
+    return max(0, settings.INTERVIEW_MAX_FOLLOWUPS - used)
 
 
 def interview_begin_follow_up(*, interview: MockInterview) -> bool:
