@@ -48,9 +48,14 @@ def speech_seconds(text: str) -> float:
     return max(MIN_SPEECH_SECONDS, spoken_seconds(text))
 
 
+#: The page treats speech as ended after speech_seconds x FACTOR + EXTRA without an end event.
+BROWSER_TIMEOUT_FACTOR = 1.5
+BROWSER_TIMEOUT_EXTRA = 3.0
+
+
 def browser_speech_timeout(text: str) -> float:
     """The page treats speech as ended after this long without an end event."""
-    return round(speech_seconds(text) * 1.5 + 3.0, 1)
+    return round(speech_seconds(text) * BROWSER_TIMEOUT_FACTOR + BROWSER_TIMEOUT_EXTRA, 1)
 
 
 def server_speech_timeout(text: str) -> float:

@@ -94,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.site",
                 "config.context_processors.livekit_client",
+                "avatars.context_processors.voice_vocabulary",
             ],
         },
     },

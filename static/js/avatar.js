@@ -16,6 +16,7 @@
 // room; when that fails after a few retries the avatar falls back to voice only, then captions
 // only. Every speak() is answered by speak_started and speak_ended events whatever the mode, so
 // the flow around it never stalls.
+import {speechSeconds, speechTimeout} from "./voice.js";
 
 const FACE_SVG = `
 <svg class="avatar-face" viewBox="0 0 200 200" role="img" aria-label="LABEL">
@@ -28,10 +29,7 @@ const FACE_SVG = `
   <ellipse class="mouth" cx="100" cy="140" rx="26" ry="8" fill="#8a2d3b"/>
 </svg>`;
 
-export function speechSeconds(text, rate = 1) {
-  const words = String(text || "").trim().split(/\s+/).filter(Boolean).length;
-  return Math.max(1.5, words / 2.5) / (rate > 0 ? rate : 1);
-}
+export {speechSeconds};
 
 export function loadScript(url, integrity) {
   return new Promise((resolve, reject) => {
@@ -205,7 +203,7 @@ export function createAvatar({container, connection = {}, onEvent = () => {}, on
         useCaptions();
       };
       // A lost end event must not stall the page: end after a generous estimate.
-      guard = setTimeout(() => finish({timeout: true}), (expected * 1.5 + 3) * 1000);
+      guard = setTimeout(() => finish({timeout: true}), speechTimeout(item.text, rate) * 1000);
       window.speechSynthesis.speak(utterance);
     });
   }

@@ -1,10 +1,10 @@
 // The mock interview page controller. Protocol: docs/protocol.md.
 import {createLive} from "./live.js";
-import {createAvatar, speechSeconds} from "./avatar.js";
+import {createAvatar} from "./avatar.js";
 import {createMic} from "./mic.js";
+import {$, CLOSE, el, speechTimeout} from "./voice.js";
 
 const config = JSON.parse(document.getElementById("interview-config").textContent);
-const $ = (id) => document.getElementById(id);
 const root = $("interview");
 
 const STATE_LABELS = {
@@ -72,7 +72,7 @@ const live = createLive(config.ws_path, {
     if (status !== "open") stopRecording(); // the next connection restarts it (a fresh header)
   },
   onFatal(code) {
-    showError(code === 4401 ? "Your session ended; please log in again." : "This interview is not available.");
+    showError(code === CLOSE.unauthenticated ? "Your session ended; please log in again." : "This interview is not available.");
   },
 });
 
@@ -116,7 +116,7 @@ function speak(text, taskId, timeoutSeconds) {
   if (!avatar) makeAvatar({provider: "local"});
   avatar.speak(text, taskId);
   // Safety net computed from the text: a lost end event never stalls the interview.
-  const seconds = timeoutSeconds || speechSeconds(text) * 1.5 + 3;
+  const seconds = timeoutSeconds || speechTimeout(text);
   speechTimers.set(taskId, setTimeout(() => speechEnded(taskId, {timeout: true}), seconds * 1000));
 }
 
@@ -184,13 +184,6 @@ function stopTimer() { clearInterval(timerHandle); timerHandle = null; }
 
 function elapsed() { return timerStart ? (performance.now() - timerStart) / 1000 : 0; }
 
-function el(tag, text, className) {
-  const node = document.createElement(tag);
-  if (text !== undefined && text !== null) node.textContent = text;
-  if (className) node.className = className;
-  return node;
-}
-
 // One card line per scored dimension. The label and the order come from the server (the coaching
 // schema): the page never turns an internal key into text itself, and a database that sorts the
 // keys (PostgreSQL's jsonb) does not reorder the card.
@@ -198,18 +191,18 @@ function renderDimensions(dimensions, order, engine) {
   const names = Array.isArray(order) ? order.filter((name) => dimensions && dimensions[name]) : Object.keys(dimensions || {});
   const entries = names.map((name) => [name, dimensions[name]]);
   if (!entries.length) return null;
-  const list = el("ul", null, "dimensions");
+  const list = el("ul", {class: "dimensions"});
   for (const [name, dim] of entries) {
     const item = el("li");
-    item.append(el("strong", dim.label || name, "dimension-label"), ": ");
+    item.append(el("strong", {class: "dimension-label"}, dim.label || name), ": ");
     // The built-in coach does not judge what it has no evidence for: no score is shown.
-    if (dim.supported === false && engine === "local") item.append(el("strong", "not judged"));
+    if (dim.supported === false && engine === "local") item.append(el("strong", {}, "not judged"));
     else {
-      item.append(el("strong", `${dim.score}/5`));
-      if (dim.supported === false) item.append(" ", el("span", "not counted", "pill status-feedback_failed"));
+      item.append(el("strong", {}, `${dim.score}/5`));
+      if (dim.supported === false) item.append(" ", el("span", {class: "pill status-feedback_failed"}, "not counted"));
     }
-    if (dim.note) item.append(" ", el("span", dim.note, "muted"));
-    for (const quote of dim.quotes || []) item.appendChild(el("blockquote", quote, "quote"));
+    if (dim.note) item.append(" ", el("span", {class: "muted"}, dim.note));
+    for (const quote of dim.quotes || []) item.appendChild(el("blockquote", {class: "quote"}, quote));
     list.appendChild(item);
   }
   return list;
@@ -222,29 +215,29 @@ function renderFeedback(attempt) {
   if (label) label.hidden = true;
   if (!attempt) return;
   if (attempt.status === "feedback_failed") {
-    body.appendChild(el("p", `Feedback failed: ${attempt.feedback_error || "the coach did not answer"}. Your answer is saved.`, "error"));
+    body.appendChild(el("p", {class: "error"}, `Feedback failed: ${attempt.feedback_error || "the coach did not answer"}. Your answer is saved.`));
     return;
   }
   const fb = attempt.feedback;
   if (!fb) return;
   $("feedback-stream").textContent = "";
   const head = el("p");
-  head.append("Overall ", el("strong", `${Number(fb.overall).toFixed(1)} / 5`, "score overall-score"));
+  head.append("Overall ", el("strong", {class: "score overall-score"}, `${Number(fb.overall).toFixed(1)} / 5`));
   if (attempt.kind === "follow_up") head.append(" (follow-up answer)");
   body.appendChild(head);
-  if (fb.summary) body.appendChild(el("p", fb.summary, "feedback-summary"));
+  if (fb.summary) body.appendChild(el("p", {class: "feedback-summary"}, fb.summary));
   // The built-in coach's honest label is server-rendered (interviews/_coach_label.html).
   if (label) label.hidden = fb.engine !== "local";
   if (fb.capped_from !== null && fb.capped_from !== undefined) {
-    body.appendChild(el("p", `Capped at ${Number(fb.overall).toFixed(1)} (from ${Number(fb.capped_from).toFixed(1)}): this story seems to answer a different question.`, "capped-note"));
+    body.appendChild(el("p", {class: "capped-note"}, `Capped at ${Number(fb.overall).toFixed(1)} (from ${Number(fb.capped_from).toFixed(1)}): this story seems to answer a different question.`));
   }
   const dims = renderDimensions(fb.dimensions, fb.dimension_order, fb.engine);
   if (dims) body.appendChild(dims);
   for (const [title, items] of [["Strengths", fb.strengths], ["To improve", fb.improvements]]) {
     if (!items || !items.length) continue;
-    body.appendChild(el("h3", title));
+    body.appendChild(el("h3", {}, title));
     const list = el("ul");
-    for (const text of items) list.appendChild(el("li", text));
+    for (const text of items) list.appendChild(el("li", {}, text));
     body.appendChild(list);
   }
 }
@@ -255,7 +248,7 @@ function renderAttempts(attempts) {
   for (const a of attempts || []) {
     const label = a.kind === "follow_up" ? `Follow-up answer ${a.number}` : `Attempt ${a.number}`;
     const score = a.overall !== null && a.overall !== undefined ? `${Number(a.overall).toFixed(1)} / 5` : (a.status_label || a.status);
-    list.appendChild(el("li", `${label}: ${score}${a.is_best ? " (best)" : ""}`));
+    list.appendChild(el("li", {}, `${label}: ${score}${a.is_best ? " (best)" : ""}`));
   }
   show("attempts-card", (attempts || []).length > 0);
 }

@@ -5,21 +5,23 @@
 //   });
 //   live.send({type: "hello"}); live.sendBinary(blob); live.close();
 //
-// Status: "connecting" | "open" | "reconnecting" | "closed". Close codes 4401/4403/4404/4410 (not
+// Status: "connecting" | "open" | "reconnecting" | "closed". The close codes in CLOSE (not
 // signed in, not yours, unknown, ended) are final: no reconnect, onFatal(code) is called instead.
 // A server refuses a socket before the handshake, which a browser only sees as code 1006; so when
 // a connection fails without ever opening, the page itself is asked whether we may still see it
 // (login redirect, 403, 404 or 410 mean the same as those codes) before reconnecting.
 
-const FATAL = new Set([4401, 4403, 4404, 4410]);
+import {CLOSE} from "./voice.js";
+
+const FATAL = new Set([CLOSE.unauthenticated, CLOSE.forbidden, CLOSE.not_found, CLOSE.gone]);
 
 async function accessCode() {
   try {
     const res = await fetch(window.location.href, {redirect: "manual", credentials: "same-origin", cache: "no-store"});
-    if (res.type === "opaqueredirect") return 4401;
-    if (res.status === 403) return 4403;
-    if (res.status === 404) return 4404;
-    if (res.status === 410) return 4410;
+    if (res.type === "opaqueredirect") return CLOSE.unauthenticated;
+    if (res.status === 403) return CLOSE.forbidden;
+    if (res.status === 404) return CLOSE.not_found;
+    if (res.status === 410) return CLOSE.gone;
   } catch { /* offline: keep retrying */ }
   return 0;
 }

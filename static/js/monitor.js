@@ -2,10 +2,10 @@
 // snapshot on every (re)connect), with per-room details and actions, and "join live" audio.
 import {createLive} from "./live.js";
 import {createCall} from "./webrtc.js";
+import {$, el, transcriptLine} from "./voice.js";
 
 const script = document.getElementById("monitor-script");
 const sessionId = script.dataset.session;
-const $ = (id) => document.getElementById(id);
 const grid = $("rooms");
 const iceServers = JSON.parse($("ice-servers").textContent || "[]");
 const initial = JSON.parse($("snapshot").textContent);
@@ -21,21 +21,6 @@ const CURRENCY = script.dataset.currency || "";
 const ICONS = script.dataset.icons || "";
 const CARD_TAIL = 2;
 const LABELS = {student: "Student", tutor: "Tutor", professor: "You"};
-
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (value === undefined || value === null || value === false) continue;
-    if (key === "class") node.className = value;
-    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
-    else node.setAttribute(key, value === true ? "" : value);
-  }
-  for (const child of children.flat()) {
-    if (child === null || child === undefined || child === false) continue;
-    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
-  return node;
-}
 
 // An SVG icon (static/img/icons.svg) instead of an emoji: decorative next to its words.
 function icon(name) {
@@ -72,7 +57,7 @@ function flash(text) { $("broadcast-status").textContent = text; }
 function renderLines(list, id) {
   const box = el("div", {class: "transcript room-transcript", role: "region", "aria-label": "Transcript", tabindex: "0"});
   for (const line of tails.get(id) || []) {
-    box.append(el("p", {"data-speaker": line.speaker}, el("strong", {}, `${LABELS[line.speaker] || line.speaker}: `), line.text));
+    box.append(transcriptLine(line, LABELS));
   }
   list.append(box);
 }
@@ -141,7 +126,7 @@ function cardTail(id) {
   if (!lines.length) return el("p", {class: "muted card-tail"}, "No conversation yet.");
   const box = el("div", {class: "card-tail"});
   for (const line of lines) {
-    box.append(el("p", {"data-speaker": line.speaker}, el("strong", {}, `${LABELS[line.speaker] || line.speaker}: `), line.text));
+    box.append(transcriptLine(line, LABELS));
   }
   return box;
 }

@@ -4,9 +4,9 @@ import {createAvatar} from "./avatar.js";
 import {createLive} from "./live.js";
 import {createMic} from "./mic.js";
 import {createCall} from "./webrtc.js";
+import {$, CLOSE, transcriptLine} from "./voice.js";
 
 const script = document.getElementById("room-script");
-const $ = (id) => document.getElementById(id);
 const iceServers = JSON.parse($("ice-servers").textContent || "[]");
 const transcript = $("transcript");
 const captions = $("captions");
@@ -33,13 +33,7 @@ function setLabel(button, text) { button.querySelector("[data-label]").textConte
 function classStarted() { const notice = $("not-started"); if (notice) notice.hidden = true; }
 
 function addLine(line) {
-  const p = document.createElement("p");
-  p.className = `line ${line.speaker}`;
-  p.dataset.speaker = line.speaker;
-  const who = document.createElement("strong");
-  who.textContent = `${LABELS[line.speaker] || line.speaker}: `;
-  p.append(who, document.createTextNode(line.text));
-  transcript.append(p);
+  transcript.append(transcriptLine(line, LABELS, `line ${line.speaker}`));
   transcript.scrollTop = transcript.scrollHeight;
 }
 
@@ -184,11 +178,11 @@ const live = createLive(script.dataset.ws, {
     if (status === "reconnecting") setState("Reconnecting…");
   },
   onFatal(code) {
-    if (code === 4404) setState("This room link is not valid.");
-    else if (code === 4410) setState("This session has ended. Thank you for taking part.");
+    if (code === CLOSE.not_found) setState("This room link is not valid.");
+    else if (code === CLOSE.gone) setState("This session has ended. Thank you for taking part.");
   },
 });
-// 4410 (session ended) also arrives as a close without reconnect
+// CLOSE.gone (session ended) also arrives as a close without reconnect
 window.addEventListener("beforeunload", () => { if (!ended) call.close(); });
 
 sayForm.addEventListener("submit", (event) => {
