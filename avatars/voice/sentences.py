@@ -16,7 +16,7 @@ when the stream ends. Blank-line paragraph breaks also end a sentence (lists, he
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Iterable, Iterator
+from collections.abc import AsyncGenerator, AsyncIterator, Iterable, Iterator
 
 ABBREVIATIONS = frozenset(
     {
@@ -134,7 +134,7 @@ def _drain(buffer: str, *, final: bool) -> tuple[list[str], str]:
     return sentences, buffer
 
 
-async def iter_sentences(deltas: AsyncIterator[str]) -> AsyncIterator[str]:
+async def iter_sentences(deltas: AsyncIterator[str]) -> AsyncGenerator[str, None]:
     """Yield each complete sentence from a stream of text deltas, then the remainder."""
     buffer = ""
     async for delta in deltas:

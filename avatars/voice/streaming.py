@@ -8,7 +8,7 @@ first one can be spoken while the model is still writing the rest.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from contextlib import aclosing
 
 from avatars.retries import stream_with_retries
@@ -19,18 +19,22 @@ OpenStream = Callable[[], AsyncIterator[str]]
 
 async def _noting_first(
     deltas: AsyncIterator[str], on_first: Callable[[], None] | None
-) -> AsyncIterator[str]:
-    async with aclosing(deltas) as stream:
-        async for delta in stream:
+) -> AsyncGenerator[str, None]:
+    try:
+        async for delta in deltas:
             if on_first is not None and delta:
                 on_first()
                 on_first = None
             yield delta
+    finally:  # a reply cut short (barge-in, a sentence cap) closes the model's stream now
+        close = getattr(deltas, "aclose", None)
+        if close is not None:
+            await close()
 
 
 async def model_sentences(
     open_stream: OpenStream, *, on_first_token: Callable[[], None] | None = None
-) -> AsyncIterator[str]:
+) -> AsyncGenerator[str, None]:
     """Yield the model's reply sentence by sentence; `on_first_token` runs when its first
     text arrives (the turn's `first_token` mark)."""
     deltas = _noting_first(stream_with_retries(open_stream), on_first_token)
