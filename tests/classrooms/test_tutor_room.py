@@ -79,3 +79,42 @@ async def test_a_student_states_the_misconception_and_hears_the_professors_quest
     assert line.sources == []
     assert await MisconceptionHit.objects.filter(room=room).acount() == 1
     await student.disconnect()
+
+
+async def test_a_burst_of_lines_gets_one_answer_to_the_last_line(
+    ws_connect: Any, make_session: Any, course: Any
+) -> None:
+    """Typing several lines while the tutor answers does not queue a reply per line: every
+    line is saved, the reply in flight is cut short, and the tutor answers the latest."""
+    from avatars.models import VoiceTurn
+
+    await sync_to_async(services.course_material_add)(
+        course=course, filename="notes.md", raw=NOTES.encode()
+    )
+    session = await sync_to_async(make_session)(students=1)
+    await services.class_session_launch(session=session)
+    room = await BreakoutRoom.objects.aget(session=session)
+    student, connected, code = await ws_connect(f"/ws/rooms/{room.join_token}/")
+    assert connected, code
+    await _reply(student, 1)  # the greeting
+
+    burst = [f"Hmm, let me think about sampling, part {n}." for n in range(7)]
+    burst.append("So is it the probability that the true mean is in the interval?")
+    for text in burst:
+        await student.send_json_to({"type": "turn.text", "text": text})
+    said = await _until(student, "tutor.say", lambda m: m["text"] == ASK)
+    await student.send_json_to({"type": "avatar.speak_ended", "task_id": said["task_id"]})
+    await student.disconnect()
+
+    saved = [
+        line.text
+        async for line in RoomTranscriptLine.objects.filter(room=room, speaker="student").order_by(
+            "created_at", "id"
+        )
+    ]
+    assert saved == burst  # every line is kept for the professor
+    replies = await VoiceTurn.objects.filter(kind="room", model_request_ms__isnull=False).acount()
+    assert 1 <= replies <= 2, replies  # not one reply per line
+    hit = await MisconceptionHit.objects.select_related("line").aget(room=room)
+    assert hit.line is not None
+    assert hit.line.text == burst[-1]
