@@ -20,7 +20,7 @@ from avatars.voice.consumer import (
 from avatars.voice.messages import NUMBER, Schema
 from config.lifecycle import InvalidTransition
 from interviews.live.conversation import InterviewConversation
-from interviews.live.state import load_interview
+from interviews.selectors.live import load_interview
 
 db = database_sync_to_async
 

@@ -15,8 +15,8 @@ from avatars.models import AvatarSession
 from avatars.providers.base import ProviderError
 from avatars.services import avatar_session_create, avatar_session_start, avatar_session_stop
 from interviews import services
-from interviews.live.state import avatar_options, current_avatar_session
 from interviews.models import MockInterview
+from interviews.selectors.live import avatar_options, current_avatar_session
 
 logger = logging.getLogger(__name__)
 db = database_sync_to_async

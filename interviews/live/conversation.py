@@ -32,11 +32,11 @@ from config.errors import InvalidInput
 from config.lifecycle import InvalidTransition
 from interviews import services
 from interviews.live.avatar import connection_frame, interview_avatar_start
-from interviews.live.coach import submit_answer
 from interviews.live.feedback import FeedbackFlow, Outbox
 from interviews.live.segments import SEGMENT_DRAIN_SECONDS, SegmentWriter
-from interviews.live.state import build_state, current_avatar_session
 from interviews.models import MockInterview
+from interviews.selectors.live import build_state, current_avatar_session
+from interviews.services.feedback import attempt_submit_for_feedback
 
 logger = logging.getLogger(__name__)
 db = database_sync_to_async
@@ -249,7 +249,9 @@ class InterviewConversation(Responder):
         # the feedback (and the follow-up model after it) starts as soon as the answer is in.
         await self.voice.listener.finish(wait=FINALIZE_WAIT_SECONDS, close_later=True)
         await self.segments.require_saved()
-        job = await db(submit_answer)(interview, duration, self.user_id)
+        job = await db(attempt_submit_for_feedback)(
+            interview=interview, duration=duration, user_id=self.user_id
+        )
         # Feedback starts now; its first messages wait for the state ("processing").
         outbox = Outbox(self.send)
         self.tasks.track(self.feedback.run(job, outbox), key="feedback")

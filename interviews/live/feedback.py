@@ -12,12 +12,13 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from channels.db import database_sync_to_async
 from django.conf import settings
 
-from avatars.providers.base import ProviderError
+from avatars.providers.base import ChatMessage, ProviderError
 from avatars.providers.registry import get_language_model
 from avatars.voice.messages import error_frame
 from avatars.voice.pipeline import Utterance, VoiceSession
@@ -27,17 +28,9 @@ from config.lifecycle import InvalidTransition
 from config.ratelimit import RateLimited
 from interviews import services
 from interviews.coaching import generate_feedback, local_feedback
-from interviews.live.coach import (
-    DEFAULT_FOLLOW_UP,
-    FeedbackJob,
-    FollowUpDraft,
-    feedback_job,
-    follow_up_context,
-    follow_up_messages,
-    record_feedback,
-)
-from interviews.live.state import attempt_dict
 from interviews.models import MockInterview
+from interviews.selectors.live import attempt_dict, follow_up_context
+from interviews.services.feedback import FeedbackJob, attempt_feedback_job, attempt_feedback_save
 
 logger = logging.getLogger(__name__)
 db = database_sync_to_async
@@ -45,7 +38,47 @@ db = database_sync_to_async
 FEEDBACK_TIMEOUT_SECONDS = 90.0
 FOLLOW_UP_HEDGE_SECONDS = 1.0
 
+DEFAULT_FOLLOW_UP = "Can you tell me more about the result of what you did?"
+
 Send = Callable[[dict[str, Any]], Awaitable[None]]
+
+
+@dataclass
+class FollowUpDraft:
+    """A follow-up being written by the model; its sentences wait here until it may be said."""
+
+    gap: str  # what the prompt asked to probe (stored on the FollowUp)
+    fallback: str  # said instead when the model produced nothing
+    sentences: asyncio.Queue[str | None] = field(default_factory=asyncio.Queue)
+    task: asyncio.Task[Any] | None = None
+
+
+PERSONA_STYLE = {
+    "friendly": "warm and encouraging",
+    "neutral": "polite and matter-of-fact",
+    "tough": "direct and probing, without being rude",
+}
+
+
+def follow_up_messages(ctx: dict[str, Any]) -> list[ChatMessage]:
+    style = PERSONA_STYLE.get(ctx["persona"], PERSONA_STYLE["neutral"])
+    return [
+        ChatMessage(
+            role="system",
+            content=(
+                f"You are a {style} job interviewer. Ask exactly one short follow-up question "
+                "(at most two sentences) that makes the candidate fill the gap named below. "
+                "Speak directly to the candidate; no preamble, no lists."
+            ),
+        ),
+        ChatMessage(
+            role="user",
+            content=(
+                f"Question: {ctx['question']}\nAnswer: {ctx['transcript'][:4000]}\n"
+                f"Gap to probe: {ctx['gap']}"
+            ),
+        ),
+    ]
 
 
 class Outbox:
@@ -99,7 +132,9 @@ class FeedbackFlow:
     async def run(self, job: FeedbackJob | None = None, outbox: Outbox | None = None) -> None:
         """Feedback for the submitted answer; then, when the coach found a gap, the follow-up."""
         if job is None:
-            job = await db(feedback_job)(self.interview_id, self.user_id)
+            job = await db(attempt_feedback_job)(
+                interview_id=self.interview_id, user_id=self.user_id
+            )
             if job is None:
                 await self.send_state()
                 return
@@ -149,8 +184,8 @@ class FeedbackFlow:
         if self.draft is not None:
             self.draft.fallback = str(gap) if wanted else self.draft.fallback
         await outbox.opened.wait()
-        attempt, started, state = await db(record_feedback)(
-            self.interview_id, attempt, final, follow_up=wanted
+        attempt, started, state = await db(attempt_feedback_save)(
+            interview_id=self.interview_id, attempt=attempt, feedback=final, follow_up=wanted
         )
         await self.send(
             {"type": "feedback.final", "attempt": attempt_dict(attempt), "feedback": final}
@@ -211,7 +246,7 @@ class FeedbackFlow:
         feedback is saved and shown), then save it; the session listens once it is said."""
         draft, self.draft = self.draft, None
         if draft is None:  # a reconnect in follow_up: write it again
-            ctx = await db(follow_up_context)(self.interview_id)
+            ctx = await db(follow_up_context)(interview_id=self.interview_id)
             if ctx is None:
                 return
             draft = FollowUpDraft(gap=ctx["gap"], fallback=ctx["gap"] or DEFAULT_FOLLOW_UP)

@@ -1,5 +1,11 @@
 """Interview writes, one module per entity; views, consumers and tests import them from here."""
 
+from interviews.services.feedback import (
+    FeedbackJob,
+    attempt_feedback_job,
+    attempt_feedback_save,
+    attempt_submit_for_feedback,
+)
 from interviews.services.live import (
     MAX_SEGMENT_CHARS,
     MAX_TRANSCRIPT_CHARS,
@@ -63,6 +69,7 @@ __all__ = [
     "QUALITY_ORDER",
     "SIMILAR_STORY",
     "AnswerTooLong",
+    "FeedbackJob",
     "InterviewSpec",
     "Segment",
     "StorySaved",
@@ -72,9 +79,12 @@ __all__ = [
     "attempt_answer_input",
     "attempt_discard",
     "attempt_fail_feedback",
+    "attempt_feedback_job",
+    "attempt_feedback_save",
     "attempt_record_feedback",
     "attempt_retry_feedback",
     "attempt_submit",
+    "attempt_submit_for_feedback",
     "attempt_update_best",
     "bank_questions_pick",
     "candidate_profile_ensure",

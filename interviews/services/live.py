@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -25,6 +24,7 @@ from interviews.models import (
     InterviewQuestion,
     MockInterview,
 )
+from interviews.selectors.live import follow_ups_left
 
 S = MockInterview.Status
 A = Attempt.Status
@@ -343,15 +343,6 @@ def attempt_retry_feedback(*, interview: MockInterview) -> Attempt:
         transition(attempt, A.SUBMITTED, reason="retry feedback")
         transition(interview, S.PROCESSING, reason="retry feedback")
     return attempt
-
-
-def follow_ups_left(*, question: InterviewQuestion) -> int:
-    """How many more follow-ups this question may get (the one place this is computed; a
-    question read with its `follow_up_count` annotated costs no query)."""
-    used = getattr(question, "follow_up_count", None)
-    if used is None:
-        used = question.follow_ups.count()
-    return max(0, settings.INTERVIEW_MAX_FOLLOWUPS - used)
 
 
 def interview_begin_follow_up(*, interview: MockInterview) -> bool:

@@ -42,9 +42,8 @@ def _naive_application() -> Any:
     from django.urls import path
 
     from interviews import consumers
-    from interviews.live.coach import follow_up_messages
     from interviews.live.conversation import InterviewConversation
-    from interviews.live.feedback import FeedbackFlow
+    from interviews.live.feedback import FeedbackFlow, follow_up_messages
 
     class WholeReplyFlow(FeedbackFlow):
         async def write(self, draft: Any, ctx: dict[str, Any], model: Any) -> None:

@@ -1,20 +1,31 @@
-"""What the page is told about the interview (sync reads; each runs in one thread hop)."""
+"""The live interview's reads: what the page is told (the `state` frame), the avatar's
+options, what a follow-up prompt needs, and how many follow-ups a question has left (each read
+runs in one thread hop)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.urls import reverse
 
 from avatars.models import AvatarSession
 from avatars.providers.base import AvatarStartOptions
 from avatars.providers.registry import get_transcriber
 from interviews.coaching.schema import with_labels
-from interviews.models import Attempt, CandidateProfile, MockInterview
-from interviews.selectors import interview_live_snapshot
-from interviews.services import follow_ups_left
+from interviews.models import Attempt, CandidateProfile, InterviewQuestion, MockInterview
+from interviews.selectors.interviews import interview_live_snapshot
 
 S = MockInterview.Status
+
+
+def follow_ups_left(*, question: InterviewQuestion) -> int:
+    """How many more follow-ups this question may get (the one place this is computed; a
+    question read with its `follow_up_count` annotated costs no query)."""
+    used = getattr(question, "follow_up_count", None)
+    if used is None:
+        used = question.follow_ups.count()
+    return max(0, settings.INTERVIEW_MAX_FOLLOWUPS - used)
 
 
 def attempt_dict(attempt: Attempt, *, full: bool = True) -> dict[str, Any]:
@@ -107,3 +118,21 @@ def current_avatar_session(interview_id: int) -> AvatarSession | None:
         "avatar_session_id", flat=True
     )[0]
     return AvatarSession.objects.filter(pk=session_id).first() if session_id else None
+
+
+def follow_up_context(*, interview_id: int) -> dict[str, Any] | None:
+    """What the follow-up prompt needs for the current attempt (None when there is none)."""
+    interview = MockInterview.objects.select_related(
+        "current_attempt__question", "current_follow_up"
+    ).get(pk=interview_id)
+    attempt = interview.current_attempt
+    if attempt is None:
+        return None
+    feedback = attempt.feedback or {}
+    return {
+        "question": attempt.question.text,
+        "transcript": attempt.transcript,
+        "gap": feedback.get("follow_up") or "",
+        "persona": interview.persona,
+        "existing": interview.current_follow_up.text if interview.current_follow_up else "",
+    }
