@@ -228,8 +228,9 @@ class RoomConsumer(VoiceConsumer):
         if card["avatar"]["status"] != shown["avatar"] and card["avatar"]["connected"]:
             room = await db(room_with_relations)(pk=self.room.pk)
             self.room.avatar_session = room.avatar_session
-            connection = room.avatar_session.connection
-            await self.send_json({"type": "avatar.connection", "connection": connection})
+            if room.avatar_session is not None:
+                connection = room.avatar_session.connection
+                await self.send_json({"type": "avatar.connection", "connection": connection})
         active = card["status"] == BreakoutRoom.Status.ACTIVE
         professor_left = shown["professor_present"] and not card["professor_present"]
         became_active = shown["status"] != BreakoutRoom.Status.ACTIVE and active

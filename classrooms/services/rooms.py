@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from contextlib import aclosing
 from typing import Any
 
@@ -142,7 +142,7 @@ def _tutor_line(room: BreakoutRoom, line: RoomTranscriptLine) -> Utterance:
 
 async def room_tutor_lines(
     *, room: BreakoutRoom, student_text: str, clock: TurnClock | None = None
-) -> AsyncIterator[Utterance]:
+) -> AsyncGenerator[Utterance, None]:
     """The tutor's answer to the student, each sentence saved (and captioned) as soon as the
     engine completes it and then yielded for the avatar to say. Silent while the professor is
     in the room; `clock` takes the turn's model marks. Closing the iterator (a barge-in)
