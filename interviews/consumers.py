@@ -92,11 +92,15 @@ class InterviewConsumer(VoiceConsumer):
         await super().refused(exc)
 
     async def notify_others(self) -> None:
-        await self.channel_layer.group_send(self.group, {"type": "interview.state"})
+        """Other pages of this interview (another tab) show the new state; this one has it."""
+        await self.channel_layer.group_send(
+            self.group, {"type": "interview.state", "origin": self.channel_name}
+        )
 
     async def interview_state(self, event: dict[str, Any]) -> None:
         """Group event: another connection changed the interview."""
-        await self.conv.send_state()
+        if event.get("origin") != self.channel_name:
+            await self.conv.send_state()
 
     # --- handlers ------------------------------------------------------------------------
 

@@ -352,3 +352,20 @@ async def test_oversized_messages_are_refused(candidate, make_interview, driver,
     await d.comm.send_to(bytes_data=b"\x1a\x45\xdf\xa3")
     assert (await d.error())["code"] == "audio_unsupported"
     await d.close()
+
+
+async def test_another_tab_sees_the_interview_end_and_the_ender_is_told_once(
+    candidate, make_interview, driver
+) -> None:
+    interview = await sync_to_async(make_interview)(candidate, count=1)
+    first = await driver(interview, candidate)
+    await first.start()
+    second = await driver(interview, candidate)
+    await second.start()
+    await first.send({"type": "interview.end"})
+    await first.state("completed")
+    await second.state("completed")  # the other tab learns it through the group
+    assert await first.comm.receive_nothing(timeout=0.5)  # no echo of its own change
+    assert len([m for m in first.seen if m.get("state") == "completed"]) == 1
+    await first.close()
+    await second.close()
