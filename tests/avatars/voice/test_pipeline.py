@@ -233,3 +233,28 @@ async def test_a_button_policy_hands_finals_over_and_another_pages_speech_can_be
     await voice.speak_ended("t2", 1.0)
     assert not voice.speaker.speaking
     await voice.tasks.cancel_all()
+
+
+async def test_the_socket_transport_shares_with_the_group_but_never_back() -> None:
+    from channels.layers import InMemoryChannelLayer
+
+    from avatars.voice.transport import SocketTransport
+
+    layer = InMemoryChannelLayer()
+    mine, theirs = await layer.new_channel(), await layer.new_channel()
+    for channel in (mine, theirs):
+        await layer.group_add("room.x", channel)
+    sent: list[dict[str, Any]] = []
+
+    async def send(frame: dict[str, Any]) -> None:
+        sent.append(frame)
+
+    transport = SocketTransport(send, layer, "room.x", mine, {"interrupt": "tutor.interrupt"})
+    await transport.send({"type": "caption", "text": "hi", "final": False})
+    await transport.share("interrupt", {})
+    await transport.share("interim", {"text": "not shared"})  # not listed: stays here
+    assert sent == [{"type": "caption", "text": "hi", "final": False}]
+    event = await layer.receive(theirs)
+    assert event == {"type": "tutor.interrupt", "origin": mine}
+    assert not SocketTransport(send, layer, "room.x", theirs).from_here(event)
+    assert transport.from_here(await layer.receive(mine))  # its own copy is dropped
