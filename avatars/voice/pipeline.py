@@ -139,6 +139,12 @@ Quiet = Callable[[float], Awaitable[None]]
 
 @dataclass
 class VoiceSession:
+    """One participant's side of a live conversation (one per socket or meeting seat).
+
+    The app's handlers feed it what arrives (`user_said`, `caption`, `listen`/`audio`/
+    `stop_listening`, `speak_started`/`speak_ended`, `mirror`) and ask it to `speak` or
+    `greet`; everything it says or shows leaves through the transport."""
+
     transport: Transport
     responder: Responder
     policy: Policy
