@@ -37,8 +37,12 @@ async def model_sentences(
 ) -> AsyncGenerator[str, None]:
     """Yield the model's reply sentence by sentence; `on_first_token` runs when its first
     text arrives (the turn's `first_token` mark)."""
-    deltas = _noting_first(stream_with_retries(open_stream), on_first_token)
-    async with aclosing(iter_sentences(deltas)) as sentences:
+    # Both generators are closed when the reader stops early (a barge-in, a sentence cap):
+    # iter_sentences does not close its input, and the model's HTTP stream must end now.
+    async with (
+        aclosing(_noting_first(stream_with_retries(open_stream), on_first_token)) as deltas,
+        aclosing(iter_sentences(deltas)) as sentences,
+    ):
         async for sentence in sentences:
             sentence = sentence.strip()
             if sentence:

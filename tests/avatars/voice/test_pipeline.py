@@ -258,3 +258,28 @@ async def test_the_socket_transport_shares_with_the_group_but_never_back() -> No
     assert event == {"type": "tutor.interrupt", "origin": mine}
     assert not SocketTransport(send, layer, "room.x", theirs).from_here(event)
     assert transport.from_here(await layer.receive(mine))  # its own copy is dropped
+
+
+async def test_a_model_reply_is_cut_into_sentences_its_first_token_noted_once() -> None:
+    from contextlib import aclosing
+
+    from avatars.voice.streaming import model_sentences
+
+    closed: list[bool] = []
+
+    async def stream() -> AsyncIterator[str]:
+        try:
+            for delta in ["", "Good ", "question. What ", "would change? And", " more."]:
+                yield delta
+        finally:
+            closed.append(True)
+
+    firsts: list[bool] = []
+    sentences = model_sentences(stream, on_first_token=lambda: firsts.append(True))
+    assert [s async for s in sentences] == ["Good question.", "What would change?", "And more."]
+    assert firsts == [True]
+
+    async with aclosing(model_sentences(stream)) as cut_short:  # a barge-in stops reading
+        async for _ in cut_short:
+            break
+    assert closed == [True, True]  # the model's stream is closed at once, not left open
