@@ -134,6 +134,7 @@ def session_card(session: ClassSession) -> dict[str, Any]:
         "id": str(session.public_id),
         "status": session.status,
         "status_label": session.get_status_display(),
+        "is_open": session.is_open,  # the page never repeats which statuses are open
         "title": session.title,
         "meeting_provider": session.meeting_provider,
         "join_url": session.join_url,

@@ -13,7 +13,7 @@ const initial = JSON.parse($("snapshot").textContent);
 const rooms = new Map(); // id -> card data
 const expanded = new Set();
 const tails = new Map(); // id -> [lines]
-let sessionOpen = ["draft", "prepared", "starting", "live"].includes(initial.session.status);
+let sessionOpen = Boolean(initial.session.is_open);
 let activeCall = null; // {roomId, socket, call}
 
 const SILENT_MINUTES = Number(script.dataset.silentMinutes) || 3;
@@ -197,7 +197,7 @@ function showSession(session) {
   const pill = $("session-status");
   pill.className = `pill status-${session.status}`;
   pill.textContent = session.status_label;
-  sessionOpen = ["draft", "prepared", "starting", "live"].includes(session.status);
+  sessionOpen = Boolean(session.is_open);
   $("end-session").disabled = !sessionOpen;
   $("broadcast-form-box").hidden = !sessionOpen;
   if (session.summary && Object.keys(session.summary).length) showSummary(session.summary);

@@ -46,6 +46,7 @@ async def test_owner_gets_a_snapshot_and_live_room_updates(
     assert connected
     snapshot = await _until(communicator, "snapshot")
     assert [r["colour"] for r in snapshot["rooms"]] == ["yellow"] * 3
+    assert snapshot["session"]["is_open"] is True  # the page's actions follow the server
     await services.class_session_launch(session=session)
     greens = set()
     for _ in range(60):
