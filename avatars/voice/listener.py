@@ -124,6 +124,10 @@ class Listener:
                 self.live = None
                 await self._close(live)
         # Reached unless cancelled (our own close): what was heard before the end is not lost.
+        # The next audio may open a new stream meanwhile; its reader must not cancel this one
+        # while the words heard so far are being saved.
+        if self.tasks.keyed.get("listener") is asyncio.current_task():
+            self.tasks.release("listener")
         await self.hooks.on_stream_end()
 
     async def finish(self, *, wait: float, close_later: bool = False) -> None:

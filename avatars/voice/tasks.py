@@ -57,6 +57,10 @@ class TaskSet:
         task = self.keyed.get(key)
         return task is not None and not task.done()
 
+    def release(self, key: str) -> None:
+        """Forget `key` without cancelling its task (it finishes on its own, still tracked)."""
+        self.keyed.pop(key, None)
+
     def cancel(self, key: str) -> bool:
         """Cancel the task under `key`; True when one was running."""
         task = self.keyed.pop(key, None)

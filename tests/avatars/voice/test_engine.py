@@ -82,8 +82,14 @@ async def test_a_failing_task_is_reported_and_keyed_tasks_replace_each_other() -
     assert tasks.busy("reply")
     assert tasks.cancel("reply")
     assert not tasks.cancel("reply")
+    old = tasks.track(asyncio.sleep(30), key="listener")
+    tasks.release("listener")  # a stream's reader that is saving its last words
+    tasks.track(asyncio.sleep(30), key="listener")  # the next stream's reader
+    await asyncio.sleep(0)
+    assert not old.done()  # released: not cancelled by its successor, still tracked
     tasks.track(asyncio.sleep(30))
     await tasks.cancel_all()
+    assert old.cancelled()
     assert second.cancelled()
     assert not tasks.all
     assert len(reported) == 1  # cancellation is not a failure
