@@ -79,7 +79,8 @@ class InterviewConsumer(VoiceConsumer):
         return [self.group]
 
     async def connected(self) -> None:
-        await self.conv.opened(self.interview)
+        if self.interview is not None:  # always, once authorise() let the socket in
+            await self.conv.opened(self.interview)
 
     async def disconnected(self) -> None:
         await self.conv.closed()
