@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Any, cast
 
 import openai as openai_sdk
 from django.conf import settings
+from openai.types.chat import ChatCompletionMessageParam
 
 from avatars.providers.base import ChatMessage, ProviderError
 from avatars.providers.http import LoopLocal, retry_after_seconds
@@ -112,8 +113,11 @@ class OpenAILanguageModel:
         return self._clients.get()
 
     @staticmethod
-    def _messages(messages: list[ChatMessage]) -> list[dict[str, str]]:
-        return [{"role": m.role, "content": m.content} for m in messages]
+    def _messages(messages: list[ChatMessage]) -> list[ChatCompletionMessageParam]:
+        return [
+            cast("ChatCompletionMessageParam", {"role": m.role, "content": m.content})
+            for m in messages
+        ]
 
     async def stream_text(
         self,
@@ -126,7 +130,7 @@ class OpenAILanguageModel:
         try:
             stream = await self.client.chat.completions.create(
                 model=model or settings.OPENAI_MODEL,
-                messages=self._messages(messages),  # type: ignore[arg-type]
+                messages=self._messages(messages),
                 max_tokens=max_tokens,
                 temperature=temperature,
                 stream=True,
@@ -140,7 +144,7 @@ class OpenAILanguageModel:
                     if not chunk.choices:
                         continue
                     delta = chunk.choices[0].delta
-                    if getattr(delta, "refusal", None):
+                    if delta.refusal:
                         refusal.append(delta.refusal)
                     if delta.content:
                         said = True
@@ -179,19 +183,16 @@ class OpenAILanguageModel:
         model: str | None = None,
         temperature: float | None = None,
     ) -> dict[str, Any]:
-        extra: dict[str, Any] = {}
-        if temperature is not None:
-            extra["temperature"] = temperature
         try:
             completion = await self.client.chat.completions.create(
                 model=model or settings.OPENAI_MODEL,
-                messages=self._messages(messages),  # type: ignore[arg-type]
+                messages=self._messages(messages),
                 max_tokens=max_tokens,
                 response_format={
                     "type": "json_schema",
                     "json_schema": {"name": schema_name, "strict": True, "schema": schema},
                 },
-                **extra,
+                temperature=openai_sdk.omit if temperature is None else temperature,
             )
         except openai_sdk.OpenAIError as exc:
             raise map_openai_error(exc) from exc
