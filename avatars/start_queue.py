@@ -98,7 +98,7 @@ def _admit_locked(provider: str, cap: int, now: datetime) -> list[int]:
         fields={"last_heartbeat_at": now},
         current={pk: AvatarSession.Status.REQUESTED for pk, _ in waiting},
         row_data={
-            pk: {"waited_s": round((now - queued_at).total_seconds(), 3)}
+            pk: {"waited_s": round((now - queued_at).total_seconds(), 3) if queued_at else 0.0}
             for pk, queued_at in waiting
         },
     )

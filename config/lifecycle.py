@@ -222,11 +222,10 @@ def _events_insert(
     event_model: type[LifecycleEvent], event_fk: str, rows: list[tuple[Any, ...]]
 ) -> None:
     """Event rows (owner pk, from, to, reason, data, at) in one bulk insert per batch."""
-    owner = event_model._meta.get_field(event_fk).attname
     event_model._default_manager.bulk_create(
         [
             event_model(
-                **{owner: pk},
+                **{f"{event_fk}_id": pk},
                 from_status=from_status,
                 to_status=to_status,
                 reason=reason,

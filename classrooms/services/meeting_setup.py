@@ -83,7 +83,7 @@ def room_specs(session: ClassSession) -> list[RoomSpec]:
 
 def meeting_host(session: ClassSession) -> str:
     if settings.ZOOM_HOST_USER:
-        return settings.ZOOM_HOST_USER
+        return str(settings.ZOOM_HOST_USER)
     email = (
         ClassSession.objects.filter(pk=session.pk)
         .values_list("professor__user__email", flat=True)

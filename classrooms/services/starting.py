@@ -270,7 +270,8 @@ async def _rooms_deploy_with(
     )
     if not rooms:
         return 0
-    by_avatar = {room.avatar_session.pk: room for room in rooms}
+    avatars = [room.avatar_session for room in rooms if room.avatar_session is not None]
+    by_avatar = {room.avatar_session_id: room for room in rooms}
     finished: asyncio.Queue[AvatarSession] = asyncio.Queue()
     pending = set(by_avatar)
     moved: set[int] = set()  # avatars whose room `on_ready` handled (written in the db thread)
@@ -285,7 +286,7 @@ async def _rooms_deploy_with(
 
     starter = asyncio.create_task(
         avatar_sessions_start(
-            sessions=[r.avatar_session for r in rooms],
+            sessions=avatars,
             on_done=finished.put_nowait,
             on_ready=on_ready,
         )
