@@ -1,7 +1,7 @@
 """OpenAI (or any OpenAI-compatible server: Ollama, vLLM, llama.cpp) through the official SDK.
 
-`AsyncOpenAI(base_url=OPENAI_BASE_URL or the default, timeout=PROVIDER_TIMEOUT, max_retries=0)`:
-the SDK does not retry; our callers retry retryable `ProviderError`s with jittered backoff
+`AsyncOpenAI(base_url=OPENAI_BASE_URL or the default, timeout=PROVIDER_TIMEOUT, max_retries=0)`
+on the loop's shared httpx client (`http.shared_client`): the SDK does not retry; our callers retry retryable `ProviderError`s with jittered backoff
 (`avatars.retries.with_retries`). `stream_text` yields content deltas of a streamed chat
 completion; `complete_json` asks for a strict `json_schema` response and parses it.
 """
@@ -17,7 +17,7 @@ from django.conf import settings
 from openai.types.chat import ChatCompletionMessageParam
 
 from avatars.providers.base import ChatMessage, ProviderError
-from avatars.providers.http import LoopLocal, retry_after_seconds
+from avatars.providers.http import LoopLocal, retry_after_seconds, shared_client
 
 NAME = "openai"
 
@@ -28,6 +28,7 @@ def _client() -> openai_sdk.AsyncOpenAI:
         base_url=settings.OPENAI_BASE_URL or None,
         timeout=float(settings.PROVIDER_TIMEOUT),
         max_retries=0,
+        http_client=shared_client(),
     )
 
 
