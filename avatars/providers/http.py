@@ -91,8 +91,8 @@ _CLIENTS: LoopLocal[httpx.AsyncClient] = LoopLocal(_new_client)
 
 
 def shared_client() -> httpx.AsyncClient:
-    """The running loop's client, also handed to the vendor SDKs (openai, deepgram) so every
-    vendor call of a loop shares one connection pool."""
+    """The running loop's client, also handed to the Deepgram SDK, so the avatar vendors' and
+    Deepgram's calls of a loop share one connection pool."""
     return _CLIENTS.get()
 
 

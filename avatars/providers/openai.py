@@ -1,7 +1,8 @@
 """OpenAI (or any OpenAI-compatible server: Ollama, vLLM, llama.cpp) through the official SDK.
 
-`AsyncOpenAI(base_url=OPENAI_BASE_URL or the default, timeout=PROVIDER_TIMEOUT, max_retries=0)`
-on the loop's shared httpx client (`http.shared_client`): the SDK does not retry; our callers retry retryable `ProviderError`s with jittered backoff
+`AsyncOpenAI(base_url=OPENAI_BASE_URL or the default, timeout=PROVIDER_TIMEOUT, max_retries=0)`,
+one per event loop with its own connection pool (the SDK runs on httpx2, not httpx, so it
+cannot share the other vendors' client): the SDK does not retry; our callers retry retryable `ProviderError`s with jittered backoff
 (`avatars.retries.with_retries`). `stream_text` yields content deltas of a streamed chat
 completion; `complete_json` asks for a strict `json_schema` response and parses it.
 """
@@ -17,7 +18,7 @@ from django.conf import settings
 from openai.types.chat import ChatCompletionMessageParam
 
 from avatars.providers.base import ChatMessage, ProviderError
-from avatars.providers.http import LoopLocal, retry_after_seconds, shared_client
+from avatars.providers.http import LoopLocal, retry_after_seconds
 
 NAME = "openai"
 
@@ -28,7 +29,6 @@ def _client() -> openai_sdk.AsyncOpenAI:
         base_url=settings.OPENAI_BASE_URL or None,
         timeout=float(settings.PROVIDER_TIMEOUT),
         max_retries=0,
-        http_client=shared_client(),
     )
 
 
