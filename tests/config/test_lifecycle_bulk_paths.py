@@ -96,7 +96,7 @@ def test_rooms_whose_avatars_ended_starting_move_with_the_same_queries_for_2_or_
     counts = []
     for rooms in (2, 9):
         claimed = _rooms_claim(session_id=_session(professor, rooms).pk)
-        avatars = [r.avatar_session for r in claimed]
+        avatars = [AvatarSession.objects.get(pk=r.avatar_session_id) for r in claimed]
         half = len(avatars) // 2
         AvatarSession.objects.filter(pk__in=[a.pk for a in avatars[:half]]).update(
             status=AvatarSession.Status.FAILED, error="The vendor refused."
