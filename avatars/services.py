@@ -21,10 +21,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from avatars.models import AvatarSession
-from avatars.providers.base import AvatarStartOptions, ProviderError
+from avatars.providers.base import AvatarConnection, AvatarStartOptions, ProviderError
 from avatars.providers.registry import get_avatar_provider
-from avatars.start_writes import OnReady, VendorIdWriter, mark_ready_then, ready_fields
-from config.bulk_writes import insert_objects
+from avatars.start_writes import OnReady, VendorIdWriter, mark_ready_then
 from config.lifecycle import (
     InvalidTransition,
     record_created,
@@ -42,31 +41,21 @@ def avatar_session_create(
     options: AvatarStartOptions | None = None,
     provider: str | None = None,
 ) -> AvatarSession:
-    options = options or AvatarStartOptions()
-    with transaction.atomic():
-        session = AvatarSession.objects.create(
-            purpose=purpose,
-            subject=subject,
-            provider=provider or settings.AVATAR_PROVIDER,
-            avatar_id=options.avatar_id or settings.AVATAR_DEFAULT_ID,
-            voice_id=options.voice_id or settings.AVATAR_DEFAULT_VOICE,
-            quality=options.quality,
-        )
-        record_created([session])
+    [session] = avatar_sessions_create(
+        purpose=purpose, items=[(subject, options)], provider=provider
+    )
     return session
 
 
-def avatar_sessions_create_queued(
+def avatar_sessions_create(
     *,
     purpose: str,
     items: list[tuple[str, AvatarStartOptions | None]],
     provider: str | None = None,
 ) -> list[AvatarSession]:
-    """Create one session per (subject, options), already in the provider's start queue in
-    list order, with two queries (sessions, events). Call it inside the caller's transaction
-    so the rows and the queue places exist together; start them with
-    `avatar_sessions_start_many`. A process that dies before starting them leaves waiters
-    whose heartbeat goes stale: the queue skips them and the reaper ends them."""
+    """One requested session per (subject, options), in list order (two queries: sessions,
+    events). Start them with `avatar_sessions_start`; sessions never started are ended by the
+    reaper once their heartbeat is stale."""
     now = timezone.now()
     chosen = provider or settings.AVATAR_PROVIDER
     rows = []
@@ -81,51 +70,55 @@ def avatar_sessions_create_queued(
                 voice_id=options.voice_id or settings.AVATAR_DEFAULT_VOICE,
                 quality=options.quality,
                 requested_at=now,
-                queued_at=now,  # FIFO among these by pk (created in list order)
                 last_heartbeat_at=now,
             )
         )
     with transaction.atomic():
-        sessions = insert_objects(rows)
-        if any(s.pk is None for s in sessions):  # a backend without RETURNING
-            created = AvatarSession.objects.filter(
-                requested_at=now, provider=chosen, subject__in=[s.subject for s in rows]
-            ).order_by("pk")
-            sessions = list(created)
+        sessions = AvatarSession.objects.bulk_create(rows)
         record_created(sessions)
     return sessions
 
 
-async def avatar_sessions_start_many(
+async def avatar_session_start(*, session: AvatarSession) -> AvatarSession:
+    """Start one session (`avatar_sessions_start` with one session)."""
+    [started] = await avatar_sessions_start(sessions=[session])
+    return started
+
+
+async def avatar_sessions_start(
     *,
     sessions: list[AvatarSession],
     on_done: Callable[[AvatarSession], None] | None = None,
     on_ready: OnReady | None = None,
 ) -> list[AvatarSession]:
-    """Start many sessions made by `avatar_sessions_create_queued` (already queued): waves of
-    up to AVATAR_MAX_CONCURRENT per provider (across processes, FIFO), admitted with one
-    transaction per round instead of one poll per session. Each admitted start calls the
-    vendor at once (as `avatar_session_start` does); `on_done(session)` runs as each one ends
-    (ready, failed or stopped meanwhile). `on_ready(sessions)` runs in the database thread
-    right after a batch is marked ready (before `on_done`), for the caller's own rows; the
-    sessions it returns are stopped with the reason it gives. Returns the sessions in their
-    final state."""
-    from avatars.start_queue import start_queue_wait_many, start_slot_released
+    """Start requested sessions. Repeated or concurrent calls for a session are no-ops: only
+    the call that puts it in its provider's queue starts it; the others report it as it is.
+
+    Starts wait their turn in the provider's queue (at most AVATAR_MAX_CONCURRENT in flight per
+    provider, across processes, FIFO), one admission transaction per round for all of this
+    call's sessions. Each admitted start calls the vendor at once, retrying retryable errors
+    with jittered backoff; a vendor session created by a failed attempt is stopped before the
+    next attempt, and its id is saved the moment the vendor assigns it. `on_done(session)` runs
+    as each start ends (ready, failed or stopped meanwhile). `on_ready(sessions)` runs in the
+    database thread right after a batch is marked ready (before `on_done`), for the caller's
+    own rows; the sessions it returns are stopped with the reason it gives. Returns the
+    sessions in their final state."""
+    from avatars.start_queue import start_queue_join, start_queue_wait, start_slot_released
 
     def report(session: AvatarSession) -> None:
         if on_done is not None:
             on_done(session)
 
-    tasks: list[asyncio.Task] = []
+    tasks: list[asyncio.Task[None]] = []
     # Vendor starts that succeeded are marked ready in batches (one transaction for all that
     # finished meanwhile), so a wave's slots free up together instead of one commit at a time.
-    started: asyncio.Queue[tuple[AvatarSession, Any] | None] = asyncio.Queue()
+    started: asyncio.Queue[tuple[AvatarSession, AvatarConnection] | None] = asyncio.Queue()
     id_writer = VendorIdWriter()
 
     async def mark_ready() -> None:
         done = False
         while not done:
-            batch: list[tuple[AvatarSession, Any]] = []
+            batch: list[tuple[AvatarSession, AvatarConnection]] = []
             item = await started.get()
             while True:
                 if item is None:  # every vendor call has ended
@@ -172,18 +165,23 @@ async def avatar_sessions_start_many(
 
     by_provider: dict[str, list[AvatarSession]] = {}
     for session in sessions:
-        if session.status == AvatarSession.Status.REQUESTED and session.queued_at:
-            by_provider.setdefault(session.provider, []).append(session)
-        else:
-            gone(session)  # not queued by us: report it as it is
+        by_provider.setdefault(session.provider, []).append(session)
+    queued: dict[str, list[AvatarSession]] = {}
+    for provider, group in by_provider.items():
+        queued[provider] = await sync_to_async(start_queue_join)(provider=provider, sessions=group)
+        joined = {s.pk for s in queued[provider]}
+        for session in group:
+            if session.pk not in joined:
+                gone(session)  # started by another call, or over: report it as it is
     marker = asyncio.create_task(mark_ready())
     try:
         leftovers = await asyncio.gather(
             *(
-                start_queue_wait_many(
+                start_queue_wait(
                     provider=provider, sessions=group, on_admitted=admitted, on_left=gone
                 )
-                for provider, group in by_provider.items()
+                for provider, group in queued.items()
+                if group
             )
         )
         for session in (s for group in leftovers for s in group):
@@ -222,63 +220,9 @@ def _cost(session: AvatarSession, ended_at: Any) -> Decimal:
     return Decimal(str(round(minutes * settings.AVATAR_PRICE_PER_MINUTE, 4)))
 
 
-async def avatar_session_start(*, session: AvatarSession) -> AvatarSession:
-    """Start the vendor session. Repeated calls on a queued/starting/ready session are no-ops.
-
-    The start waits its turn in the provider's queue (at most AVATAR_MAX_CONCURRENT starts in
-    flight per provider, across processes), then calls the vendor with jittered backoff for
-    retryable errors. A vendor session created by a failed attempt is stopped before the next
-    attempt; its id is saved the moment the vendor assigns it.
-    """
-    from avatars.start_queue import (
-        StartQueueTimeout,
-        start_queue_join,
-        start_queue_wait,
-        start_slot_released,
-    )
-
-    joined = await sync_to_async(start_queue_join)(session=session)
-    if not joined:
-        await session.arefresh_from_db()
-        return session
-    try:
-        acquired = await start_queue_wait(session=session)
-    except StartQueueTimeout:
-        await sync_to_async(_fail_quietly)(
-            session,
-            "start queue timeout",
-            {"code": "queue_timeout"},
-            "All avatar slots stayed busy; please try again in a minute.",
-        )
-        return session
-    if not acquired:  # stopped while waiting
-        await session.arefresh_from_db()
-        return session
-    try:
-        return await _start_at_vendor(session)
-    finally:
-        start_slot_released(provider=session.provider)  # the next local waiter goes now
-
-
-async def _start_at_vendor(session: AvatarSession) -> AvatarSession:
-    """The admitted start: call the vendor (retrying), then mark the session ready."""
-    connection = await _vendor_start(session)
-    if connection is None:
-        return session
-    now = timezone.now()
-    try:
-        await sync_to_async(transition)(
-            session, AvatarSession.Status.READY, fields=ready_fields(connection, now)
-        )
-    except InvalidTransition:
-        # Stopped while the vendor was starting: the vendor session must not outlive the row.
-        session.provider_session_id = connection.session_id
-        await _stop_vendor_quietly(session, "stopped while starting")
-        await session.arefresh_from_db()
-    return session
-
-
-async def _vendor_start(session: AvatarSession, id_writer: VendorIdWriter | None = None) -> Any:
+async def _vendor_start(
+    session: AvatarSession, id_writer: VendorIdWriter
+) -> AvatarConnection | None:
     """Call the vendor for an admitted start (retrying retryable errors). Returns the
     connection, or None when the start failed (the session is then failed). `id_writer`
     saves the vendor session id together with those of concurrent starts."""
@@ -287,10 +231,7 @@ async def _vendor_start(session: AvatarSession, id_writer: VendorIdWriter | None
     provider = get_avatar_provider(session.provider)
 
     async def on_created(provider_session_id: str) -> None:
-        if id_writer is not None:
-            await id_writer.save(session, provider_session_id)
-        else:
-            await sync_to_async(_save_provider_id)(session, provider_session_id)
+        await id_writer.save(session, provider_session_id)
 
     attempt = 0
     while True:

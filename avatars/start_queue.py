@@ -1,17 +1,16 @@
 """The per-provider cap on avatar starts, enforced in the database so it holds across processes.
 
-At most AVATAR_MAX_CONCURRENT starts per provider are in flight (status
-`starting`) at any moment, counted in the database so every server process sees the same
-number. Waiting starts queue in FIFO order of `queued_at`: whenever slots are free, the oldest
-live waiters are admitted (moved to `starting`) together, so starts happen in arrival order.
-The decision runs in one
-transaction holding the provider's `AvatarProviderGate` row (see its docstring for SQLite).
-Waiters poll and refresh their heartbeat, so a waiter whose process died is skipped after
-AVATAR_HEARTBEAT_TIMEOUT (and ended by the reaper). Within one process nobody waits for a poll:
-a start that ends wakes the oldest local waiter (it admits the next batch at once), and a waiter
-that admits others wakes those in this process; the poll (QUEUE_POLL) only covers slots freed
-and admissions made by other processes. Polling every waiter every few milliseconds instead
-kept a 100-room class start busy with queue transactions (benchmarks, scenario 1).
+At most AVATAR_MAX_CONCURRENT starts per provider are in flight (status `starting`) at any
+moment, counted in the database so every server process sees the same number. Starts join the
+queue (`queued_at`) and are admitted in FIFO order: whenever slots are free, the oldest live
+waiters are moved to `starting` together, so starts happen in arrival order. Every decision
+runs in one transaction holding the provider's `AvatarProviderGate` row (see its docstring for
+SQLite). Waiters refresh their heartbeat on every check, so a waiter whose process died is
+skipped after AVATAR_HEARTBEAT_TIMEOUT (and ended by the reaper).
+
+Within one process nobody waits for a poll: a start that ends wakes the oldest local waiter (it
+admits the next batch at once), and a caller that admits others' sessions wakes their waiters;
+the poll (QUEUE_POLL) only covers slots freed and admissions made by other processes.
 """
 
 from __future__ import annotations
@@ -36,24 +35,30 @@ logger = logging.getLogger(__name__)
 QUEUE_POLL = (0.2, 0.6)  # seconds between queue checks without a local wake-up (uniform)
 
 
-class StartQueueTimeout(Exception):
-    pass
-
-
 def _fresh_since() -> datetime:
     return timezone.now() - timedelta(seconds=settings.AVATAR_HEARTBEAT_TIMEOUT)
 
 
-def start_queue_join(*, session: AvatarSession) -> bool:
-    """Put a requested session in its provider's queue. False if it is not startable (already
-    queued by another call, starting, ready or over): repeated starts are no-ops."""
+def start_queue_join(*, provider: str, sessions: list[AvatarSession]) -> list[AvatarSession]:
+    """Put requested sessions of `provider` in its queue (among themselves in pk order).
+    Returns those that joined: a session already queued (by a concurrent call), starting,
+    ready or over is left alone, so repeated starts are no-ops."""
     now = timezone.now()
-    joined = AvatarSession.objects.filter(
-        pk=session.pk, status=AvatarSession.Status.REQUESTED, queued_at__isnull=True
-    ).update(queued_at=now, last_heartbeat_at=now)
-    if joined:
+    with transaction.atomic():
+        _gate_lock(provider, now)
+        joining = set(
+            AvatarSession.objects.filter(
+                pk__in=[s.pk for s in sessions],
+                provider=provider,
+                status=AvatarSession.Status.REQUESTED,
+                queued_at__isnull=True,
+            ).values_list("pk", flat=True)
+        )
+        AvatarSession.objects.filter(pk__in=joining).update(queued_at=now, last_heartbeat_at=now)
+    joined = [s for s in sessions if s.pk in joining]
+    for session in joined:
         session.queued_at = session.last_heartbeat_at = now
-    return bool(joined)
+    return joined
 
 
 def _cap_for(provider: str, cap: int | None) -> int:
@@ -93,7 +98,7 @@ def _admit_locked(provider: str, cap: int, now: datetime) -> list[int]:
         fields={"last_heartbeat_at": now},
         current={pk: AvatarSession.Status.REQUESTED for pk, _ in waiting},
         row_data={
-            pk: {"waited_s": round((now - queued_at).total_seconds(), 3)}
+            pk: {"waited_s": round((now - queued_at).total_seconds(), 3) if queued_at else 0.0}
             for pk, queued_at in waiting
         },
     )
@@ -106,40 +111,13 @@ def _gate_lock(provider: str, now: datetime) -> None:
     AvatarProviderGate.objects.select_for_update().filter(provider=provider).update(updated_at=now)
 
 
-def start_queue_try_acquire(*, session: AvatarSession, cap: int | None = None) -> bool | None:
-    """Admit waiting starts, oldest first, into the free slots; report whether ours is in.
-
-    True: our session is `starting` (admitted now or by another waiter). False: keep waiting.
-    None: the session left the queue (stopped meanwhile). Admitting in batches, always from the
-    head of the queue, makes the order of starts exactly the order of arrival."""
-    cap = _cap_for(session.provider, cap)
-    now = timezone.now()
-    with transaction.atomic():
-        _gate_lock(session.provider, now)
-        status = (
-            AvatarSession.objects.filter(pk=session.pk).values_list("status", flat=True).first()
-        )
-        if status == AvatarSession.Status.STARTING:
-            session.status = status
-            return True
-        if status != AvatarSession.Status.REQUESTED:
-            return None
-        AvatarSession.objects.filter(pk=session.pk).update(last_heartbeat_at=now)
-        admitted_pks = _admit_locked(session.provider, cap, now)
-    admitted = session.pk in admitted_pks
-    if admitted:
-        session.status = AvatarSession.Status.STARTING
-    _wake([pk for pk in admitted_pks if pk != session.pk])  # after the commit
-    return admitted
-
-
-def start_queue_admit_many(
+def start_queue_admit(
     *, provider: str, pks: list[int], cap: int | None = None
 ) -> tuple[set[int], set[int]]:
-    """The batch form of `start_queue_try_acquire`, for many waiters of one caller: one
-    transaction refreshes their heartbeats, admits the oldest waiters of the provider (from any
-    process: FIFO is global) into the free slots, and reports which of `pks` are now
-    `starting` and which left the queue (stopped or failed meanwhile)."""
+    """One queue check for a caller's waiting sessions `pks`, in one transaction: refresh their
+    heartbeats, admit the oldest waiters of the provider (from any process: FIFO is global)
+    into the free slots, and report which of `pks` are now `starting` and which left the queue
+    (stopped or failed meanwhile)."""
     cap = _cap_for(provider, cap)
     now = timezone.now()
     with transaction.atomic():
@@ -182,34 +160,7 @@ def start_slot_released(*, provider: str) -> None:
         _wake([min(waiting)[1]])
 
 
-async def start_queue_wait(*, session: AvatarSession, max_wait: float | None = None) -> bool:
-    """Wait for a start slot. True when the session is `starting`; False when it left the
-    queue (stopped meanwhile). Raises StartQueueTimeout after `max_wait` seconds."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + (
-        max_wait if max_wait is not None else settings.AVATAR_START_QUEUE_TIMEOUT
-    )
-    woken = asyncio.Event()
-    queued_at = session.queued_at or timezone.now()
-    _LOCAL_WAITERS[session.pk] = (loop, woken, session.provider, queued_at)
-    try:
-        while True:
-            woken.clear()
-            acquired = await sync_to_async(start_queue_try_acquire)(session=session)
-            if acquired is None:
-                return False
-            if acquired:
-                return True
-            if loop.time() >= deadline:
-                raise StartQueueTimeout()
-            with contextlib.suppress(TimeoutError):
-                async with asyncio.timeout(random.uniform(*QUEUE_POLL)):  # noqa: S311
-                    await woken.wait()
-    finally:
-        _LOCAL_WAITERS.pop(session.pk, None)
-
-
-async def start_queue_wait_many(
+async def start_queue_wait(
     *,
     provider: str,
     sessions: list[AvatarSession],
@@ -217,9 +168,9 @@ async def start_queue_wait_many(
     on_left: Callable[[AvatarSession], None],
     max_wait: float | None = None,
 ) -> list[AvatarSession]:
-    """Wait for start slots for many queued sessions of one provider with one admission
-    transaction per round (not one poll per session). `on_admitted(session)` runs as each is
-    admitted (in queue order), `on_left(session)` for those stopped meanwhile. Returns the
+    """Wait for start slots for queued sessions of one provider, one admission transaction per
+    round for all of them. `on_admitted(session)` runs as each is admitted (in queue order),
+    `on_left(session)` for those stopped meanwhile. Returns the
     sessions still waiting after `max_wait` seconds (empty when all were admitted or left).
     Local wake-ups (a start of this process ended, or another waiter admitted ours) end a
     round early; the poll only covers other processes."""
@@ -235,7 +186,7 @@ async def start_queue_wait_many(
     try:
         while waiting:
             woken.clear()
-            starting, gone = await sync_to_async(start_queue_admit_many)(
+            starting, gone = await sync_to_async(start_queue_admit)(
                 provider=provider, pks=list(waiting)
             )
             for pk in list(waiting):

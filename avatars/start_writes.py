@@ -1,11 +1,12 @@
 """Start-path writes that concurrent avatar starts share: a wave of starts is saved in a few
-statements, not one per session (benchmarks, scenario 1: a wave of 25 starts used to queue
-~50 single-row writes on the process's one database thread)."""
+statements, not one per session, because every write of an async start waits its turn on the
+process's one database thread."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from asgiref.sync import sync_to_async
@@ -13,14 +14,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from avatars.models import AvatarSession
-from config.bulk_writes import update_rows
+from avatars.providers.base import AvatarConnection
 from config.lifecycle import transition_many
 
 #: The ready fields every session of a batch shares (the others come from its connection).
 READY_SHARED = ("ready_at", "last_heartbeat_at", "last_activity_at", "keepalive_at")
 
 
-def ready_fields(connection: Any, now: Any) -> dict[str, Any]:
+def ready_fields(connection: AvatarConnection, now: datetime) -> dict[str, Any]:
     return {
         "provider_session_id": connection.session_id,
         "connection": connection.for_browser(),
@@ -29,13 +30,12 @@ def ready_fields(connection: Any, now: Any) -> dict[str, Any]:
 
 
 def mark_ready_many(
-    started: list[tuple[AvatarSession, Any]],
-) -> list[tuple[AvatarSession, Any]]:
+    started: list[tuple[AvatarSession, AvatarConnection]],
+) -> list[tuple[AvatarSession, AvatarConnection]]:
     """starting -> ready for many sessions in one transaction: one conditional UPDATE for the
-    move and the shared timestamps, one prepared UPDATE run for every row (`update_rows`) for
-    its vendor id and browser connection, one bulk insert of events (a conditional UPDATE per
-    row cost a wave of 25 starts 25 queries).
-    Returns those stopped meanwhile (their vendor session must be stopped)."""
+    move and the shared timestamps, one bulk update of each row's vendor id and browser
+    connection, one bulk insert of events. Returns those stopped meanwhile (their vendor
+    session must be stopped)."""
     now = timezone.now()
     by_pk = {session.pk: (session, connection) for session, connection in started}
     with transaction.atomic():
@@ -56,7 +56,7 @@ def mark_ready_many(
             session.status = AvatarSession.Status.READY
             ready.append(session)
         if ready:
-            update_rows(ready, ["provider_session_id", "connection"])
+            AvatarSession.objects.bulk_update(ready, ["provider_session_id", "connection"])
     return [(s, c) for s, c in started if s.pk not in moved]
 
 
@@ -66,12 +66,11 @@ OnReady = Callable[[list[AvatarSession]], list[tuple[AvatarSession, str]]]
 
 
 def mark_ready_then(
-    started: list[tuple[AvatarSession, Any]], on_ready: OnReady | None
-) -> tuple[list[tuple[AvatarSession, Any]], list[tuple[AvatarSession, str]]]:
+    started: list[tuple[AvatarSession, AvatarConnection]], on_ready: OnReady | None
+) -> tuple[list[tuple[AvatarSession, AvatarConnection]], list[tuple[AvatarSession, str]]]:
     """`mark_ready_many`, then the caller's hook on the sessions that moved, in one trip to the
-    database thread (the hook's own writes commit on their own). A class start used a second
-    trip per batch to move the rooms: at the end of a wave, with the thread busy, each trip
-    queued behind the others (benchmarks, scenario 1). Returns (stopped meanwhile, unwanted)."""
+    database thread (the hook's own writes commit on their own), so the caller's rows (a class
+    start's rooms) move with their avatars. Returns (stopped meanwhile, unwanted)."""
     stale = mark_ready_many(started)
     stale_pks = {s.pk for s, _ in stale}
     ready = [s for s, _ in started if s.pk not in stale_pks]
@@ -81,8 +80,8 @@ def mark_ready_then(
 
 class VendorIdWriter:
     """Saves the vendor session ids of concurrent starts together: every id handed in while a
-    save is running goes into the next one (one `update_rows` call for all of them), so a wave
-    of 25 starts does not queue 25 single-row writes on the database thread. Each caller still
+    save is running goes into the next one (one bulk update for all of them), so a wave of
+    starts does not queue one single-row write per start on the database thread. Each caller still
     waits until its own id is saved: no start goes on to `streaming.start` with an unsaved
     vendor session."""
 
@@ -119,4 +118,4 @@ class VendorIdWriter:
 def save_provider_ids(items: list[tuple[AvatarSession, str]]) -> None:
     for session, provider_session_id in items:
         session.provider_session_id = provider_session_id
-    update_rows([s for s, _ in items], ["provider_session_id"])
+    AvatarSession.objects.bulk_update([s for s, _ in items], ["provider_session_id"])

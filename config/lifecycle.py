@@ -19,7 +19,6 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
-from config.bulk_writes import insert_rows
 from config.errors import Conflict
 
 
@@ -219,15 +218,23 @@ def record_created(objs: Iterable[models.Model]) -> None:
     )
 
 
-EVENT_COLUMNS = ("from_status", "to_status", "reason", "data", "created_at")
-
-
 def _events_insert(
     event_model: type[LifecycleEvent], event_fk: str, rows: list[tuple[Any, ...]]
 ) -> None:
-    """Event rows (owner pk, from, to, reason, data, at) with one prepared INSERT: a class start
-    writes a few hundred of them, and `bulk_create` compiled each value through the ORM."""
-    insert_rows(event_model, (event_fk, *EVENT_COLUMNS), rows)
+    """Event rows (owner pk, from, to, reason, data, at) in one bulk insert per batch."""
+    event_model._default_manager.bulk_create(
+        [
+            event_model(
+                **{f"{event_fk}_id": pk},
+                from_status=from_status,
+                to_status=to_status,
+                reason=reason,
+                data=data,
+                created_at=at,
+            )
+            for pk, from_status, to_status, reason, data, at in rows
+        ]
+    )
 
 
 def record_note(obj: models.Model, reason: str, data: dict[str, Any] | None = None) -> None:

@@ -33,7 +33,12 @@ from deepgram.environment import DeepgramClientEnvironment
 from django.conf import settings
 
 from avatars.providers.base import ProviderError, Transcript, TranscriptEvent, Word
-from avatars.providers.http import LoopLocal, is_retryable_status, retry_after_seconds
+from avatars.providers.http import (
+    LoopLocal,
+    is_retryable_status,
+    retry_after_seconds,
+    shared_client,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +74,7 @@ def _client() -> AsyncDeepgramClient:
         environment=environment(),
         timeout=float(settings.PROVIDER_TIMEOUT),
         max_retries=0,
+        httpx_client=shared_client(),
     )
 
 

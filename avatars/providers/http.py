@@ -1,24 +1,21 @@
-"""HTTP plumbing shared by the vendor clients: one pooled transport per event loop, a timeout on
-every call, and transport failures turned into `ProviderError`s."""
+"""HTTP plumbing shared by the vendor clients: one `httpx.AsyncClient` per event loop (its
+connection pool shared by every vendor), a timeout on every call, and transport failures turned
+into `ProviderError`s."""
 
 from __future__ import annotations
 
 import asyncio
-import functools
 import json
-import ssl
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from email.utils import parsedate_to_datetime
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
-import certifi
 import httpx
 from django.conf import settings
 from django.utils import timezone
 
 from avatars.providers.base import ProviderError
-from avatars.providers.transport import LeanTransport
 
 T = TypeVar("T")
 
@@ -53,17 +50,17 @@ def retry_after_seconds(headers: Any) -> float | None:
     return max(0.0, (when - timezone.now()).total_seconds())
 
 
-class LoopLocal:
+class LoopLocal(Generic[T]):
     """One instance per running event loop (httpx/openai clients must not cross loops:
     daphne has one loop, but `async_to_sync` and management commands make their own)."""
 
     def __init__(self, factory: Callable[[], T]) -> None:
         self._factory = factory
-        self._by_loop: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Any] = (
+        self._by_loop: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, T] = (
             weakref.WeakKeyDictionary()
         )
 
-    def get(self) -> Any:
+    def get(self) -> T:
         loop = asyncio.get_running_loop()
         value = self._by_loop.get(loop)
         if value is None:
@@ -77,29 +74,26 @@ def timeout() -> httpx.Timeout:
     return httpx.Timeout(seconds, connect=min(seconds, 10.0))
 
 
-@functools.cache
-def _tls_context() -> ssl.SSLContext:
-    """One TLS context per process: building it (loading the CA bundle) costs tens of
-    milliseconds, which every new client paid again."""
-    return ssl.create_default_context(cafile=certifi.where())
-
-
-def _new_transport() -> LeanTransport:
-    return LeanTransport(ssl_context=_tls_context())
-
-
-#: One transport per event loop: its keep-alive connections (per origin) are shared by every
-#: vendor call of the loop; nothing is opened per call.
-_TRANSPORTS = LoopLocal(_new_transport)
-
 USER_AGENT = "mockingbird"
 
 
-@functools.lru_cache(maxsize=512)
-def _parsed_url(url: str) -> httpx.URL:
-    """httpx parses and validates a URL string on every request (a tenth of a vendor call's
-    CPU); the vendor URLs are a handful of fixed strings (URL objects are immutable)."""
-    return httpx.URL(url)
+def _new_client() -> httpx.AsyncClient:
+    # httpx's default pool limits: keeping more idle connections than its default 20 for a
+    # wave of 25 starts cost more CPU (httpcore checks every pooled connection on each request)
+    # than opening the missing ones. No retries at this level (httpx retries nothing unless a
+    # transport is built with `retries=`): a vendor start is not idempotent, so only the
+    # caller's retry policy, which knows what was created, may send a call again. No redirects
+    # are followed either.
+    return httpx.AsyncClient(headers={"User-Agent": USER_AGENT}, follow_redirects=False)
+
+
+_CLIENTS: LoopLocal[httpx.AsyncClient] = LoopLocal(_new_client)
+
+
+def shared_client() -> httpx.AsyncClient:
+    """The running loop's client, also handed to the Deepgram SDK, so the avatar vendors' and
+    Deepgram's calls of a loop share one connection pool."""
+    return _CLIENTS.get()
 
 
 async def send(
@@ -108,27 +102,16 @@ async def send(
     url: str,
     *,
     json: Any = None,
-    params: dict[str, str] | None = None,
-    headers: dict[str, str] | None = None,
+    params: Mapping[str, str] | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> httpx.Response:
-    """Send one request with the provider timeout and return the whole answer; transport
-    failures become retryable errors.
-
-    The request goes straight to the transport, not through `httpx.AsyncClient`: the client's
-    layers (merging defaults, cookies, auth and redirect hooks, none of which a vendor call
-    uses) cost about a third of each call's CPU, and a class start sends 50 calls per wave
-    from one event loop (benchmarks, scenario 1). No redirects are followed, no cookies kept,
-    no compression asked for (answers are small JSON)."""
-    request = httpx.Request(
-        method,
-        _parsed_url(url),
-        params=params,
-        json=json,
-        headers={"User-Agent": USER_AGENT, **(headers or {})},
-        extensions={"timeout": timeout().as_dict()},
-    )
+    """Send one request with the provider timeout through the loop's shared client and return
+    the whole answer; transport failures become `ProviderError`s (retryable unless nothing
+    could be sent)."""
     try:
-        return await _TRANSPORTS.get().handle_async_request(request)
+        return await shared_client().request(
+            method, url, params=params, json=json, headers=headers, timeout=timeout()
+        )
     except httpx.TimeoutException as exc:
         raise ProviderError(
             f"no answer within {settings.PROVIDER_TIMEOUT:g} s",

@@ -1,7 +1,8 @@
 """OpenAI (or any OpenAI-compatible server: Ollama, vLLM, llama.cpp) through the official SDK.
 
-`AsyncOpenAI(base_url=OPENAI_BASE_URL or the default, timeout=PROVIDER_TIMEOUT, max_retries=0)`:
-the SDK does not retry; our callers retry retryable `ProviderError`s with jittered backoff
+`AsyncOpenAI(base_url=OPENAI_BASE_URL or the default, timeout=PROVIDER_TIMEOUT, max_retries=0)`,
+one per event loop with its own connection pool (the SDK runs on httpx2, not httpx, so it
+cannot share the other vendors' client): the SDK does not retry; our callers retry retryable `ProviderError`s with jittered backoff
 (`avatars.retries.with_retries`). `stream_text` yields content deltas of a streamed chat
 completion; `complete_json` asks for a strict `json_schema` response and parses it.
 """
@@ -10,10 +11,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Any, cast
 
 import openai as openai_sdk
 from django.conf import settings
+from openai.types.chat import ChatCompletionMessageParam
 
 from avatars.providers.base import ChatMessage, ProviderError
 from avatars.providers.http import LoopLocal, retry_after_seconds
@@ -112,8 +114,11 @@ class OpenAILanguageModel:
         return self._clients.get()
 
     @staticmethod
-    def _messages(messages: list[ChatMessage]) -> list[dict[str, str]]:
-        return [{"role": m.role, "content": m.content} for m in messages]
+    def _messages(messages: list[ChatMessage]) -> list[ChatCompletionMessageParam]:
+        return [
+            cast("ChatCompletionMessageParam", {"role": m.role, "content": m.content})
+            for m in messages
+        ]
 
     async def stream_text(
         self,
@@ -126,7 +131,7 @@ class OpenAILanguageModel:
         try:
             stream = await self.client.chat.completions.create(
                 model=model or settings.OPENAI_MODEL,
-                messages=self._messages(messages),  # type: ignore[arg-type]
+                messages=self._messages(messages),
                 max_tokens=max_tokens,
                 temperature=temperature,
                 stream=True,
@@ -140,7 +145,7 @@ class OpenAILanguageModel:
                     if not chunk.choices:
                         continue
                     delta = chunk.choices[0].delta
-                    if getattr(delta, "refusal", None):
+                    if delta.refusal:
                         refusal.append(delta.refusal)
                     if delta.content:
                         said = True
@@ -179,19 +184,16 @@ class OpenAILanguageModel:
         model: str | None = None,
         temperature: float | None = None,
     ) -> dict[str, Any]:
-        extra: dict[str, Any] = {}
-        if temperature is not None:
-            extra["temperature"] = temperature
         try:
             completion = await self.client.chat.completions.create(
                 model=model or settings.OPENAI_MODEL,
-                messages=self._messages(messages),  # type: ignore[arg-type]
+                messages=self._messages(messages),
                 max_tokens=max_tokens,
                 response_format={
                     "type": "json_schema",
                     "json_schema": {"name": schema_name, "strict": True, "schema": schema},
                 },
-                **extra,
+                temperature=openai_sdk.omit if temperature is None else temperature,
             )
         except openai_sdk.OpenAIError as exc:
             raise map_openai_error(exc) from exc

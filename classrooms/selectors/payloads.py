@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import functools
 from datetime import datetime
 from typing import Any
-from urllib.parse import quote
 
 from django.conf import settings
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import RFC3986_SUBDELIMS
 
 from avatars.models import AvatarSession
 from classrooms.models import (
@@ -62,26 +59,6 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
-_MARK = "0mark0"
-
-
-@functools.lru_cache(maxsize=64)
-def _link_template(name: str, urlconf: str | None, prefix: str) -> tuple[str, str]:
-    head, _, tail = reverse(name, urlconf=urlconf, args=[_MARK]).partition(_MARK)
-    return head, tail
-
-
-def _link(name: str, value: str) -> str:
-    """`reverse(name, args=[value])` for a one-argument path, from a template reversed once
-    per URL conf: a 100-room start builds 200 room links per wave, and `reverse()` was about a
-    tenth of the database thread's time (benchmarks, scenario 1). The value is quoted as
-    `reverse()` quotes it; a value the route would refuse (a slash) still goes to `reverse()`."""
-    if "/" in value:
-        return reverse(name, args=[value])
-    head, tail = _link_template(name, get_urlconf(), get_script_prefix())
-    return head + quote(value, safe=RFC3986_SUBDELIMS + "~:@") + tail
-
-
 def room_card(room: BreakoutRoom, *, now: datetime | None = None) -> dict[str, Any]:
     """Everything the monitor grid shows for one room (no extra queries when prefetched)."""
     now = now or timezone.now()
@@ -113,8 +90,8 @@ def room_card(room: BreakoutRoom, *, now: datetime | None = None) -> dict[str, A
         "silent_minutes": silent_minutes,
         "silent": silent_minutes >= settings.CLASS_ROOM_SILENT_MINUTES,
         "talk": {"student": round(room.student_seconds), "tutor": round(room.tutor_seconds)},
-        "link": _link("classrooms:room", room.join_token),
-        "short_link": _link("classrooms:short", room.short_code),
+        "link": reverse("classrooms:room", args=[room.join_token]),
+        "short_link": reverse("classrooms:short", args=[room.short_code]),
     }
 
 

@@ -16,7 +16,6 @@ from avatars.providers.base import ProviderError
 from classrooms.meetings.base import RoomSpec
 from classrooms.models import BreakoutRoom, ClassSession
 from classrooms.services.lifecycle import class_session_transition
-from config.bulk_writes import update_rows
 from config.lifecycle import InvalidTransition
 
 MEETING_CREATING = "creating"
@@ -46,8 +45,8 @@ def meeting_failed(session: ClassSession, exc: ProviderError) -> None:
 
 
 def meeting_stored(session: ClassSession, info: Any) -> None:
-    """The meeting and its breakout room ids: one transaction, one `update_rows` call for all
-    the rooms (one ORM save per room cost a 100-room start 100 statements)."""
+    """The meeting and its breakout room ids, in one transaction (the rooms' ids in one bulk
+    update)."""
     with transaction.atomic():
         ClassSession.objects.filter(pk=session.pk).update(
             meeting_id=info.meeting_id,
@@ -61,7 +60,7 @@ def meeting_stored(session: ClassSession, info: Any) -> None:
             if meeting_room.room_id:
                 room.meeting_room_id = meeting_room.room_id
                 named.append(room)
-        update_rows(named, ["meeting_room_id"])
+        BreakoutRoom.objects.bulk_update(named, ["meeting_room_id"])
 
 
 def room_specs(session: ClassSession) -> list[RoomSpec]:
@@ -84,7 +83,7 @@ def room_specs(session: ClassSession) -> list[RoomSpec]:
 
 def meeting_host(session: ClassSession) -> str:
     if settings.ZOOM_HOST_USER:
-        return settings.ZOOM_HOST_USER
+        return str(settings.ZOOM_HOST_USER)
     email = (
         ClassSession.objects.filter(pk=session.pk)
         .values_list("professor__user__email", flat=True)

@@ -20,7 +20,6 @@ from classrooms.models import (
 )
 from classrooms.services.invitations import room_invitations_create
 from classrooms.services.lifecycle import class_session_transition
-from config.bulk_writes import insert_objects, insert_rows
 from config.errors import Conflict, Forbidden, InvalidInput
 from config.lifecycle import InvalidTransition, record_created
 from config.ratelimit import rate_limit_hit
@@ -131,8 +130,7 @@ def _class_session_with_rooms(
             meeting_provider=provider,
         )
         record_created([session])
-        # Bulk: a 100-room session is created with a handful of queries, not ~400.
-        rooms = insert_objects(
+        rooms = BreakoutRoom.objects.bulk_create(
             [
                 BreakoutRoom(
                     session=session,
@@ -142,16 +140,13 @@ def _class_session_with_rooms(
                 for position, group in enumerate(groups)
             ]
         )
-        if any(room.pk is None for room in rooms):  # a backend without RETURNING
-            rooms = list(session.rooms.order_by("position"))
-        insert_rows(
-            BreakoutRoom.students.through,
-            ("breakoutroom", "rosterstudent"),
+        membership = BreakoutRoom.students.through
+        membership.objects.bulk_create(
             [
-                (room.pk, student.pk)
+                membership(breakoutroom_id=room.pk, rosterstudent_id=student.pk)
                 for room, group in zip(rooms, groups, strict=True)
                 for student in group
-            ],
+            ]
         )
         record_created(rooms)
         room_invitations_create(

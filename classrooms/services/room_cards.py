@@ -75,7 +75,9 @@ class CardSender:
     async def _send(self) -> None:
         layer = get_channel_layer()
         while (messages := await self.queue.get()) is not None:
-            for group, message in messages if layer is not None else []:
+            if layer is None:
+                continue
+            for group, message in messages:
                 try:
                     await layer.group_send(group, message)
                 except Exception:  # a monitor missing one card refreshes on the next one

@@ -21,8 +21,8 @@ from avatars.models import AvatarSession
 from avatars.providers.base import AvatarStartOptions, ProviderError
 from avatars.services import (
     avatar_session_stop,
-    avatar_sessions_create_queued,
-    avatar_sessions_start_many,
+    avatar_sessions_create,
+    avatar_sessions_start,
 )
 from classrooms.meetings import get_meeting_provider
 from classrooms.models import (
@@ -41,7 +41,6 @@ from classrooms.services.meeting_setup import (
     room_specs,
 )
 from classrooms.services.room_cards import CardSender, Publish, rooms_publish_on_commit
-from config.bulk_writes import update_rows
 from config.errors import Conflict
 from config.lifecycle import InvalidTransition, transition_many
 
@@ -129,9 +128,9 @@ def _rooms_claim(
 ) -> list[BreakoutRoom]:
     """Claim pending rooms (of a session, or the given ones) of open sessions in one
     transaction: pending -> deploying (one conditional UPDATE + bulk events), one avatar
-    session per room created straight into the start queue (bulk), and one room card per
-    room published on commit from the rows in hand. A room claimed by someone else meanwhile
-    is skipped (row locks on PostgreSQL; SQLite write transactions are serialised)."""
+    session per room (bulk), and one room card per room published on commit from the rows in
+    hand. A room claimed by someone else meanwhile is skipped (row locks on PostgreSQL; SQLite
+    write transactions are serialised)."""
     qs = BreakoutRoom.objects.filter(
         status=BreakoutRoom.Status.PENDING, session__status__in=ClassSession.OPEN_STATUSES
     )
@@ -144,8 +143,7 @@ def _rooms_claim(
         rooms = list(qs.select_for_update(of=("self",)).order_by("session_id", "position"))
         if not rooms:
             return []
-        # One session object (professor attached) shared by its rooms: select_related built
-        # a session and a professor per room (75 model instances for a 25-room start).
+        # One session object (professor attached) shared by its rooms.
         sessions = ClassSession.objects.select_related("professor").in_bulk(
             {r.session_id for r in rooms}
         )
@@ -161,7 +159,7 @@ def _rooms_claim(
             current=dict.fromkeys(ids, BreakoutRoom.Status.PENDING),
             fields={"deploy_claimed_at": now, "progress": progress, "error": ""},
         )
-        avatars = avatar_sessions_create_queued(
+        avatars = avatar_sessions_create(
             purpose=AvatarSession.Purpose.CLASSROOM,
             items=[(str(r.public_id), _avatar_options(r.session.professor)) for r in rooms],
         )
@@ -171,7 +169,7 @@ def _rooms_claim(
             room.progress = progress
             room.error = ""
             room.avatar_session = avatar
-        update_rows(rooms, ["avatar_session"])
+        BreakoutRoom.objects.bulk_update(rooms, ["avatar_session"])
         prefetch_related_objects(
             rooms, Prefetch("students", queryset=RosterStudent.objects.only("id", "name"))
         )
@@ -179,76 +177,63 @@ def _rooms_claim(
     return rooms
 
 
-def _rooms_ready(
-    ready: list[tuple[BreakoutRoom, AvatarSession]], publish: Publish = rooms_publish_on_commit
-) -> list[AvatarSession]:
-    """Rooms whose avatar is ready: deploying -> active (one conditional UPDATE, bulk events,
-    cards from the rows in hand). Returns the avatars to stop (their room was closed or
-    restarted meanwhile)."""
-    if not ready:
-        return []
-    with transaction.atomic():
-        current = dict(
-            BreakoutRoom.objects.select_for_update()
-            .filter(pk__in=[r.pk for r, _ in ready])
-            .values_list("pk", "status")
-        )
-        sources = BreakoutRoom.TRANSITIONS[BreakoutRoom.Status.ACTIVE]
-        movable = [(r, a) for r, a in ready if current.get(r.pk) in sources]
-        to_stop = [
-            a
-            for r, a in ready
-            if current.get(r.pk) not in sources and current.get(r.pk) != BreakoutRoom.Status.ACTIVE
-        ]
-        if movable:
-            transition_many(
-                BreakoutRoom,
-                BreakoutRoom.Status.ACTIVE,
-                pks=[r.pk for r, _ in movable],
-                current=current,
-                fields={"progress": "", "error": ""},
-            )
-            for room, avatar in movable:
-                room.status = BreakoutRoom.Status.ACTIVE
-                room.progress = room.error = ""
-                room.avatar_session = avatar
-            publish([r for r, _ in movable])
-    return to_stop
-
-
 def _rooms_deployed(
     done: list[tuple[BreakoutRoom, AvatarSession]], publish: Publish = rooms_publish_on_commit
 ) -> list[AvatarSession]:
-    """Rooms whose avatar start ended: active when it is ready (`_rooms_ready`), else error.
-    Returns the avatars to stop (their room was closed or restarted meanwhile)."""
-    to_stop = _rooms_ready(
-        [(r, a) for r, a in done if a.status == AvatarSession.Status.READY], publish
-    )
-    for room, avatar in done:
-        if avatar.status == AvatarSession.Status.READY:
-            continue
-        if not _room_deployed(room, avatar) and avatar.is_live:
-            to_stop.append(avatar)
+    """Rooms whose avatar start ended: deploying -> active when the avatar is ready, else
+    deploying -> error with the avatar's message (one conditional UPDATE per outcome and
+    message, bulk events, cards from the rows in hand). A room that was closed or restarted meanwhile (no
+    longer deploying with this avatar) is left alone; its avatar, if live, is returned to be
+    stopped."""
+    if not done:
+        return []
+    with transaction.atomic():
+        current = {
+            pk: (status, avatar_id)
+            for pk, status, avatar_id in BreakoutRoom.objects.select_for_update()
+            .filter(pk__in=[r.pk for r, _ in done])
+            .values_list("pk", "status", "avatar_session_id")
+        }
+        mine = [
+            (r, a) for r, a in done if current.get(r.pk) == (BreakoutRoom.Status.DEPLOYING, a.pk)
+        ]
+        to_stop = [
+            a
+            for r, a in done
+            if a.is_live
+            and current.get(r.pk) != (BreakoutRoom.Status.DEPLOYING, a.pk)
+            and current.get(r.pk) != (BreakoutRoom.Status.ACTIVE, a.pk)
+        ]
+        ready = [(r, a) for r, a in mine if a.status == AvatarSession.Status.READY]
+        failed = [(r, a) for r, a in mine if a.status != AvatarSession.Status.READY]
+        deploying = {r.pk: BreakoutRoom.Status.DEPLOYING for r, _ in mine}
+        errors = {r.pk: a.error or "The avatar did not start." for r, a in failed}
+        if ready:
+            transition_many(
+                BreakoutRoom,
+                BreakoutRoom.Status.ACTIVE,
+                pks=[r.pk for r, _ in ready],
+                current=deploying,
+                fields={"progress": "", "error": ""},
+            )
+        for error in dict.fromkeys(errors.values()):  # a wave's failures share their message
+            transition_many(
+                BreakoutRoom,
+                BreakoutRoom.Status.ERROR,
+                pks=[pk for pk, e in errors.items() if e == error],
+                current=deploying,
+                reason=error,
+                fields={"progress": "", "error": error},
+            )
+        for room, avatar in mine:
+            room.status = (
+                BreakoutRoom.Status.ERROR if room.pk in errors else BreakoutRoom.Status.ACTIVE
+            )
+            room.progress = ""
+            room.error = errors.get(room.pk, "")
+            room.avatar_session = avatar
+        publish([r for r, _ in mine])
     return to_stop
-
-
-def _room_deployed(room: BreakoutRoom, avatar: AvatarSession) -> bool:
-    """deploying -> active (or error). False when the room was ended meanwhile."""
-    try:
-        if avatar.status == AvatarSession.Status.READY:
-            breakout_room_transition(
-                room=room, to=BreakoutRoom.Status.ACTIVE, fields={"progress": "", "error": ""}
-            )
-        else:
-            breakout_room_transition(
-                room=room,
-                to=BreakoutRoom.Status.ERROR,
-                reason=avatar.error,
-                fields={"progress": "", "error": avatar.error or "The avatar did not start."},
-            )
-    except InvalidTransition:
-        return False
-    return True
 
 
 def _room_failed(room: BreakoutRoom, message: str) -> None:
@@ -285,22 +270,23 @@ async def _rooms_deploy_with(
     )
     if not rooms:
         return 0
-    by_avatar = {room.avatar_session.pk: room for room in rooms}
+    avatars = [room.avatar_session for room in rooms if room.avatar_session is not None]
+    by_avatar = {room.avatar_session_id: room for room in rooms}
     finished: asyncio.Queue[AvatarSession] = asyncio.Queue()
     pending = set(by_avatar)
     moved: set[int] = set()  # avatars whose room `on_ready` handled (written in the db thread)
 
     def on_ready(avatars: list[AvatarSession]) -> list[tuple[AvatarSession, str]]:
         # In the avatars' own trip to the database thread: the rooms go active with their
-        # avatars (one trip per batch, not two).
+        # avatars.
         mine = [a for a in avatars if a.pk in by_avatar]
         moved.update(a.pk for a in mine)
-        to_stop = _rooms_ready([(by_avatar[a.pk], a) for a in mine], cards.publish_on_commit)
+        to_stop = _rooms_deployed([(by_avatar[a.pk], a) for a in mine], cards.publish_on_commit)
         return [(a, "room closed while deploying") for a in to_stop]
 
     starter = asyncio.create_task(
-        avatar_sessions_start_many(
-            sessions=[r.avatar_session for r in rooms],
+        avatar_sessions_start(
+            sessions=avatars,
             on_done=finished.put_nowait,
             on_ready=on_ready,
         )

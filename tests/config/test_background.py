@@ -209,7 +209,7 @@ def test_sessions_a_dead_process_left_are_waiting_for_a_resume(
     long_ago = timezone.now() - timedelta(seconds=settings.CLASS_DEPLOY_STALE_SECONDS + 1)
     session = _class_session(professor)
     ClassSession.objects.filter(pk=session.pk).update(status=ClassSession.Status.LIVE)
-    rooms = _rooms_claim(session_id=session.pk)  # deploying, avatars queued (live)
+    rooms = _rooms_claim(session_id=session.pk)  # deploying, avatars requested (live)
     assert sessions_left_unfinished() == []
     BreakoutRoom.objects.filter(session=session).update(deploy_claimed_at=long_ago)
     assert sessions_left_unfinished() == []  # the deploying process still keeps its avatars

@@ -68,3 +68,55 @@ def test_completing_twice_moves_nothing_the_second_time(professor: Any) -> None:
     assert (
         BreakoutRoomEvent.objects.filter(room__session=session, to_status="completed").count() == 3
     )
+
+
+def test_creating_a_session_costs_the_same_queries_for_2_or_9_rooms(professor: Any) -> None:
+    counts = []
+    for rooms in (2, 9):
+        course = factories.make_course(professor, students=rooms, title=f"Create {rooms}")
+        ids = list(course.students.values_list("pk", flat=True))
+        with CaptureQueriesContext(connection) as create:
+            session = classes.class_session_create(
+                professor=professor, course=course, student_ids=ids
+            )
+        counts.append(len(create))
+        assert session.rooms.count() == rooms
+        assert (
+            BreakoutRoom.students.through.objects.filter(breakoutroom__session=session).count()
+            == rooms
+        )
+    assert counts[0] == counts[1]
+
+
+def test_rooms_whose_avatars_ended_starting_move_with_the_same_queries_for_2_or_9_rooms(
+    professor: Any,
+) -> None:
+    from classrooms.services.starting import _rooms_deployed
+
+    counts = []
+    for rooms in (2, 9):
+        claimed = _rooms_claim(session_id=_session(professor, rooms).pk)
+        avatars = [AvatarSession.objects.get(pk=r.avatar_session_id) for r in claimed]
+        half = len(avatars) // 2
+        AvatarSession.objects.filter(pk__in=[a.pk for a in avatars[:half]]).update(
+            status=AvatarSession.Status.FAILED, error="The vendor refused."
+        )
+        AvatarSession.objects.filter(pk__in=[a.pk for a in avatars[half:]]).update(
+            status=AvatarSession.Status.READY
+        )
+        for avatar in avatars:
+            avatar.refresh_from_db()
+        with CaptureQueriesContext(connection) as moved:
+            to_stop = _rooms_deployed(list(zip(claimed, avatars, strict=True)), lambda rooms: None)
+        counts.append(len(moved))
+        assert to_stop == []
+        statuses = dict(
+            BreakoutRoom.objects.filter(pk__in=[r.pk for r in claimed]).values_list("pk", "error")
+        )
+        assert [statuses[r.pk] for r in claimed[:half]] == ["The vendor refused."] * half
+        assert list(
+            BreakoutRoom.objects.filter(pk__in=[r.pk for r in claimed[half:]]).values_list(
+                "status", flat=True
+            )
+        ) == ["active"] * (rooms - half)
+    assert counts[0] == counts[1]
