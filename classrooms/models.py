@@ -402,3 +402,80 @@ class RoomInvitationEvent(LifecycleEvent):
 
     class Meta(LifecycleEvent.Meta):
         pass
+
+
+class MeetingBot(models.Model):
+    """The tutor's seat in a Zoom breakout room: one bot per room of a session on Zoom.
+
+    A `run_meeting_bots` runner claims a requested bot (`runner`, `launches`), runs it in its
+    own OS process, and that process writes `heartbeat_at` while it lives. `launches` is the
+    fence: a process only writes to its bot while the row still carries its launch number, so a
+    process the runner gave up on can never move a bot that was launched again.
+    """
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", "Requested"
+        LAUNCHING = "launching", "Launching"
+        JOINING = "joining", "Joining the meeting"
+        WAITING_FOR_ROOM = "waiting_for_room", "Waiting to be assigned"
+        IN_ROOM = "in_room", "In its breakout room"
+        LEAVING = "leaving", "Leaving"
+        ENDED = "ended", "Left the meeting"
+        FAILED = "failed", "Failed"
+
+    RUNNING = (Status.LAUNCHING, Status.JOINING, Status.WAITING_FOR_ROOM, Status.IN_ROOM)
+    TRANSITIONS: dict[str, frozenset[str]] = {
+        # back to requested: a restart (the professor's, or a process that died)
+        Status.REQUESTED: frozenset({*RUNNING, Status.FAILED}),
+        Status.LAUNCHING: frozenset({Status.REQUESTED}),
+        Status.JOINING: frozenset({Status.LAUNCHING}),
+        # in_room -> waiting: the host closed the rooms or moved the bot back
+        Status.WAITING_FOR_ROOM: frozenset({Status.JOINING, Status.IN_ROOM}),
+        Status.IN_ROOM: frozenset({Status.JOINING, Status.WAITING_FOR_ROOM}),
+        Status.LEAVING: frozenset({Status.REQUESTED, *RUNNING}),
+        Status.ENDED: frozenset({Status.REQUESTED, Status.LEAVING}),
+        Status.FAILED: frozenset({Status.REQUESTED, *RUNNING, Status.LEAVING}),
+    }
+    OPEN_STATUSES = (Status.REQUESTED, *RUNNING, Status.LEAVING)
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    room = models.OneToOneField(BreakoutRoom, on_delete=models.CASCADE, related_name="bot")
+    display_name = models.CharField(max_length=200)
+    status = models.CharField(
+        max_length=20, choices=Status.choices, default=Status.REQUESTED, db_index=True
+    )
+    runner = models.CharField(max_length=200, blank=True, help_text="host:pid of its runner.")
+    pid = models.PositiveIntegerField(null=True, blank=True, help_text="Its own OS process.")
+    launches = models.PositiveIntegerField(default=0)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    joined_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("room_id",)
+
+    def __str__(self) -> str:
+        return f"{self.display_name} ({self.status})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def minutes_billed(self) -> float:
+        """Minutes in the meeting: from the first join to leaving (a bot host bills by the
+        hour of a running bot, whether or not it was assigned a room)."""
+        if not self.joined_at:
+            return 0.0
+        end = self.ended_at or timezone.now()
+        return max(0.0, (end - self.joined_at).total_seconds() / 60)
+
+
+class MeetingBotEvent(LifecycleEvent):
+    bot = models.ForeignKey(MeetingBot, on_delete=models.CASCADE, related_name="events")
+
+    class Meta(LifecycleEvent.Meta):
+        pass

@@ -211,7 +211,12 @@ class Transcriber(Protocol):
 
     async def transcribe(self, audio: bytes, *, mimetype: str = "audio/webm") -> Transcript: ...
 
-    async def open_live(self, *, language: str = "en") -> LiveTranscription: ...
+    async def open_live(
+        self, *, language: str = "en", pcm_rate: int | None = None
+    ) -> LiveTranscription:
+        """A live stream. `pcm_rate`: the audio is raw 16-bit mono PCM at that rate (a meeting
+        bot's); None: a container the vendor reads from the first chunk (a browser's)."""
+        ...
 
 
 # --- Language model -----------------------------------------------------------------------

@@ -298,11 +298,20 @@ class DeepgramTranscriber:
             duration=float(getattr(metadata, "duration", 0.0) or 0.0),
         )
 
-    async def open_live(self, *, language: str = "en") -> DeepgramLiveStream:
+    async def open_live(
+        self, *, language: str = "en", pcm_rate: int | None = None
+    ) -> DeepgramLiveStream:
+        # Raw PCM has no header to read the format from: Deepgram must be told.
+        raw = (
+            {"encoding": "linear16", "sample_rate": str(pcm_rate), "channels": "1"}
+            if pcm_rate
+            else {}
+        )
         context = self.client.listen.v1.connect(
             model=settings.DEEPGRAM_MODEL,
             language=language,
             **LIVE_QUERY,
+            **raw,
             # filler_words is not a connect() parameter; the query string carries it.
             request_options={"additional_query_parameters": {"filler_words": "true"}},
         )

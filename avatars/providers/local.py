@@ -99,5 +99,7 @@ class LocalTranscriber:
     async def transcribe(self, audio: bytes, *, mimetype: str = "audio/webm") -> Transcript:
         return Transcript(text="", words=(), duration=webm_duration_estimate(audio))
 
-    async def open_live(self, *, language: str = "en") -> LiveTranscription:
+    async def open_live(
+        self, *, language: str = "en", pcm_rate: int | None = None
+    ) -> LiveTranscription:
         return _NoLiveStream()

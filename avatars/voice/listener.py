@@ -47,8 +47,16 @@ class ListenerHooks:
 
 
 class Listener:
-    def __init__(self, hooks: ListenerHooks, tasks: TaskSet, *, failure_code: str) -> None:
+    def __init__(
+        self,
+        hooks: ListenerHooks,
+        tasks: TaskSet,
+        *,
+        failure_code: str,
+        pcm_rate: int | None = None,
+    ) -> None:
         self.hooks = hooks
+        self.pcm_rate = pcm_rate  # raw PCM at this rate (a meeting bot), else a browser container
         self.tasks = tasks
         self.failure_code = failure_code
         self.live: LiveTranscription | None = None
@@ -69,7 +77,7 @@ class Listener:
             return True
         try:
             async with asyncio.timeout(settings.PROVIDER_TIMEOUT):
-                live = await get_transcriber().open_live()
+                live = await get_transcriber().open_live(pcm_rate=self.pcm_rate)
         except (ProviderError, TimeoutError) as exc:
             reason = exc.user_message if isinstance(exc, ProviderError) else "it timed out"
             await self.hooks.on_failure(

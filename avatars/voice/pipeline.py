@@ -156,6 +156,9 @@ class VoiceSession:
     heard_so_far: list[str] = field(default_factory=list)
     lines: int = 0  # user lines so far: a pause is quiet when no new one came
     wants_audio: bool = False  # the user pressed Talk: audio (re)opens the transcriber
+    #: The user's audio is raw 16-bit mono PCM at this rate (a meeting bot's), not a browser's
+    #: recording container.
+    pcm_rate: int | None = None
 
     def __post_init__(self) -> None:
         self.speaker = Speaker(
@@ -176,6 +179,7 @@ class VoiceSession:
             ),
             self.tasks,
             failure_code="transcriber_failed",
+            pcm_rate=self.pcm_rate,
         )
 
     # --- plumbing ------------------------------------------------------------------------

@@ -275,6 +275,21 @@ ZOOM_API_BASE_URL = env.str("ZOOM_API_BASE_URL", default="https://api.zoom.us/v2
 ZOOM_OAUTH_URL = env.str("ZOOM_OAUTH_URL", default="https://zoom.us/oauth/token")
 ZOOM_HOST_USER = env.str("ZOOM_HOST_USER", default="")
 ZOOM_WEBHOOK_WINDOW = env.int("ZOOM_WEBHOOK_WINDOW", default=300)
+# Meeting bots (`manage.py run_meeting_bots`; docs/decisions/0001-zoom-meeting-bot.md).
+# The SDK adapter the bot drives: a dotted path to a factory of `classrooms.bots.sdk.MeetingSdk`.
+MEETING_BOT_SDK = env.str("MEETING_BOT_SDK", default="classrooms.bots.zoom_sdk.ZoomSdk")
+# Bots one runner process runs at once. Each bot is its own process: the Linux SDK initialised
+# holds about 130 MB, our process about 70 MB more; 4 fit in 1 GB. CPU in a meeting (audio in,
+# audio and video out) is not measured yet: confirm it on the first real run (the decision).
+MEETING_BOTS_PER_RUNNER = env.int("MEETING_BOTS_PER_RUNNER", default=4)
+MEETING_BOT_HEARTBEAT_INTERVAL = env.float("MEETING_BOT_HEARTBEAT_INTERVAL", default=5.0)
+# A bot process silent this long is dead: relaunched, or failed after MEETING_BOT_MAX_LAUNCHES.
+MEETING_BOT_HEARTBEAT_TIMEOUT = env.float("MEETING_BOT_HEARTBEAT_TIMEOUT", default=30.0)
+MEETING_BOT_MAX_LAUNCHES = env.int("MEETING_BOT_MAX_LAUNCHES", default=3)
+# Seconds between a runner's looks for requested bots and at its own processes.
+MEETING_BOT_RUNNER_INTERVAL = env.float("MEETING_BOT_RUNNER_INTERVAL", default=2.0)
+# What a bot hour costs (the machine share, or a hosted bot vendor's price), beside avatar minutes.
+MEETING_BOT_PRICE_PER_HOUR = env.float("MEETING_BOT_PRICE_PER_HOUR", default=0.10)
 
 WEBRTC_ICE_SERVERS = env.json("WEBRTC_ICE_SERVERS", default=[])
 
