@@ -1,7 +1,8 @@
 """The classroom app's background work (config/background.py runs it).
 
 Loops: `classrooms.resume` once when a process starts its loops (finish what a dead process
-left), `classrooms.reap` every AVATAR_REAPER_INTERVAL (overdue sessions, orphan avatars).
+left), `classrooms.reap` every AVATAR_REAPER_INTERVAL (overdue sessions, orphan avatars,
+meeting bots whose process fell silent or whose session closed).
 Jobs, asked for with `background.spawn(...)`; the database already holds the wanted state, and
 `pending` finds it again when no process ran the job:
 - `class_session.launch(session_id=)`: the start view; pending: sessions `starting` whose
@@ -36,6 +37,7 @@ from classrooms.services.ending import (
     class_sessions_resume,
 )
 from classrooms.services.invitations import room_invitations_deliver, room_invitations_due
+from classrooms.services.meeting_bots import meeting_bots_reap
 from classrooms.services.meeting_setup import MEETING_CREATING
 from classrooms.services.starting import (
     breakout_room_deploy,
@@ -53,6 +55,7 @@ async def resume_all() -> None:
 @background.periodic("classrooms.reap", every=lambda: settings.AVATAR_REAPER_INTERVAL)
 async def reap() -> None:
     await class_sessions_reap()
+    await meeting_bots_reap()
 
 
 def sessions_waiting_for_launch() -> list[dict[str, Any]]:

@@ -15,6 +15,7 @@ from avatars.models import AvatarSession
 from classrooms.models import (
     BreakoutRoom,
     ClassSession,
+    MeetingBot,
     RoomTranscriptLine,
 )
 from classrooms.selectors.sessions import session_rooms
@@ -59,6 +60,51 @@ def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
 
+BOT_STEPS = {
+    MeetingBot.Status.REQUESTED: "{bot} waits for a bot runner to start it.",
+    MeetingBot.Status.LAUNCHING: "{bot} is starting.",
+    MeetingBot.Status.JOINING: "{bot} is joining the Zoom meeting.",
+    MeetingBot.Status.WAITING_FOR_ROOM: (
+        "Open breakout rooms in Zoom; {bot} waits to be assigned to {room}."
+    ),
+    MeetingBot.Status.IN_ROOM: "{bot} is in {room} in Zoom.",
+    MeetingBot.Status.LEAVING: "{bot} is leaving the Zoom meeting.",
+    MeetingBot.Status.ENDED: "{bot} has left the Zoom meeting.",
+    MeetingBot.Status.FAILED: "{bot} could not stay in Zoom; students can use the web link.",
+}
+#: Bot states in which the room's web link is the way in (shown beside the state).
+BOT_FALLBACK = (
+    MeetingBot.Status.REQUESTED,
+    MeetingBot.Status.WAITING_FOR_ROOM,
+    MeetingBot.Status.FAILED,
+)
+
+
+def bot_card(room: BreakoutRoom, bot: MeetingBot, link: str) -> dict[str, Any]:
+    """The room's Zoom bot in plain words: its state, the next step, the web link fallback."""
+    return {
+        "status": bot.status,
+        "status_label": bot.get_status_display(),
+        "name": bot.display_name,
+        "next_step": BOT_STEPS[MeetingBot.Status(bot.status)].format(
+            bot=bot.display_name, room=room.name
+        ),
+        "error": bot.error,
+        "fallback_link": link if bot.status in BOT_FALLBACK else "",
+    }
+
+
+def _bot_of(room: BreakoutRoom) -> MeetingBot | bool | None:
+    """The room's bot when it was read with the room (select_related), None when it has none,
+    False when it was not read (the card then says nothing about it: no query per card)."""
+    if not BreakoutRoom.bot.is_cached(room):  # type: ignore[attr-defined]
+        return False
+    try:
+        return room.bot
+    except MeetingBot.DoesNotExist:
+        return None
+
+
 def room_card(room: BreakoutRoom, *, now: datetime | None = None) -> dict[str, Any]:
     """Everything the monitor grid shows for one room (no extra queries when prefetched)."""
     now = now or timezone.now()
@@ -68,7 +114,8 @@ def room_card(room: BreakoutRoom, *, now: datetime | None = None) -> dict[str, A
         if since and room.student_present:
             silent_minutes = int((now - since).total_seconds() // 60)
     avatar = room.avatar_session
-    return {
+    short_link = reverse("classrooms:short", args=[room.short_code])
+    card = {
         "id": str(room.public_id),
         "name": room.name,
         "students": [s.name for s in room.students.all()],
@@ -91,8 +138,12 @@ def room_card(room: BreakoutRoom, *, now: datetime | None = None) -> dict[str, A
         "silent": silent_minutes >= settings.CLASS_ROOM_SILENT_MINUTES,
         "talk": {"student": round(room.student_seconds), "tutor": round(room.tutor_seconds)},
         "link": reverse("classrooms:room", args=[room.join_token]),
-        "short_link": reverse("classrooms:short", args=[room.short_code]),
+        "short_link": short_link,
     }
+    bot = _bot_of(room)
+    if bot is not False:  # absent: this card was built without reading the bot
+        card["bot"] = bot_card(room, bot, short_link) if bot is not None else None
+    return card
 
 
 def figures(cards: list[dict[str, Any]]) -> dict[str, int]:

@@ -68,7 +68,7 @@ def class_session_for_owner(*, public_id: Any, user: Any) -> ClassSession | None
 def session_rooms(*, session: ClassSession) -> list[BreakoutRoom]:
     return list(
         BreakoutRoom.objects.filter(session=session)
-        .select_related("avatar_session")
+        .select_related("avatar_session", "bot")
         .prefetch_related(Prefetch("students", queryset=RosterStudent.objects.only("id", "name")))
         .order_by("position")
     )
@@ -77,7 +77,7 @@ def session_rooms(*, session: ClassSession) -> list[BreakoutRoom]:
 def room_with_relations(*, pk: int) -> BreakoutRoom:
     return (
         BreakoutRoom.objects.select_related(
-            "avatar_session", "session__course", "session__professor"
+            "avatar_session", "bot", "session__course", "session__professor"
         )
         .prefetch_related("students")
         .get(pk=pk)

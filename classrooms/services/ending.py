@@ -28,6 +28,7 @@ from classrooms.models import (
     RosterStudent,
 )
 from classrooms.services.lifecycle import breakout_room_transition, class_session_transition
+from classrooms.services.meeting_bots import meeting_bots_cost, meeting_bots_leave
 from classrooms.services.meeting_setup import MEETING_CREATING
 from classrooms.services.room_cards import rooms_publish_on_commit
 from classrooms.services.starting import (
@@ -108,6 +109,7 @@ def _summary(session: ClassSession, stopped: int, failures: list[str]) -> dict[s
     )
     minutes = sum(a.minutes_billed for a in avatars)
     cost = sum((a.estimated_cost for a in avatars), Decimal("0"))
+    bot_minutes, bot_cost = meeting_bots_cost(session=session)
     return {
         "rooms": len(rooms),
         "rooms_with_errors": sum(1 for r in rooms if r.error),
@@ -115,7 +117,9 @@ def _summary(session: ClassSession, stopped: int, failures: list[str]) -> dict[s
         "avatar_sessions": len(avatars),
         "failures": failures,
         "avatar_minutes": round(minutes, 2),
-        "estimated_cost": f"{cost:.2f}",
+        "bot_minutes": bot_minutes,
+        "bot_cost": f"{bot_cost:.2f}",
+        "estimated_cost": f"{cost + bot_cost:.2f}",
         "lines": RoomTranscriptLine.objects.filter(room__session=session).count(),
         "help_requests": sum(1 for r in rooms if r.help_requested_at),
     }
@@ -152,6 +156,7 @@ async def class_session_end(
     cleanup summary. Idempotent: ending an ended session returns its summary."""
     if not await sync_to_async(_session_begin_end)(session, reason):
         return session.summary
+    await sync_to_async(meeting_bots_leave)(session=session, reason=reason)
     avatars = await sync_to_async(_live_avatars)(session)
     results = await asyncio.gather(*(_stop_quietly(a, reason) for a in avatars))
     failures = [

@@ -16,6 +16,7 @@ from avatars.providers.base import ProviderError
 from classrooms.meetings.base import RoomSpec
 from classrooms.models import BreakoutRoom, ClassSession
 from classrooms.services.lifecycle import class_session_transition
+from classrooms.services.meeting_bots import meeting_bots_create
 from config.lifecycle import InvalidTransition
 
 MEETING_CREATING = "creating"
@@ -46,7 +47,7 @@ def meeting_failed(session: ClassSession, exc: ProviderError) -> None:
 
 def meeting_stored(session: ClassSession, info: Any) -> None:
     """The meeting and its breakout room ids, in one transaction (the rooms' ids in one bulk
-    update)."""
+    update); on Zoom, a tutor bot requested for every room (`run_meeting_bots` launches them)."""
     with transaction.atomic():
         ClassSession.objects.filter(pk=session.pk).update(
             meeting_id=info.meeting_id,
@@ -61,6 +62,7 @@ def meeting_stored(session: ClassSession, info: Any) -> None:
                 room.meeting_room_id = meeting_room.room_id
                 named.append(room)
         BreakoutRoom.objects.bulk_update(named, ["meeting_room_id"])
+        meeting_bots_create(session=session)
 
 
 def room_specs(session: ClassSession) -> list[RoomSpec]:

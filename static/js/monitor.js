@@ -84,6 +84,7 @@ function renderRoom(card) {
       card.progress ? el("span", {class: "muted progress"}, ` ${card.progress}…`) : null,
       silent ? el("span", {class: "pill warn", "data-silent": "1"}, ` silent for ${silentFor} min`) : null),
     card.error ? el("p", {class: "error"}, card.error) : "",
+    card.bot ? botLine(card.bot) : "",
     el("p", {class: "muted"}, card.students.join(", ")),
     cardTail(card.id),
   );
@@ -134,12 +135,25 @@ function cardTail(id) {
 // Each card keeps one polite announcer for its whole life (re-rendering never recreates it):
 // a screen reader hears a room's status, help and errors once, when they change.
 function announce(article, card) {
-  const said = [card.status_label, card.help ? "asking for help" : "", card.error || ""].filter(Boolean).join(", ");
+  const said = [card.status_label, card.help ? "asking for help" : "", card.error || "",
+    card.bot ? `Zoom tutor bot ${card.bot.status_label.toLowerCase()}` : ""].filter(Boolean).join(", ");
   let node = article.querySelector("[data-announce]");
   if (!node) node = el("p", {class: "visually-hidden", "aria-live": "polite", "data-announce": ""});
   if (node.dataset.said !== undefined && node.dataset.said !== said) node.textContent = `${card.name}: ${said}.`;
   node.dataset.said = said;
   return node;
+}
+
+function botLine(bot) {
+  // The room's tutor bot in Zoom: its state in plain words, and the web link when Zoom fails it.
+  const line = el("p", {class: "bot", "data-bot": bot.status},
+    el("span", {class: `pill bot-${bot.status}`}, `Zoom: ${bot.status_label}`), ` ${bot.next_step}`);
+  if (bot.error) line.append(el("span", {class: "error"}, ` ${bot.error}`));
+  if (bot.fallback_link) {
+    line.append(" Web link: ", el("a", {href: bot.fallback_link, target: "_blank", rel: "noopener"},
+      location.origin + bot.fallback_link));
+  }
+  return line;
 }
 
 function actionForm(card, type, label, hint) {
@@ -289,11 +303,15 @@ const live = createLive(`/ws/classrooms/${sessionId}/monitor/`, {
       case "snapshot":
         applySnapshot(msg);
         break;
-      case "room.update":
+      case "room.update": {
+        // A card built without reading the room's Zoom bot leaves its last known state.
+        const known = rooms.get(msg.room.id);
+        if (!("bot" in msg.room) && known && "bot" in known) msg.room.bot = known.bot;
         rooms.set(msg.room.id, msg.room);
         render(msg.room.id);
         updateFigures();
         break;
+      }
       case "transcript.line": {
         const list = tails.get(msg.room) || [];
         list.push(msg.line);
