@@ -225,24 +225,24 @@ async def test_a_bot_never_assigned_shows_as_waiting_with_the_web_link(
     await runner.tick()
     await _until(lambda: _all_in(session, MeetingBot.Status.WAITING_FOR_ROOM), "all waiting")
     first, second = await _bots(session)
-    MEETING.assign(first.display_name, first.room.name)
+    first_room, second_room = first.room.name, second.room.name
+    MEETING.assign(first.display_name, first_room)
 
     async def first_in() -> bool:
-        await first.arefresh_from_db()
-        return first.status == MeetingBot.Status.IN_ROOM
+        bot = await MeetingBot.objects.aget(pk=first.pk)
+        return bot.status == MeetingBot.Status.IN_ROOM
 
     await _until(first_in, "the assigned bot is in its room")
     snapshot = await sync_to_async(session_snapshot)(session=session)
     cards = {card["name"]: card for card in snapshot["rooms"]}
-    waiting = cards[second.room.name]["bot"]
+    waiting = cards[second_room]["bot"]
     assert waiting["status"] == "waiting_for_room"
     assert waiting["next_step"] == (
-        f"Open breakout rooms in Zoom; {second.display_name} waits to be assigned to "
-        f"{second.room.name}."
+        f"Open breakout rooms in Zoom; {second.display_name} waits to be assigned to {second_room}."
     )
-    assert waiting["fallback_link"] == cards[second.room.name]["short_link"]
-    in_room = cards[first.room.name]["bot"]
-    assert in_room["next_step"] == f"{first.display_name} is in {first.room.name} in Zoom."
+    assert waiting["fallback_link"] == cards[second_room]["short_link"]
+    in_room = cards[first_room]["bot"]
+    assert in_room["next_step"] == f"{first.display_name} is in {first_room} in Zoom."
     assert in_room["fallback_link"] == ""
     await services.class_session_end(session=session)
     await _until(lambda: _all_in(session, MeetingBot.Status.ENDED), "every bot left")
@@ -256,17 +256,16 @@ async def test_a_bot_assigned_to_another_room_stays_out_and_says_so(
     await runner.tick()
     await _until(lambda: _all_in(session, MeetingBot.Status.WAITING_FOR_ROOM), "all waiting")
     first, second = await _bots(session)
-    MEETING.assign(first.display_name, second.room.name)
+    first_room, second_room = first.room.name, second.room.name
+    MEETING.assign(first.display_name, second_room)
 
-    async def told() -> bool:
-        await first.arefresh_from_db()
-        return bool(first.error)
+    async def told() -> MeetingBot | None:
+        bot = await MeetingBot.objects.aget(pk=first.pk)
+        return bot if bot.error else None
 
-    await _until(told, "the monitor is told")
-    assert first.status == MeetingBot.Status.WAITING_FOR_ROOM
-    assert first.error == (
-        f'Assigned to "{second.room.name}" in Zoom; assign it to "{first.room.name}".'
-    )
+    told_bot = await _until(told, "the monitor is told")
+    assert told_bot.status == MeetingBot.Status.WAITING_FOR_ROOM
+    assert told_bot.error == f'Assigned to "{second_room}" in Zoom; assign it to "{first_room}".'
     assert MEETING.bot(first.display_name).room == ""
     await services.class_session_end(session=session)
     await _until(lambda: _all_in(session, MeetingBot.Status.ENDED), "every bot left")
