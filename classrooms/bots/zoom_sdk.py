@@ -5,8 +5,9 @@ Imported lazily: nothing here loads unless MEETING_BOT_SDK names this adapter an
 starts. Every SDK name used here is checked against the installed package by
 tests/classrooms/test_zoom_sdk_smoke.py (skipped where the package is not installed). Joining a
 real meeting is not tested offline: docs/decisions/0001-zoom-meeting-bot.md lists what the first
-real run must confirm. The SDK delivers its callbacks on a GLib main loop, run here in a thread
-(PyGObject); `SdkEvents` methods are called from that thread.
+real run must confirm. The SDK delivers its callbacks on a GLib main loop (PyGObject, as the
+bindings' own sample does), run here in a thread: `SdkEvents` methods are called from that thread,
+and our calls into the SDK are handed to it (`GLib.idle_add`), so the SDK only ever runs there.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from typing import Any
 from classrooms.bots.sdk import JoinRequest, SdkEvents
 
 logger = logging.getLogger(__name__)
+
+CLOSE_SECONDS = 5.0
 
 
 class ZoomSdkError(RuntimeError):
@@ -38,6 +41,8 @@ class ZoomSdk:
         self.pending: JoinRequest | None = None
         self.keep: list[Any] = []  # callback objects the SDK holds by pointer: keep them alive
         self.main_loop: Any = None
+        self.glib: Any = None
+        self.thread: threading.Thread | None = None
 
     # --- lifecycle ----------------------------------------------------------------------------
 
@@ -61,8 +66,20 @@ class ZoomSdk:
         )
         from gi.repository import GLib  # the SDK's callbacks run on a GLib main loop
 
+        self.glib = GLib
         self.main_loop = GLib.MainLoop()
-        threading.Thread(target=self.main_loop.run, name="zoom-sdk-glib", daemon=True).start()
+        self.thread = threading.Thread(target=self.main_loop.run, name="zoom-sdk-glib", daemon=True)
+        self.thread.start()
+
+    def _on_sdk_thread(self, call: Any, *args: Any) -> None:
+        def once() -> bool:
+            try:
+                call(*args)
+            except Exception:
+                logger.exception("Meeting SDK call %s failed", getattr(call, "__name__", call))
+            return False  # run once
+
+        self.glib.idle_add(once)
 
     def _keep_set(self, service: Any, callbacks: Any) -> None:
         self.keep.append(callbacks)
@@ -73,7 +90,7 @@ class ZoomSdk:
         self.pending = request
         context = self.zoom.AuthContext()
         context.jwt_token = request.token
-        self.auth.SDKAuth(context)
+        self._on_sdk_thread(self.auth.SDKAuth, context)
 
     def _authed(self, result: Any) -> None:
         zoom, events, request = self.zoom, self.events, self.pending
@@ -122,10 +139,15 @@ class ZoomSdk:
             self.events.assigned(attendee.GetBoName())
 
     def join_breakout(self) -> None:
-        if self.attendee is None or not self.attendee.JoinBo():
-            raise ZoomSdkError("JoinBo failed")
-        if self.events is not None:
+        self._on_sdk_thread(self._join_breakout)
+
+    def _join_breakout(self) -> None:
+        if self.attendee is None or self.events is None:
+            return
+        if self.attendee.JoinBo():
             self.events.entered(self.attendee.GetBoName())
+        else:
+            logger.warning("JoinBo failed; the bot stays in the main session")
 
     # --- media --------------------------------------------------------------------------------
 
@@ -171,12 +193,17 @@ class ZoomSdk:
 
     def leave(self) -> None:
         if self.meeting is not None:
-            self.meeting.Leave(self.zoom.LeaveMeetingCmd.LEAVE_MEETING)
+            self._on_sdk_thread(self.meeting.Leave, self.zoom.LeaveMeetingCmd.LEAVE_MEETING)
 
     def close(self) -> None:
-        if self.main_loop is not None:
-            self.main_loop.quit()
-        self.zoom.CleanUPSDK()
+        """After whatever is queued for the SDK thread (a leave): clean up, stop the loop."""
+        if self.main_loop is None:
+            self.zoom.CleanUPSDK()
+            return
+        self._on_sdk_thread(self.zoom.CleanUPSDK)
+        self._on_sdk_thread(self.main_loop.quit)
+        if self.thread is not None:
+            self.thread.join(timeout=CLOSE_SECONDS)
 
 
 #: Every SDK name this adapter calls (the smoke test checks them against the installed package).
