@@ -72,6 +72,20 @@ def meeting_bots_create(*, session: ClassSession) -> list[MeetingBot]:
     return bots
 
 
+def meeting_bot_restart(*, room: BreakoutRoom) -> bool:
+    """The professor restarts the room: its failed bot is requested again (one more launch
+    than it had; a bot still running keeps its seat). False when there was nothing to do."""
+    bot = MeetingBot.objects.filter(room=room, status=MeetingBot.Status.FAILED).first()
+    if bot is None or not room.session.is_open:
+        return False
+    return meeting_bot_transition(
+        bot=bot,
+        to=MeetingBot.Status.REQUESTED,
+        reason="restarted by the professor",
+        fields={"error": "", "ended_at": None, "runner": "", "pid": None},
+    )
+
+
 # --- Runners ---------------------------------------------------------------------------------
 
 

@@ -32,6 +32,7 @@ from classrooms.models import (
     RosterStudent,
 )
 from classrooms.services.lifecycle import breakout_room_transition, class_session_transition
+from classrooms.services.meeting_bots import meeting_bot_restart
 from classrooms.services.meeting_setup import (
     MeetingToCreate,
     meeting_claim,
@@ -340,6 +341,7 @@ def _room_reset(room: BreakoutRoom) -> AvatarSession | None:
         reason="restart requested",
         fields={"error": "", "progress": "Restarting", "avatar_session": None},
     )
+    meeting_bot_restart(room=room)  # a Zoom room's failed bot gets another launch
     return old
 
 

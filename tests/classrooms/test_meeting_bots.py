@@ -314,6 +314,11 @@ async def test_a_silent_bot_is_relaunched_then_failed_and_its_avatar_stopped(
     snapshot = await sync_to_async(session_snapshot)(session=session)
     assert snapshot["rooms"][0]["bot"]["fallback_link"] == snapshot["rooms"][0]["short_link"]
 
+    # The professor restarts the room: a fresh avatar, and the bot gets another launch.
+    await sync_to_async(services.breakout_room_restart_begin)(room=room)
+    await bot.arefresh_from_db()
+    assert (bot.status, bot.error) == (MeetingBot.Status.REQUESTED, "")
+
 
 class _Dead:
     pid = 4242
