@@ -94,6 +94,7 @@ class RoomBot:
         self.mic_open = False
         self.sent_seconds = 0.0  # of audio sent to the meeting (talk time)
         self.channel = ""
+        self.wrong_rate = False
 
     # --- SdkEvents: called from the SDK's thread, handed to the loop ---------------------------
 
@@ -176,8 +177,7 @@ class RoomBot:
                 await self._close_room()
                 await self._move(MeetingBot.Status.WAITING_FOR_ROOM, "back in the main session")
             elif kind == "audio":
-                if self.voice is not None:
-                    await self.voice.audio(args[1])
+                await self._heard(*args)
             elif kind == "mic_ready":
                 self.mic_open = True
             elif kind in ("removed", "leave"):
@@ -187,6 +187,16 @@ class RoomBot:
                 return MeetingBot.Status.ENDED
             elif kind == "fenced":
                 return ""
+
+    async def _heard(self, participant: str, pcm: bytes, rate: int) -> None:
+        if self.voice is None:
+            return
+        if rate != PCM_RATE:  # the transcriber was told PCM_RATE: other audio would be noise
+            if not self.wrong_rate:
+                logger.warning("bot %s: audio at %s Hz, expected %s", self.bot_id, rate, PCM_RATE)
+            self.wrong_rate = True
+            return
+        await self.voice.audio(pcm)
 
     async def _assigned(self, room_name: str) -> None:
         if room_name.strip() != self.room.name.strip():

@@ -54,7 +54,8 @@ class SdkEvents(Protocol):
         """Back in the main session (the rooms closed, or the host moved the bot)."""
 
     def audio(self, participant: str, pcm: bytes, rate: int) -> None:
-        """One participant's raw audio (the bot's own voice is never among them)."""
+        """Raw audio heard in the room: `participant` is "mixed" for the room's mixed stream
+        (what the bot listens to today), else a participant's id. Never the bot's own voice."""
 
     def mic_ready(self) -> None:
         """The virtual microphone accepts audio now."""

@@ -108,6 +108,9 @@ class ZoomSdk:
         param.onBehalfToken = request.obf_token
         param.isVideoOff = False
         param.isAudioOff = False
+        param.isMyVoiceInMix = False
+        # Raw audio at our PCM_RATE (the SDK offers 32 or 48 kHz): what the transcriber is told.
+        param.eAudioRawdataSamplingRate = zoom.AudioRawdataSamplingRate.AudioRawdataSamplingRate_32K
         if self.meeting.Join(join) != zoom.SDKError.SDKERR_SUCCESS:
             events.join_failed("the SDK refused the join request")
 
@@ -154,8 +157,10 @@ class ZoomSdk:
     def _media_setup(self) -> None:
         zoom, events = self.zoom, self.events
         audio = zoom.GetAudioRawdataHelper()
+        # The room's mixed audio (without the bot's own voice: isMyVoiceInMix is off) is one
+        # stream for one transcriber; per-speaker streams (onOneWay...) are the next step.
         delegate = zoom.ZoomSDKAudioRawDataDelegateCallbacks(
-            onOneWayAudioRawDataReceivedCallback=self._audio
+            onMixedAudioRawDataReceivedCallback=self._mixed
         )
         self.keep.append(delegate)
         audio.subscribe(delegate, False)
@@ -175,9 +180,9 @@ class ZoomSdk:
     def _video_init(self, sender: Any, capabilities: Any, suggested: Any) -> None:
         self.video = sender
 
-    def _audio(self, data: Any, node_id: int) -> None:
+    def _mixed(self, data: Any) -> None:
         if self.events is not None:
-            self.events.audio(str(node_id), bytes(data.GetBuffer()), int(data.GetSampleRate()))
+            self.events.audio("mixed", bytes(data.GetBuffer()), int(data.GetSampleRate()))
 
     def send_audio(self, pcm: bytes, rate: int) -> None:
         if self.mic is not None:
@@ -229,6 +234,7 @@ SDK_NAMES = (
     "GetRawdataVideoSourceHelper",
     "ZoomSDKAudioChannel",
     "FrameDataFormat",
+    "AudioRawdataSamplingRate",
     "LeaveMeetingCmd",
     "CleanUPSDK",
 )

@@ -279,7 +279,7 @@ ZOOM_WEBHOOK_WINDOW = env.int("ZOOM_WEBHOOK_WINDOW", default=300)
 # The SDK adapter the bot drives: a dotted path to a factory of `classrooms.bots.sdk.MeetingSdk`.
 MEETING_BOT_SDK = env.str("MEETING_BOT_SDK", default="classrooms.bots.zoom_sdk.ZoomSdk")
 # Bots one runner process runs at once. Each bot is its own process: the Linux SDK initialised
-# holds about 130 MB, our process about 70 MB more; 4 fit in 1 GB. CPU in a meeting (audio in,
+# adds about 125 MB to our process's 95 MB; 4 bots fit in 1 GB. CPU in a meeting (audio in,
 # audio and video out) is not measured yet: confirm it on the first real run (the decision).
 MEETING_BOTS_PER_RUNNER = env.int("MEETING_BOTS_PER_RUNNER", default=4)
 MEETING_BOT_HEARTBEAT_INTERVAL = env.float("MEETING_BOT_HEARTBEAT_INTERVAL", default=5.0)

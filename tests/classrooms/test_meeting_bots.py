@@ -164,7 +164,7 @@ async def test_five_bots_join_are_assigned_and_room_3_hears_its_student_and_answ
     await _until(greeted, "room 3's tutor said hello")
     sent_before = len(bot3.audio_out)
     for frame in _pcm(len(QUESTION.split())):
-        MEETING.speak(room3.name, "student-3", frame, PCM_RATE)
+        MEETING.speak(room3.name, frame, PCM_RATE)
 
     async def answered() -> list[RoomTranscriptLine]:
         return [

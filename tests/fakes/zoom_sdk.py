@@ -35,11 +35,12 @@ class FakeMeeting:
         assert sdk.events is not None
         sdk.events.assigned(room_name)
 
-    def speak(self, room_name: str, participant: str, pcm: bytes, rate: int) -> None:
-        """A participant talks in a breakout room: every bot in that room hears it."""
+    def speak(self, room_name: str, pcm: bytes, rate: int) -> None:
+        """Someone talks in a breakout room: every bot in that room hears it in the room's mixed
+        audio (the stream the bot listens to)."""
         for sdk in self.bots.values():
             if sdk.room == room_name and sdk.events is not None:
-                sdk.events.audio(participant, pcm, rate)
+                sdk.events.audio("mixed", pcm, rate)
 
     def close_rooms(self) -> None:
         for sdk in self.bots.values():
