@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from avatars.providers.registry import get_transcriber
 from classrooms.models import (
     BreakoutRoom,
     ClassSession,
@@ -23,6 +24,18 @@ from classrooms.services.lifecycle import class_session_transition
 from config.errors import Conflict, Forbidden, InvalidInput
 from config.lifecycle import InvalidTransition, record_created
 from config.ratelimit import rate_limit_hit
+
+ZOOM_NEEDS_TRANSCRIBER = (
+    "A class on Zoom needs speech recognition on the server (the tutor bots hear the students "
+    "through it), and this site has none set up. Use in-app rooms, or ask the site's "
+    "administrator to configure a transcriber (TRANSCRIBER=deepgram)."
+)
+
+
+def _zoom_check(provider: str) -> None:
+    """Refused when started, not mid-class: a bot without a live transcriber hears nothing."""
+    if provider == ClassSession.MeetingProvider.ZOOM and not get_transcriber().supports_live_audio:
+        raise InvalidInput(ZOOM_NEEDS_TRANSCRIBER, code="zoom_needs_transcriber")
 
 
 def _groups(students: list[RosterStudent], size: int) -> list[list[RosterStudent]]:
@@ -82,6 +95,7 @@ def class_session_start(*, session: ClassSession, professor: ProfessorProfile) -
         raise Forbidden("You can only start your own sessions.")
     if professor.has_clone and not professor.has_consent:
         raise Conflict("Your avatar clone needs your recorded consent before tutors can use it.")
+    _zoom_check(session.meeting_provider)
     try:
         moved = class_session_transition(
             session=session,
@@ -113,6 +127,7 @@ def _class_session_with_rooms(
     provider = meeting_provider or settings.MEETING_PROVIDER
     if provider not in ClassSession.MeetingProvider.values:
         raise InvalidInput("Choose a meeting provider from the list.")
+    _zoom_check(provider)
     ids = list(dict.fromkeys(int(i) for i in student_ids))
     students = list(RosterStudent.objects.filter(course=course, pk__in=ids).order_by("name"))
     if not students or len(students) != len(ids):

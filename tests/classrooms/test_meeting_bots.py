@@ -30,6 +30,7 @@ from classrooms.bots.sdk import PCM_RATE, VIDEO_HEIGHT, VIDEO_WIDTH, i420_size
 from classrooms.models import BreakoutRoom, ClassSession, MeetingBot, RoomTranscriptLine
 from classrooms.selectors import session_snapshot
 from classrooms.services.meeting_bots import meeting_bots_reap
+from config.errors import InvalidInput
 from tests import factories
 from tests.fakes.zoom_sdk import MEETING, FakeSdk
 from tests.reliability.test_crash_recovery import database_url
@@ -379,3 +380,26 @@ def _suppress() -> Any:
     import contextlib
 
     return contextlib.suppress(Exception)
+
+
+def test_a_zoom_class_without_a_server_transcriber_is_refused_when_started(
+    professor: Any, settings: Any, fake_providers: Any
+) -> None:
+    settings.TRANSCRIBER = "local"  # speech is recognised in browsers only: a bot hears nothing
+    course = factories.make_course(professor, students=2, title="Statistics")
+    ids = list(course.students.values_list("pk", flat=True))
+    with pytest.raises(InvalidInput, match="A class on Zoom needs speech recognition"):
+        services.class_session_create(
+            professor=professor, course=course, student_ids=ids, meeting_provider="zoom"
+        )
+    assert not ClassSession.objects.exists()
+    # A session prepared while a transcriber was set up is refused at Start, not mid-class.
+    fake_providers.configure(settings, transcriber="deepgram")
+    session = services.class_session_prepare(
+        professor=professor, course=course, student_ids=ids, meeting_provider="zoom"
+    )
+    settings.TRANSCRIBER = "local"
+    with pytest.raises(InvalidInput, match="A class on Zoom needs speech recognition"):
+        services.class_session_start(session=session, professor=professor)
+    session.refresh_from_db()
+    assert session.status == ClassSession.Status.PREPARED

@@ -25,7 +25,7 @@ SECRET = "webhook-secret-for-tests"
 
 @pytest.fixture
 def zoom(fake_providers: Any, settings: Any) -> Any:
-    fake_providers.configure(settings, meetings="zoom")
+    fake_providers.configure(settings, meetings="zoom", transcriber="deepgram")
     settings.ZOOM_WEBHOOK_SECRET = SECRET
     return fake_providers
 

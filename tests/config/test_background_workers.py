@@ -124,7 +124,8 @@ def vendor_calls(fake: FakeProviders, endpoint: str, vendor: str = "heygen") -> 
 def test_two_workers_start_and_stop_every_avatar_exactly_once(
     fake_providers: FakeProviders, settings: Any, professor: Any, workers: Any
 ) -> None:
-    fake_providers.configure(settings, avatar="heygen")
+    # A class on Zoom needs a server-side transcriber (its tutor bots hear through it).
+    fake_providers.configure(settings, avatar="heygen", transcriber="deepgram")
     # The Zoom meeting takes a while: the worker that claimed it is inside that call while the
     # other one (its claim refused) goes on to deploy the rooms. Slow vendor stops keep one
     # worker's stops in flight while the other's reaper looks at the same sessions.
