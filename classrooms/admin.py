@@ -15,6 +15,8 @@ from classrooms.models import (
     ClassSessionEvent,
     Course,
     CourseMaterial,
+    MeetingBot,
+    MeetingBotEvent,
     MisconceptionHit,
     ProfessorProfile,
     RoomInvitation,
@@ -244,3 +246,25 @@ class MisconceptionHitAdmin(_RecordAdmin):
     search_fields = ("misconception", "key", "room__name", "room__session__title")
     list_select_related = ("room",)
     raw_id_fields = ("line",)
+
+
+class MeetingBotEventInline(admin.TabularInline):
+    model = MeetingBotEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ("from_status", "to_status", "reason", "data", "created_at")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(MeetingBot)
+class MeetingBotAdmin(_RecordAdmin):
+    """Zoom tutor bots: read-only (runners and the reaper move them; a room restart requeues a
+    failed one)."""
+
+    list_display = ("display_name", "status", "launches", "runner", "pid", "heartbeat_at")
+    list_filter = ("status",)
+    search_fields = ("display_name", "room__name", "room__session__title", "runner")
+    list_select_related = ("room",)
+    inlines = (MeetingBotEventInline,)
