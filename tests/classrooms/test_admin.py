@@ -1,4 +1,5 @@
-"""Staff tools: end a session, restart a room's avatar, export transcripts; cron commands."""
+"""Staff tools: end a session, restart a room's avatar, export transcripts, read the Zoom bots;
+cron commands."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from django.urls import reverse
 
 from classrooms import services
 from classrooms.models import BreakoutRoom, ClassSession
+from classrooms.services.meeting_bots import meeting_bots_create
 from classrooms.services.starting import _room_failed
+from tests import factories
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -72,3 +75,24 @@ def test_reap_and_resume_commands(make_session: Any, settings: Any) -> None:
     call_command("class_sessions_reap", stdout=out)
     session.refresh_from_db()
     assert session.status == ClassSession.Status.ENDED
+
+
+def test_staff_read_the_bots_and_their_events_in_the_admin(
+    admin_client_: Any, professor: Any, settings: Any, fake_providers: Any
+) -> None:
+    fake_providers.configure(settings, transcriber="deepgram")
+    course = factories.make_course(professor, students=2)
+    session = services.class_session_create(
+        professor=professor,
+        course=course,
+        student_ids=list(course.students.values_list("pk", flat=True)),
+        meeting_provider="zoom",
+    )
+    (bot, _) = meeting_bots_create(session=session)
+    page = admin_client_.get(reverse("admin:classrooms_meetingbot_changelist"))
+    assert page.status_code == 200
+    assert "Tutor · Room 1" in page.content.decode()
+    detail = admin_client_.get(reverse("admin:classrooms_meetingbot_change", args=[bot.pk]))
+    assert detail.status_code == 200
+    assert "requested" in detail.content.decode()
+    assert admin_client_.get(reverse("admin:classrooms_meetingbot_add")).status_code == 403
