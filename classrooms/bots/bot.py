@@ -46,6 +46,7 @@ logger = logging.getLogger(__name__)
 db = sync_to_async
 
 CHUNK_SECONDS = 0.02  # the microphone takes 20 ms frames
+LISTEN_RETRY_SECONDS = 5.0  # after the transcriber would not open, before trying again
 Pause = Callable[[float], Awaitable[None]]
 
 
@@ -95,6 +96,7 @@ class RoomBot:
         self.sent_seconds = 0.0  # of audio sent to the meeting (talk time)
         self.channel = ""
         self.wrong_rate = False
+        self.listen_retry_at = 0.0
 
     # --- SdkEvents: called from the SDK's thread, handed to the loop ---------------------------
 
@@ -196,7 +198,12 @@ class RoomBot:
                 logger.warning("bot %s: audio at %s Hz, expected %s", self.bot_id, rate, PCM_RATE)
             self.wrong_rate = True
             return
-        await self.voice.audio(pcm)
+        voice = self.voice
+        if not voice.listener.is_open and time.monotonic() < self.listen_retry_at:
+            return  # the transcriber would not open: audio arrives 100 times a second
+        await voice.audio(pcm)
+        if not voice.listener.is_open:
+            self.listen_retry_at = time.monotonic() + LISTEN_RETRY_SECONDS
 
     async def _assigned(self, room_name: str) -> None:
         if room_name.strip() != self.room.name.strip():

@@ -218,6 +218,29 @@ async def _settled(sdk: FakeSdk) -> bool:
     return count == len(sdk.audio_out)
 
 
+async def test_a_transcriber_that_will_not_open_is_not_asked_a_hundred_times_a_second(
+    zoom_class: Any, professor: Any
+) -> None:
+    zoom_class.knobs(deepgram_live={"fail": "503"})
+    session = await _started(professor, rooms=1)
+    runner = BotRunner(capacity=1, launch=in_process, name="test-runner")
+    await runner.tick()
+    await _until(lambda: _all_in(session, MeetingBot.Status.WAITING_FOR_ROOM), "waiting")
+    (bot,) = await _bots(session)
+    MEETING.assign(bot.display_name, bot.room.name)
+    await _until(lambda: _all_in(session, MeetingBot.Status.IN_ROOM), "in its room")
+    for frame in _pcm(10):  # a second of speech: 100 frames
+        MEETING.speak(bot.room.name, frame, PCM_RATE)
+
+    async def tried() -> int:
+        await asyncio.sleep(0.2)
+        return zoom_class.state()["requests"].get("deepgram.live", 0)
+
+    assert await _until(tried, "the transcriber was tried") == 1
+    await services.class_session_end(session=session)
+    await _until(lambda: _all_in(session, MeetingBot.Status.ENDED), "the bot left")
+
+
 async def test_a_bot_never_assigned_shows_as_waiting_with_the_web_link(
     zoom_class: Any, professor: Any
 ) -> None:
