@@ -36,7 +36,8 @@ MANAGE_PY = Path(__file__).resolve().parents[2] / "manage.py"
 
 
 class BotProcess(Protocol):
-    pid: int
+    @property
+    def pid(self) -> int: ...
 
     def alive(self) -> bool: ...
 

@@ -94,15 +94,15 @@ def bot_card(room: BreakoutRoom, bot: MeetingBot, link: str) -> dict[str, Any]:
     }
 
 
-def _bot_of(room: BreakoutRoom) -> MeetingBot | bool | None:
-    """The room's bot when it was read with the room (select_related), None when it has none,
-    False when it was not read (the card then says nothing about it: no query per card)."""
-    if not BreakoutRoom.bot.is_cached(room):  # type: ignore[attr-defined]
-        return False
+def _bot_of(room: BreakoutRoom) -> tuple[bool, MeetingBot | None]:
+    """(whether the room's bot was read with the room (select_related), the bot or None): a
+    card built without reading it says nothing about it (no query per card)."""
+    if not BreakoutRoom.bot.is_cached(room):
+        return False, None
     try:
-        return room.bot
+        return True, room.bot
     except MeetingBot.DoesNotExist:
-        return None
+        return True, None
 
 
 def room_card(room: BreakoutRoom, *, now: datetime | None = None) -> dict[str, Any]:
@@ -140,8 +140,8 @@ def room_card(room: BreakoutRoom, *, now: datetime | None = None) -> dict[str, A
         "link": reverse("classrooms:room", args=[room.join_token]),
         "short_link": short_link,
     }
-    bot = _bot_of(room)
-    if bot is not False:  # absent: this card was built without reading the bot
+    known, bot = _bot_of(room)
+    if known:  # otherwise absent: this card was built without reading the bot
         card["bot"] = bot_card(room, bot, short_link) if bot is not None else None
     return card
 

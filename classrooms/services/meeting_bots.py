@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
@@ -37,7 +39,7 @@ def meeting_bot_transition(
     bot: MeetingBot,
     to: str,
     reason: str = "",
-    fields: dict | None = None,
+    fields: dict[str, Any] | None = None,
     launch: int | None = None,
 ) -> bool:
     """Move `bot` to `to` (its room's card goes to the monitor on commit). With `launch`, only
@@ -124,7 +126,7 @@ def meeting_bots_claim(*, runner: str, limit: int) -> list[tuple[int, int]]:
             MeetingBot.objects.filter(pk__in=moved).order_by("pk").values_list("pk", "launches")
         )
         for pk in moved:
-            transaction.on_commit(lambda pk=pk: _publish_bot_room(pk))
+            transaction.on_commit(functools.partial(_publish_bot_room, pk))
     return claimed
 
 
@@ -183,6 +185,8 @@ def meeting_bot_recover(*, bot_id: int, launch: int, reason: str) -> str | None:
     if bot is None or bot.status not in (*MeetingBot.RUNNING, MeetingBot.Status.LEAVING):
         return None
     now = timezone.now()
+    target: str
+    fields: dict[str, Any]
     if bot.status == MeetingBot.Status.LEAVING:
         target, fields = MeetingBot.Status.ENDED, {"ended_at": now, "pid": None}
     elif not bot.room.session.is_open:
