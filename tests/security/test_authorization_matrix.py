@@ -33,7 +33,13 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from avatars.models import AvatarProviderGate
 from avatars.services import avatar_session_create
 from classrooms import services as class_services
-from classrooms.models import MisconceptionHit, RoomInvitation, RoomPresenceSpan, new_short_code
+from classrooms.models import (
+    MeetingBot,
+    MisconceptionHit,
+    RoomInvitation,
+    RoomPresenceSpan,
+    new_short_code,
+)
 from classrooms.selectors import format_short_code
 from config.routing import websocket_urlpatterns
 from interviews.models import FollowUp
@@ -375,6 +381,7 @@ ADMIN_MODELS = {
     "classrooms_roominvitation": (False, True),
     "classrooms_roompresencespan": (False, True),
     "classrooms_misconceptionhit": (False, True),
+    "classrooms_meetingbot": (False, True),
 }
 
 
@@ -400,6 +407,7 @@ def add_admin_objects(world: World) -> None:
     MisconceptionHit.objects.create(
         room=world.room1, key="ci-probability", misconception="A 95% interval has a 95% chance"
     )
+    MeetingBot.objects.create(room=world.room1, display_name="Tutor · Room 1")
 
 
 def admin_rows() -> dict[str, list[Case]]:
