@@ -227,6 +227,7 @@ function showSummary(summary) {
   const rows = [
     ["Rooms", summary.rooms], ["Avatar sessions", avatars],
     ["Failures", (summary.failures || []).length], ["Avatar minutes", summary.avatar_minutes],
+    ...(summary.bot_minutes ? [["Zoom tutor bot minutes", summary.bot_minutes]] : []),
     ["Estimated cost", `${summary.estimated_cost} ${CURRENCY}`.trim()], ["Transcript lines", summary.lines],
   ];
   for (const [label, value] of rows) list.append(el("dt", {}, label), el("dd", {}, value));
