@@ -289,7 +289,9 @@ CLASS_DEPLOY_STALE_SECONDS = env.int("CLASS_DEPLOY_STALE_SECONDS", default=120)
 INTERVIEW_MAX_FOLLOWUPS = env.int("INTERVIEW_MAX_FOLLOWUPS", default=1)
 WS_MAX_MESSAGE_BYTES = env.int("WS_MAX_MESSAGE_BYTES", default=64 * 1024)
 WS_MAX_AUDIO_CHUNK_BYTES = env.int("WS_MAX_AUDIO_CHUNK_BYTES", default=256 * 1024)
-# Rate limits: "count/period-seconds" per user.
+# Rate limits (config/ratelimit.py): moving windows, in `limits`' notation ("5 per 10 seconds;
+# 20 per minute": several limits, all must hold) or "count/period-seconds".
+RATE_LIMIT_PREFIX = env.str("CHANNEL_LAYER_PREFIX", default="mockingbird") + "-limits"
 RATE_LIMITS = {
     "interview_start": env.str("RATE_LIMIT_INTERVIEW_START", default="20/3600"),
     "class_session_start": env.str("RATE_LIMIT_CLASS_SESSION_START", default="10/3600"),
@@ -297,8 +299,58 @@ RATE_LIMITS = {
     "feedback_request": env.str("RATE_LIMIT_FEEDBACK_REQUEST", default="120/3600"),
     # Tutor replies per breakout room (students join by link, without an account).
     "tutor_reply": env.str("RATE_LIMIT_TUTOR_REPLY", default="240/3600"),
-    # Wrong short codes on the join form, per client address (a right code always opens).
+    # Wrong short codes on the join form and /r/<code> links together, per client address (a
+    # right code always opens).
     "room_join": env.str("RATE_LIMIT_ROOM_JOIN", default="60/600"),
+}
+# Socket messages, per kind: (per connection, shared by every connection of the same room,
+# monitor session or interview). A refused message gets a `rate_limited` error frame and does
+# nothing. Which message counts as which kind: the consumers' `rate_limits`.
+SOCKET_RATE_LIMIT_DEFAULTS = {
+    # A student's typed or spoken line (each may start a tutor reply); a candidate's typed
+    # answer segment or final caption.
+    "line": (
+        "4 per 10 seconds; 12 per minute",
+        "8 per 10 seconds; 24 per minute",
+    ),
+    # Interim captions while someone speaks (relayed live to the professor).
+    "caption": (
+        "30 per 5 seconds",
+        "60 per 5 seconds",
+    ),
+    # Everything else a page sends as people use it: help, talk button, avatar speech events.
+    "action": (
+        "30 per 10 seconds; 120 per minute",
+        "60 per 10 seconds; 240 per minute",
+    ),
+    # WebRTC signalling between a student and the professor (ICE candidates come in bursts).
+    "signal": (
+        "60 per 10 seconds",
+        "120 per 10 seconds",
+    ),
+    # Microphone audio frames (a page sends about four a second).
+    "audio": (
+        "100 per 10 seconds",
+        "200 per 10 seconds",
+    ),
+    # The professor's monitor actions (say, broadcast, whisper, restart, clear help, end).
+    "professor": (
+        "10 per 10 seconds; 60 per minute",
+        "20 per 10 seconds; 120 per minute",
+    ),
+    # The interview's costly steps: finish an answer (the coach), retry feedback or the
+    # attempt, next question, skip a follow-up, end.
+    "interview": (
+        "5 per 10 seconds; 30 per minute",
+        "10 per 10 seconds; 60 per minute",
+    ),
+}
+SOCKET_RATE_LIMITS = {
+    kind: (
+        env.str(f"RATE_LIMIT_WS_{kind.upper()}", default=per_connection),
+        env.str(f"RATE_LIMIT_WS_{kind.upper()}_SHARED", default=shared),
+    )
+    for kind, (per_connection, shared) in SOCKET_RATE_LIMIT_DEFAULTS.items()
 }
 
 LOGGING = {
