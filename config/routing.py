@@ -9,6 +9,7 @@ from django.urls import re_path
 
 from avatars.routing import websocket_urlpatterns as avatar_routes
 from classrooms.routing import websocket_urlpatterns as classroom_routes
+from config.logs import new_id, request_id
 from interviews.routing import websocket_urlpatterns as interview_routes
 
 logger = logging.getLogger(__name__)
@@ -20,6 +21,7 @@ class NoRouteConsumer(AsyncWebsocketConsumer):
     """Refuses the handshake: close code 4404 (the sockets' "no such thing"), one log line."""
 
     async def connect(self) -> None:
+        request_id.set(new_id("ws-"))
         logger.info("WebSocket refused: no route for %s", self.scope.get("path", "")[:200])
         await self.close(code=CLOSE_NO_ROUTE)
 

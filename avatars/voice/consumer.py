@@ -27,6 +27,7 @@ from django.conf import settings
 from avatars.voice.messages import BadMessage, Schema, error_frame, parse_frame
 from avatars.voice.tasks import TaskSet
 from config.errors import ApplicationError, as_application_error
+from config.logs import new_id, request_id
 from config.ratelimit import RateLimited, socket_limit_hit
 
 logger = logging.getLogger(__name__)
@@ -50,6 +51,7 @@ class VoiceConsumer(AsyncWebsocketConsumer):
     accepted = False
 
     async def connect(self) -> None:
+        request_id.set(new_id("ws-"))  # this socket's log lines (and its tasks') carry it
         self.tasks = TaskSet(type(self).__name__, self.task_failed)
         self.joined: list[str] = []
         code = await self.authorise()

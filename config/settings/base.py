@@ -14,6 +14,8 @@ from typing import Any
 
 import environ
 
+from config.logs import REFUSAL_LOGGERS
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -64,8 +66,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.middleware.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -353,13 +357,30 @@ SOCKET_RATE_LIMITS = {
     for kind, (per_connection, shared) in SOCKET_RATE_LIMIT_DEFAULTS.items()
 }
 
+# One handler (the root's): every line is printed once, with the request or socket id it
+# belongs to (config/logs.py). Expected refusals are one WARNING line without a traceback.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "request_id": {"()": "config.logs.RequestIdFilter"},
+        "expected_refusal": {"()": "config.logs.ExpectedRefusalFilter"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s]: %(message)s"}
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Django's own console handler (DEBUG only) printed every django line a second time.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        **{name: {"filters": ["expected_refusal"]} for name in REFUSAL_LOGGERS},
         "django.channels.server": {"level": "WARNING"},
         # One INFO line per vendor call (two per room at a class start, a keep-alive per room
         # every few seconds) drowns the log; the provider layer logs what failed, with context.

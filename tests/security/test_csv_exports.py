@@ -19,7 +19,7 @@ from tests import factories
 
 pytestmark = pytest.mark.django_db
 
-FORMULAS = ("=HYPERLINK(\"http://x\",\"y\")", "+SUM(1,2)", "-2+3", "@SUM(1)", " =1+1", "\t=1")
+FORMULAS = ('=HYPERLINK("http://x","y")', "+SUM(1,2)", "-2+3", "@SUM(1)", " =1+1", "\t=1")
 
 
 def formula(n: int) -> str:
