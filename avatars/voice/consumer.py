@@ -134,6 +134,9 @@ class VoiceConsumer(AsyncWebsocketConsumer):
 
     async def task_failed(self, exc: BaseException) -> None:
         """A background task raised (TaskSet has logged it)."""
+        if isinstance(exc, BadMessage):
+            await self.send_error(exc.code, exc.message)
+            return
         await self.send_application_error(as_application_error(exc))
 
     async def send_application_error(self, error: ApplicationError | None) -> None:
