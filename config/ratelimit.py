@@ -21,7 +21,7 @@ import time
 
 from django.conf import settings
 from limits import RateLimitItem, RateLimitItemPerSecond, parse_many
-from limits.storage import MemoryStorage, Storage, storage_from_string
+from limits.storage import MemoryStorage, RedisStorage, Storage
 from limits.strategies import MovingWindowRateLimiter
 
 from config.errors import RateLimited
@@ -57,7 +57,7 @@ def limiter() -> MovingWindowRateLimiter:
 @functools.cache
 def storage() -> Storage:
     if settings.REDIS_URL:
-        return storage_from_string(
+        return RedisStorage(
             settings.REDIS_URL, key_prefix=settings.RATE_LIMIT_PREFIX, socket_connect_timeout=5
         )
     return MemoryStorage()
