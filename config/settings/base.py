@@ -325,7 +325,7 @@ SOCKET_RATE_LIMIT_DEFAULTS = {
     # Everything else a page sends as people use it: help, talk button, avatar speech events.
     "action": (
         "30 per 10 seconds; 120 per minute",
-        "60 per 10 seconds; 240 per minute",
+        "120 per 10 seconds; 480 per minute",
     ),
     # WebRTC signalling between a student and the professor (ICE candidates come in bursts).
     "signal": (
