@@ -30,5 +30,6 @@ websocket_urlpatterns = [
     *interview_routes,
     *classroom_routes,
     *avatar_routes,
-    re_path(r"", NoRouteConsumer.as_asgi()),
+    # Channels routes ASGI apps with Django's re_path(); the stubs type it for views only.
+    re_path(r"", NoRouteConsumer.as_asgi()),  # type: ignore[arg-type]
 ]
