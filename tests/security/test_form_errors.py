@@ -169,3 +169,42 @@ def test_services_refuse_nul_whoever_calls_them(world: World, record: Any) -> No
             call()
         refused.append(name)
     record("NUL bytes", "services called with NUL text", "-", len(calls), len(refused))
+
+
+def test_a_course_description_and_a_roster_rows_background_are_bounded(
+    world: World, record: Any
+) -> None:
+    client = world.client("professor_owner")
+    created = client.post(
+        "/classrooms/courses/new/", {"title": "Zq bounded", "description": "d" * 5000}
+    )
+    prefix = "roster"
+    edited = client.post(
+        f"/classrooms/courses/{world.course.public_id}/edit/",
+        {
+            "title": world.course.title,
+            "description": "",
+            f"{prefix}-TOTAL_FORMS": "1",
+            f"{prefix}-INITIAL_FORMS": "0",
+            f"{prefix}-MIN_NUM_FORMS": "0",
+            f"{prefix}-MAX_NUM_FORMS": "500",
+            f"{prefix}-0-name": "Ann Lee",
+            f"{prefix}-0-background": "b" * 2_000_000,
+        },
+    )
+    limit = "Ensure this value has at most 2000 characters"
+    for case, response in (
+        ("new course with a 5,000-character description", created),
+        ("roster row with a 2 MB background", edited),
+    ):
+        shown = limit in response.content.decode()
+        record(
+            "form errors",
+            case,
+            "professor_owner",
+            "refused with the limit",
+            "refused with the limit" if shown else f"status {response.status_code}",
+        )
+        assert response.status_code == 200
+        assert shown
+    assert not RosterStudent.objects.filter(name="Ann Lee").exists()
