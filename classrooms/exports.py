@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from classrooms.models import BreakoutRoom, RoomTranscriptLine
+from config.csv_export import csv_writer
 
 
 def write_transcript_csv(out: Any, session_ids: list[int]) -> None:
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(["session", "room", "students", "time", "speaker", "source", "text"])
     lines = (
         RoomTranscriptLine.objects.filter(room__session_id__in=session_ids)
@@ -30,7 +30,6 @@ def write_transcript_csv(out: Any, session_ids: list[int]) -> None:
                 line.created_at.isoformat(),
                 line.speaker,
                 line.source,
-                # Neutralise spreadsheet formulas in user-provided text.
-                ("'" + line.text) if line.text[:1] in "=+-@" else line.text,
+                line.text,
             ]
         )

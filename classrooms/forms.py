@@ -16,12 +16,17 @@ from classrooms.models import (
 )
 from classrooms.selectors import normalise_short_code
 
+#: Longest free text a professor can type about a student or their own teaching.
+MAX_NOTE_CHARS = 2000
+
 
 class MaterialUploadForm(forms.Form):
     file = forms.FileField(
         label="Course material", help_text="A text (.txt) or Markdown (.md) file, up to 1 MB."
     )
-    title = forms.CharField(max_length=200, required=False, help_text="Defaults to the file name.")
+    title = forms.CharField(
+        label="Title", max_length=200, required=False, help_text="Defaults to the file name."
+    )
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
@@ -39,12 +44,18 @@ class CourseForm(forms.ModelForm):
     class Meta:
         model = Course
         fields = ("title", "description")
-        labels = {"title": "Course title", "description": "Description"}
+        labels = {"title": "Course title"}
         help_texts = {
             "title": "As students see it in their invitation, e.g. STAT 101: Inference.",
-            "description": "Optional: what the course covers (shown on your course page).",
         }
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    description = forms.CharField(
+        label="Description",
+        required=False,
+        max_length=MAX_NOTE_CHARS,
+        help_text="Optional: what the course covers (shown on your course page).",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
     def __init__(self, *args: Any, professor: ProfessorProfile, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -65,11 +76,14 @@ class CourseForm(forms.ModelForm):
 class RosterRowForm(forms.ModelForm):
     """One roster row on the course's edit page (remove it with the checkbox)."""
 
+    background = forms.CharField(
+        label="Background for the tutor", required=False, max_length=MAX_NOTE_CHARS
+    )
+
     class Meta:
         model = RosterStudent
         fields = ("name", "email", "background")
-        labels = {"name": "Name", "email": "Email", "background": "Background for the tutor"}
-        widgets = {"background": forms.TextInput()}
+        labels = {"name": "Name", "email": "Email"}
 
 
 class BaseRosterFormSet(forms.BaseInlineFormSet):
@@ -108,10 +122,17 @@ RosterFormSet = forms.inlineformset_factory(
 
 
 class StudentForm(forms.ModelForm):
+    background = forms.CharField(
+        label="Background",
+        required=False,
+        max_length=MAX_NOTE_CHARS,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
     class Meta:
         model = RosterStudent
         fields = ("name", "email", "background")
-        widgets = {"background": forms.Textarea(attrs={"rows": 2})}
+        error_messages = {"name": {"required": "Give the student a name."}}
 
 
 def meeting_provider_choices() -> list[tuple[str, str]]:
@@ -215,15 +236,12 @@ class ProfessorProfileForm(forms.ModelForm):
     class Meta:
         model = ProfessorProfile
         fields = ("display_name", "teaching_style", "avatar_id", "voice_id")
-        widgets = {"teaching_style": forms.Textarea(attrs={"rows": 3})}
         labels = {
             "display_name": "Your name as students see it",
-            "teaching_style": "How your tutors should teach",
             "avatar_id": "Your personal avatar (optional)",
             "voice_id": "Your personal voice (optional)",
         }
         help_texts = {
-            "teaching_style": 'A sentence or two, e.g. "Socratic and patient; ask before telling."',
             "avatar_id": (
                 "The identifier of your avatar clone at the avatar service (HeyGen or "
                 "LiveAvatar), copied from its dashboard. Leave empty for the neutral stock "
@@ -234,6 +252,14 @@ class ProfessorProfileForm(forms.ModelForm):
                 "dashboard. Leave empty for the stock voice. Used only with your consent below."
             ),
         }
+
+    teaching_style = forms.CharField(
+        label="How your tutors should teach",
+        required=False,
+        max_length=MAX_NOTE_CHARS,
+        help_text='A sentence or two, e.g. "Socratic and patient; ask before telling."',
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -17,3 +17,15 @@ class SignUpForm(UserCreationForm):
         if User.objects.filter(email__iexact=email).exists():
             raise forms.ValidationError("An account with this email already exists.")
         return email
+
+
+def form_error_text(form: forms.BaseForm) -> str:
+    """Every error of a bound form, each naming its field: "Title: Ensure this value has at most
+    200 characters (it has 5000)." (a message the page shows after a redirect)."""
+    parts = []
+    for name, errors in form.errors.items():
+        field = form.fields.get(name)
+        label = str(field.label or name.replace("_", " ").capitalize()) if field else ""
+        for error in errors:
+            parts.append(f"{label}: {error}" if label else str(error))
+    return " ".join(parts)

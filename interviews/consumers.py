@@ -12,9 +12,11 @@ from typing import Any
 from channels.db import database_sync_to_async
 
 from avatars.voice.consumer import (
+    BINARY,
     CLOSE_FORBIDDEN,
     CLOSE_NOT_FOUND,
     CLOSE_UNAUTHENTICATED,
+    RateKind,
     VoiceConsumer,
 )
 from avatars.voice.messages import NUMBER, Schema
@@ -25,6 +27,7 @@ from interviews.selectors.live import load_interview
 db = database_sync_to_async
 
 SCHEMA: Schema = {
+    "ping": {},
     "hello": {"speaking_task_id": ((str,), False)},
     "resume": {"speaking_task_id": ((str,), False)},
     "avatar.ready": {"mode": ((str,), False)},
@@ -46,10 +49,31 @@ SCHEMA: Schema = {
     "question.next": {},
     "interview.end": {},
 }
+#: The socket limit each message counts against (settings.SOCKET_RATE_LIMITS).
+RATES: dict[str, RateKind] = {
+    "hello": "action",
+    "resume": "action",
+    "avatar.ready": "action",
+    "avatar.speak_started": "action",
+    "avatar.speak_ended": "action",
+    "avatar.failed": "action",
+    "answer.start": "action",
+    "answer.text": "line",
+    "answer.caption": lambda data: "line" if data.get("final") else "caption",
+    "answer.discard": "action",
+    "answer.finish": "interview",
+    "feedback.retry": "interview",
+    "attempt.retry": "interview",
+    "followup.skip": "interview",
+    "question.next": "interview",
+    "interview.end": "interview",
+    BINARY: "audio",
+}
 
 
 class InterviewConsumer(VoiceConsumer):
     schema = SCHEMA
+    rate_limits = RATES
     internal_error = "Something went wrong; your answers are saved."
     conversation_class = InterviewConversation
     conv: InterviewConversation
@@ -65,6 +89,7 @@ class InterviewConsumer(VoiceConsumer):
         if self.interview.owner_id != user.pk:
             return CLOSE_FORBIDDEN
         self.group = f"interview.{self.public_id}"
+        self.rate_scope = self.group
         self.conv = self.conversation_class(
             interview_id=self.interview.pk,
             public_id=self.public_id,

@@ -3,21 +3,14 @@ dimension, headed by the dimension's human label (the schema's label map)."""
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.db.models import QuerySet
 
+from config.csv_export import csv_writer
 from interviews.coaching.schema import DIMENSIONS, dimension_label, dimension_score, engine_label
 from interviews.models import Attempt
 from interviews.selectors.reports import competency_label
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(text: str) -> str:
-    """User text as a spreadsheet shows it, never as a formula."""
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def feedback_header() -> list[str]:
@@ -38,7 +31,7 @@ def feedback_header() -> list[str]:
 
 def write_feedback_csv(out: Any, attempts: QuerySet[Attempt]) -> None:
     """Unsupported dimensions are left empty: they are not part of the score either."""
-    writer = csv.writer(out)
+    writer = csv_writer(out)
     writer.writerow(feedback_header())
     rows = attempts.select_related("question__interview").order_by(
         "question__interview_id", "question__order", "kind", "number"
@@ -50,7 +43,7 @@ def write_feedback_csv(out: Any, attempts: QuerySet[Attempt]) -> None:
         writer.writerow(
             [
                 str(attempt.question.interview.public_id),
-                _cell(attempt.question.text),
+                attempt.question.text,
                 competency_label(attempt.question.competency),
                 attempt.number,
                 attempt.get_kind_display(),
@@ -59,6 +52,6 @@ def write_feedback_csv(out: Any, attempts: QuerySet[Attempt]) -> None:
                 "" if attempt.overall is None else f"{attempt.overall:.1f}",
                 *("" if score is None else score for score in scores),
                 capped if isinstance(capped, int | float) else "",
-                _cell(attempt.transcript),
+                attempt.transcript,
             ]
         )

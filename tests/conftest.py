@@ -89,8 +89,10 @@ def _clear_own_cache() -> None:
 @pytest.fixture(autouse=True)
 def _clean_cache_and_providers() -> Iterator[None]:
     from avatars.providers.registry import reset_providers
+    from config import ratelimit
 
     _clear_own_cache()
+    ratelimit.reset()
     reset_providers()
     yield
     reset_providers()

@@ -24,11 +24,16 @@ NAME = "openai"
 
 
 def _client() -> openai_sdk.AsyncOpenAI:
+    # Our own HTTP client, not the SDK's: the SDK's closes itself when garbage collected by
+    # scheduling `aclose()` on whatever loop is running then, which for a client of a loop that
+    # has ended (async_to_sync, a command, a test) fails as an ERROR "Task exception was never
+    # retrieved ... Event loop is closed" in someone else's log.
     return openai_sdk.AsyncOpenAI(
         api_key=settings.OPENAI_API_KEY or "missing-key",
         base_url=settings.OPENAI_BASE_URL or None,
         timeout=float(settings.PROVIDER_TIMEOUT),
         max_retries=0,
+        http_client=openai_sdk.DefaultAsyncHttpxClient(timeout=float(settings.PROVIDER_TIMEOUT)),
     )
 
 

@@ -5,6 +5,12 @@ close code to refuse: 4401 not signed in, 4403 not yours, 4404 no such thing, 44
 one `on_<type>` handler per message type (dots become underscores: `answer.finish` ->
 `on_answer_finish`). Every frame is validated before a handler sees it; a refused frame, a
 handler's error or a failed background task becomes an error frame, never a dead socket.
+
+`rate_limits` declares which message types count against which socket limit
+(settings.SOCKET_RATE_LIMITS; a callable picks the kind from the message, `BINARY` names audio
+frames): each is counted per connection and per `rate_scope` (the room, session or interview
+every connection to it shares), and a message over either limit is refused with a
+`rate_limited` error frame before its handler runs.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from channels.generic.websocket import AsyncWebsocketConsumer
@@ -20,6 +27,8 @@ from django.conf import settings
 from avatars.voice.messages import BadMessage, Schema, error_frame, parse_frame
 from avatars.voice.tasks import TaskSet
 from config.errors import ApplicationError, as_application_error
+from config.logs import new_id, request_id
+from config.ratelimit import RateLimited, socket_limit_hit
 
 logger = logging.getLogger(__name__)
 
@@ -27,16 +36,22 @@ CLOSE_UNAUTHENTICATED = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
 CLOSE_GONE = 4410
+BINARY = "binary"  # the `rate_limits` key of binary (audio) frames
+
+RateKind = str | Callable[[dict[str, Any]], str | None]
 
 
 class VoiceConsumer(AsyncWebsocketConsumer):
     schema: Schema = {}
     max_text: int | None = None  # when set, `text` fields must be non-blank and this short
     internal_error = "Something went wrong; please try again."
+    rate_limits: dict[str, RateKind] = {}
+    rate_scope = ""  # set by authorise(): what every connection to the same thing shares
 
     accepted = False
 
     async def connect(self) -> None:
+        request_id.set(new_id("ws-"))  # this socket's log lines (and its tasks') carry it
         self.tasks = TaskSet(type(self).__name__, self.task_failed)
         self.joined: list[str] = []
         code = await self.authorise()
@@ -77,14 +92,37 @@ class VoiceConsumer(AsyncWebsocketConsumer):
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         try:
             if bytes_data is not None:
+                await self.check_rate(BINARY, {})
                 await self.on_audio(bytes_data)
                 return
             data = parse_frame(text_data or "", self.schema, max_text=self.max_text)
+            await self.check_rate(data["type"], data)
             await getattr(self, "on_" + data["type"].replace(".", "_"))(data)
         except BadMessage as exc:
+            logger.info("%s refused a message: %s", type(self).__name__, exc.code)
             await self.send_error(exc.code, exc.message)
         except Exception as exc:
             await self.refused(exc)
+
+    async def check_rate(self, message_type: str, data: dict[str, Any]) -> None:
+        """Count the message against its socket limits; over one it is refused like a bad
+        frame (one INFO line, an error frame), with the wait in seconds."""
+        kind = self.rate_limits.get(message_type)
+        if callable(kind):
+            kind = kind(data)
+        if not kind:
+            return
+        try:
+            await socket_limit_hit(
+                kind=kind, connection=self.channel_name, shared=self.rate_scope or self.channel_name
+            )
+        except RateLimited as exc:
+            wait = exc.retry_after
+            raise BadMessage(
+                "rate_limited",
+                f"Too many messages: this one was not sent. Wait {wait} "
+                f"second{'s' if wait != 1 else ''} and try again.",
+            ) from exc
 
     async def refused(self, exc: Exception) -> None:
         """A handler raised: an application error is told as its code and message (the one
@@ -96,6 +134,9 @@ class VoiceConsumer(AsyncWebsocketConsumer):
 
     async def task_failed(self, exc: BaseException) -> None:
         """A background task raised (TaskSet has logged it)."""
+        if isinstance(exc, BadMessage):
+            await self.send_error(exc.code, exc.message)
+            return
         await self.send_application_error(as_application_error(exc))
 
     async def send_application_error(self, error: ApplicationError | None) -> None:

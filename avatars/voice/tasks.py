@@ -11,7 +11,15 @@ import logging
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
+from django.core.exceptions import ValidationError
+
+from avatars.voice.messages import BadMessage
+from config.errors import ApplicationError
+
 logger = logging.getLogger(__name__)
+
+#: Refusals and told failures, not bugs: logged as one INFO line, without a traceback.
+EXPECTED: tuple[type[Exception], ...] = (ValidationError, BadMessage, ApplicationError)
 
 ErrorHandler = Callable[[BaseException], Awaitable[None]]
 
@@ -49,7 +57,10 @@ class TaskSet:
         except asyncio.CancelledError:
             raise
         except Exception as exc:
-            logger.exception("Task %s failed", name)
+            if isinstance(exc, EXPECTED):  # a refusal the user is told about: one line
+                logger.info("Task %s refused: %s", name, exc)
+            else:
+                logger.exception("Task %s failed", name)
             if self.on_error is not None:
                 await self.on_error(exc)
 

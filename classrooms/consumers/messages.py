@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from avatars.voice.consumer import BINARY, RateKind
 from avatars.voice.messages import NUMBER, BadMessage, Schema
 from avatars.voice.messages import validate as validate_message
 
@@ -30,6 +31,34 @@ ROOM_SCHEMA: Schema = {
     "audio.start": {},
     "audio.stop": {},
     "rtc.signal": {"kind": ((str,), True), "sdp": ((str,), False), "candidate": ((dict,), False)},
+}
+
+
+def _caption_kind(data: dict[str, Any]) -> str:
+    return "line" if data.get("final") else "caption"
+
+
+#: The socket limit each message counts against (settings.SOCKET_RATE_LIMITS); ping is free.
+ROOM_RATES: dict[str, RateKind] = {
+    "turn.text": "line",
+    "turn.caption": _caption_kind,
+    "help.set": "action",
+    "avatar.speak_started": "action",
+    "avatar.speak_ended": "action",
+    "audio.start": "action",
+    "audio.stop": "action",
+    "rtc.signal": "signal",
+    BINARY: "audio",
+}
+MONITOR_RATES: dict[str, RateKind] = {
+    "snapshot": "action",
+    "room.expand": "action",
+    "room.say": "professor",
+    "session.broadcast": "professor",
+    "room.whisper": "professor",
+    "room.restart": "professor",
+    "room.clear_help": "professor",
+    "session.end": "professor",
 }
 
 

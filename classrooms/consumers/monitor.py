@@ -17,7 +17,7 @@ from avatars.voice.consumer import (
 )
 from avatars.voice.messages import BadMessage
 from classrooms import services
-from classrooms.consumers.messages import MAX_TEXT, MONITOR_SCHEMA, room_uuid
+from classrooms.consumers.messages import MAX_TEXT, MONITOR_RATES, MONITOR_SCHEMA, room_uuid
 from classrooms.models import BreakoutRoom, ClassSession
 from classrooms.selectors import class_session_for_owner, room_transcript_tail, session_snapshot
 from config import background
@@ -38,6 +38,7 @@ ACK_MESSAGES = {
 
 class MonitorConsumer(VoiceConsumer):
     schema = MONITOR_SCHEMA
+    rate_limits = MONITOR_RATES
     max_text = MAX_TEXT
 
     async def authorise(self) -> int | None:
@@ -50,6 +51,7 @@ class MonitorConsumer(VoiceConsumer):
             exists = await ClassSession.objects.filter(public_id=public_id).aexists()
             return CLOSE_FORBIDDEN if exists else CLOSE_NOT_FOUND
         self.session = session
+        self.rate_scope = f"session-{session.public_id}"
         return None
 
     def groups_for(self) -> list[str]:

@@ -29,7 +29,7 @@ from avatars.voice.presence import keep_present
 from avatars.voice.speaker import vendor_interrupt
 from avatars.voice.transport import SocketTransport
 from classrooms import services
-from classrooms.consumers.messages import MAX_TEXT, ROOM_SCHEMA
+from classrooms.consumers.messages import MAX_TEXT, ROOM_RATES, ROOM_SCHEMA
 from classrooms.live.responder import ROOM_POLICY, ROOM_SHARED, TutorResponder
 from classrooms.live.signalling import rtc_payload
 from classrooms.models import BreakoutRoom
@@ -54,6 +54,7 @@ def _student_view(card: dict[str, Any]) -> dict[str, Any]:
 
 class RoomConsumer(VoiceConsumer):
     schema = ROOM_SCHEMA
+    rate_limits = ROOM_RATES
     max_text = MAX_TEXT
     voice: VoiceSession
 
@@ -73,6 +74,7 @@ class RoomConsumer(VoiceConsumer):
                 return CLOSE_FORBIDDEN
             self.role = "professor"
         self.room = room
+        self.rate_scope = f"room-{room.public_id}"
         # What this page was last shown of the room (to notice what changed), not the room's
         # state: handlers and services read that from the database.
         self.shown = {

@@ -20,6 +20,8 @@ from classrooms.models import (
     RosterStudent,
 )
 from classrooms.retrieval import chunk_text
+from config.textinput import text_fields_check
+from config.wsinput import clean_text
 
 MATERIAL_TYPES = {".txt": "text/plain", ".md": "text/markdown", ".markdown": "text/markdown"}
 
@@ -38,6 +40,7 @@ def professor_create(
     consent: bool = False,
 ) -> ProfessorProfile:
     """Create (or update) a professor account with its profile. Idempotent on username."""
+    text_fields_check(display_name=display_name, teaching_style=teaching_style)
     user, created = User.objects.get_or_create(username=username, defaults={"email": email})
     if created:
         user.set_password(password)
@@ -61,6 +64,7 @@ def professor_consent_set(*, professor: ProfessorProfile, consent: bool) -> Prof
 
 @transaction.atomic
 def course_create(*, professor: ProfessorProfile, title: str, description: str = "") -> Course:
+    text_fields_check(title=title, description=description)
     course, _ = Course.objects.get_or_create(
         professor=professor, title=title, defaults={"description": description}
     )
@@ -132,6 +136,7 @@ def roster_student_remove(*, student: RosterStudent) -> None:
 def roster_student_add(
     *, course: Course, name: str, email: str = "", background: str = ""
 ) -> RosterStudent:
+    text_fields_check(name=name, email=email, background=background)
     student, _ = RosterStudent.objects.update_or_create(
         course=course, name=name, defaults={"email": email, "background": background}
     )
@@ -148,8 +153,8 @@ def material_validate(*, filename: str, raw: bytes) -> tuple[str, str]:
         raise ValidationError(
             f"The file is too large (limit {settings.CLASS_MATERIAL_MAX_BYTES // 1000} kB)."
         )
-    if b"\x00" in raw[:4096]:
-        raise ValidationError("That file is not plain text.")
+    if b"\x00" in raw:  # anywhere: PostgreSQL cannot store it, and text has none
+        raise ValidationError("That file is not plain text (it contains NUL bytes).")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -164,9 +169,10 @@ def course_material_add(
     *, course: Course, filename: str, raw: bytes, title: str = ""
 ) -> CourseMaterial:
     content_type, text = material_validate(filename=filename, raw=raw)
+    text_fields_check(title=title)
     material = CourseMaterial(
         course=course,
-        title=(title or filename.rsplit("/", 1)[-1])[:200],
+        title=clean_text(title or filename.rsplit("/", 1)[-1])[:200],
         content_type=content_type,
         size=len(raw),
         text=text,

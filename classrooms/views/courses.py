@@ -32,6 +32,7 @@ from classrooms.selectors import (
     sessions_for_course,
     sessions_for_professor,
 )
+from config.forms import form_error_text
 from config.roles import AuthenticatedHttpRequest, professor_required
 
 
@@ -162,9 +163,7 @@ def material_upload(request: AuthenticatedHttpRequest, course_id: Any) -> HttpRe
                 if warning:
                     messages.warning(request, warning)
     else:
-        messages.error(
-            request, " ".join(str(e) for e in form.errors.get("file", ["Invalid file."]))
-        )
+        messages.error(request, form_error_text(form))
     return redirect("classrooms:course", course_id=course.public_id)
 
 
@@ -191,5 +190,5 @@ def student_add(request: AuthenticatedHttpRequest, course_id: Any) -> HttpRespon
         services.roster_student_add(course=course, **form.cleaned_data)
         messages.success(request, f"Added {form.cleaned_data['name']}.")
     else:
-        messages.error(request, "Give the student a name.")
+        messages.error(request, form_error_text(form))
     return redirect("classrooms:course", course_id=course.public_id)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.contrib import messages
@@ -21,6 +20,7 @@ from classrooms.selectors import (
     session_links,
 )
 from config import background
+from config.csv_export import csv_writer
 from config.roles import professor_required
 
 
@@ -60,16 +60,16 @@ def session_links_csv(request: HttpRequest, session_id: Any) -> HttpResponse:
     site = request.build_absolute_uri("/").rstrip("/")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="links-{session.public_id}.csv"'
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     writer.writerow(["room", "student", "email", "link", "short_link", "code", "invitation"])
     for room in session_links(session=session):
         for student in room["students"]:
             invitation = student["invitation"]
             writer.writerow(
                 [
-                    csv_cell(room["name"]),
-                    csv_cell(student["name"]),
-                    csv_cell(student["email"]),
+                    room["name"],
+                    student["name"],
+                    student["email"],
                     site + room["link"],
                     site + room["short_link"],
                     room["code"],
@@ -104,8 +104,3 @@ def session_invitations_resend(request: HttpRequest, session_id: Any) -> HttpRes
     else:
         messages.info(request, "No failed invitation to send again (or the session has ended).")
     return redirect("classrooms:monitor", session_id=session.public_id)
-
-
-def csv_cell(value: str) -> str:
-    """Spreadsheets run a cell starting with = + - @ as a formula: keep it text."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -11,7 +10,8 @@ from django.shortcuts import render
 
 from classrooms.charts import hbar_chart
 from classrooms.selectors.report import TOP, session_report
-from classrooms.views.links import csv_cell, readable_session
+from classrooms.views.links import readable_session
+from config.csv_export import csv_writer
 
 
 @login_required
@@ -47,7 +47,7 @@ def session_report_csv(request: HttpRequest, session_id: Any) -> HttpResponse:
     report = session_report(session=session)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="report-{session.public_id}.csv"'
-    writer = csv.writer(response)
+    writer = csv_writer(response)
     writer.writerow(
         [
             "student",
@@ -68,17 +68,17 @@ def session_report_csv(request: HttpRequest, session_id: Any) -> HttpResponse:
     for name, room in report.students:
         writer.writerow(
             [
-                csv_cell(name),
-                csv_cell(room.name),
+                name,
+                room.name,
                 "yes" if room.joined else "no",
                 room.minutes if room.joined else "",
                 room.student_seconds,
                 room.tutor_seconds,
                 room.turns,
                 room.help_requests,
-                csv_cell(" | ".join(room.misconceptions)),
-                csv_cell(" | ".join(room.sections)),
-                csv_cell(" | ".join(room.ungrounded)),
+                " | ".join(room.misconceptions),
+                " | ".join(room.sections),
+                " | ".join(room.ungrounded),
                 room.checks_right,
                 room.hints,
             ]

@@ -10,11 +10,14 @@ from django.http import (
 )
 from django.shortcuts import redirect, render
 
+from classrooms.forms import JoinForm
 from classrooms.models import BreakoutRoom
 from classrooms.selectors import (
     room_by_short_code,
     room_by_token,
 )
+from classrooms.views.join import refuse, wrong_code_counted
+from config.ratelimit import RateLimited
 
 # --- The student's room (no account: the token is the credential) ----------------------------
 
@@ -48,9 +51,14 @@ def room(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def short(request: HttpRequest, code: str) -> HttpResponse:
-    """The short link opens its room only while the session is open (the code is short)."""
+    """The short link opens its room only while the session is open (the code is short). Wrong
+    codes count against the join form's limit (one limit per client for both ways in)."""
     breakout = room_by_short_code(code=code)
     if breakout is None:
+        try:
+            wrong_code_counted(request)
+        except RateLimited as exc:
+            return refuse(request, JoinForm(), exc.message, status=429)
         raise Http404("This room link is not valid.")
     session = breakout.session
     if breakout.status == BreakoutRoom.Status.COMPLETED or not session.is_open:

@@ -14,6 +14,8 @@ from typing import Any
 
 import environ
 
+from config.logs import REFUSAL_LOGGERS
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -64,8 +66,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.middleware.RefuseNulMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -304,7 +308,9 @@ CLASS_DEPLOY_STALE_SECONDS = env.int("CLASS_DEPLOY_STALE_SECONDS", default=120)
 INTERVIEW_MAX_FOLLOWUPS = env.int("INTERVIEW_MAX_FOLLOWUPS", default=1)
 WS_MAX_MESSAGE_BYTES = env.int("WS_MAX_MESSAGE_BYTES", default=64 * 1024)
 WS_MAX_AUDIO_CHUNK_BYTES = env.int("WS_MAX_AUDIO_CHUNK_BYTES", default=256 * 1024)
-# Rate limits: "count/period-seconds" per user.
+# Rate limits (config/ratelimit.py): moving windows, in `limits`' notation ("5 per 10 seconds;
+# 20 per minute": several limits, all must hold) or "count/period-seconds".
+RATE_LIMIT_PREFIX = env.str("CHANNEL_LAYER_PREFIX", default="mockingbird") + "-limits"
 RATE_LIMITS = {
     "interview_start": env.str("RATE_LIMIT_INTERVIEW_START", default="20/3600"),
     "class_session_start": env.str("RATE_LIMIT_CLASS_SESSION_START", default="10/3600"),
@@ -312,17 +318,84 @@ RATE_LIMITS = {
     "feedback_request": env.str("RATE_LIMIT_FEEDBACK_REQUEST", default="120/3600"),
     # Tutor replies per breakout room (students join by link, without an account).
     "tutor_reply": env.str("RATE_LIMIT_TUTOR_REPLY", default="240/3600"),
-    # Wrong short codes on the join form, per client address (a right code always opens).
+    # Wrong short codes on the join form and /r/<code> links together, per client address (a
+    # right code always opens).
     "room_join": env.str("RATE_LIMIT_ROOM_JOIN", default="60/600"),
 }
+# Socket messages, per kind: (per connection, shared by every connection of the same room,
+# monitor session or interview). A refused message gets a `rate_limited` error frame and does
+# nothing. Which message counts as which kind: the consumers' `rate_limits`.
+SOCKET_RATE_LIMIT_DEFAULTS = {
+    # A student's typed or spoken line (each may start a tutor reply); a candidate's typed
+    # answer segment or final caption.
+    "line": (
+        "4 per 10 seconds; 12 per minute",
+        "8 per 10 seconds; 24 per minute",
+    ),
+    # Interim captions while someone speaks (relayed live to the professor).
+    "caption": (
+        "30 per 5 seconds",
+        "60 per 5 seconds",
+    ),
+    # Everything else a page sends as people use it: help, talk button, avatar speech events.
+    "action": (
+        "30 per 10 seconds; 120 per minute",
+        "120 per 10 seconds; 480 per minute",
+    ),
+    # WebRTC signalling between a student and the professor (ICE candidates come in bursts).
+    "signal": (
+        "60 per 10 seconds",
+        "120 per 10 seconds",
+    ),
+    # Microphone audio frames (a page sends about four a second).
+    "audio": (
+        "100 per 10 seconds",
+        "200 per 10 seconds",
+    ),
+    # The professor's monitor actions (say, broadcast, whisper, restart, clear help, end).
+    "professor": (
+        "10 per 10 seconds; 60 per minute",
+        "20 per 10 seconds; 120 per minute",
+    ),
+    # The interview's costly steps: finish an answer (the coach), retry feedback or the
+    # attempt, next question, skip a follow-up, end.
+    "interview": (
+        "5 per 10 seconds; 30 per minute",
+        "10 per 10 seconds; 60 per minute",
+    ),
+}
+SOCKET_RATE_LIMITS = {
+    kind: (
+        env.str(f"RATE_LIMIT_WS_{kind.upper()}", default=per_connection),
+        env.str(f"RATE_LIMIT_WS_{kind.upper()}_SHARED", default=shared),
+    )
+    for kind, (per_connection, shared) in SOCKET_RATE_LIMIT_DEFAULTS.items()
+}
 
+# One handler (the root's): every line is printed once, with the request or socket id it
+# belongs to (config/logs.py). Expected refusals are one WARNING line without a traceback.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "request_id": {"()": "config.logs.RequestIdFilter"},
+        "expected_refusal": {"()": "config.logs.ExpectedRefusalFilter"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s]: %(message)s"}
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Django's own console handler (DEBUG only) printed every django line a second time.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        **{name: {"filters": ["expected_refusal"]} for name in REFUSAL_LOGGERS},
         "django.channels.server": {"level": "WARNING"},
         # One INFO line per vendor call (two per room at a class start, a keep-alive per room
         # every few seconds) drowns the log; the provider layer logs what failed, with context.

@@ -36,3 +36,8 @@ if REDIS_URL:  # noqa: F405
     # A private prefix per test run: parallel runs on one Redis never see each other's groups.
     CHANNEL_LAYERS["default"]["CONFIG"]["prefix"] = f"mbtest{os.getpid()}"  # noqa: F405
     CACHES["default"]["KEY_PREFIX"] = f"mbtest{os.getpid()}"  # noqa: F405
+    RATE_LIMIT_PREFIX = f"mbtest{os.getpid()}-limits"
+# Tests drive whole conversations in a second, far faster than people: socket limits are loose
+# here; tests/security/test_socket_floods.py checks the documented defaults.
+LOOSE = ("1000 per second", "1000 per second")
+SOCKET_RATE_LIMITS = dict.fromkeys(SOCKET_RATE_LIMIT_DEFAULTS, LOOSE)  # noqa: F405

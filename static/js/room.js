@@ -16,6 +16,7 @@ const micStatus = $("mic-status");
 const helpButton = $("help");
 const sayForm = $("say-form");
 const sayText = $("say-text");
+let lastTyped = "";  // the last line typed, given back when the server refuses it
 
 let avatar = null;
 let liveAudio = false;
@@ -166,6 +167,8 @@ const live = createLive(script.dataset.ws, {
         break;
       case "error":
         micStatus.textContent = msg.message;
+        // A refused line was not sent: give the student their words back to send again.
+        if (msg.code === "rate_limited" && lastTyped && !sayText.value) sayText.value = lastTyped;
         // The server reopens the transcriber on the next audio; a fresh recording gives the new
         // stream the header it needs (WebM's is only in the first chunk).
         if (msg.code === "transcriber_failed" && listening && liveAudio) restartStream(2000);
@@ -190,6 +193,7 @@ sayForm.addEventListener("submit", (event) => {
   const text = sayText.value.trim();
   if (!text || ended) return;
   live.send({type: "turn.text", text});
+  lastTyped = text;
   sayText.value = "";
 });
 

@@ -17,7 +17,16 @@ from typing import Any
 
 import pytest
 
+from tests.errorlog import errors_fail
 from tests.interviews.conftest import bank, driver  # noqa: F401  (shared fixtures)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """Any ERROR log record fails the test unless it is marked `expect_errors`."""
+    with errors_fail(item):
+        return (yield)
+
 
 ROOT = Path(__file__).resolve().parents[2]
 REPORT_PATH = ROOT / "var" / "reliability" / "reliability.json"

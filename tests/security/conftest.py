@@ -24,6 +24,15 @@ from django.contrib.auth.models import Permission
 from django.test import Client
 
 from tests import factories
+from tests.errorlog import errors_fail
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """Any ERROR log record fails the test unless it is marked `expect_errors`."""
+    with errors_fail(item):
+        return (yield)
+
 
 ROOT = Path(__file__).resolve().parents[2]
 REPORT_PATH = ROOT / "var" / "reliability" / "security.json"

@@ -504,6 +504,14 @@ WS: dict[str, list[Case]] = {
             label="professor",
         ),
     ],
+    # The catch-all: any other path (here a room token in the monitor's route) is refused.
+    "ws:": [
+        get(
+            lambda w, p: f"/ws/classrooms/{w.room_token(p)}/monitor/",
+            expect("close:4404"),
+            label="unknown path",
+        )
+    ],
 }
 
 TABLE: dict[str, list[Case]] = {**SITE, **INTERVIEWS, **CLASSROOMS, **admin_rows(), **WS}

@@ -72,6 +72,20 @@ DEFECTS = """\
 | abandoned sessions | the reaper ended the avatar of a candidate who was silent (thinking, answering) for longer than AVATAR_HEARTBEAT_TIMEOUT, and of a student reading in a room: only speech events refreshed the heartbeat | open interview pages and connected students refresh the avatar's heartbeat (`interviews/consumers.py`, `classrooms/consumers.py`) |
 """
 
+ABUSE = """\
+## Defects the second security review found (fixed)
+
+| Found by | Defect | Fix |
+| --- | --- | --- |
+| transcript CSV export (monitor and admin action) | student names were written raw: a roster name like `=HYPERLINK(...)`, `+SUM(1,2)`, `-2+3` or `@SUM(1)` became a live formula on the reader's machine | one CSV writer for every export neutralises formula cells in every column (`config/csv_export.py`); "csv exports" rows above |
+| 200 typed lines in 10 s on one room socket | every line was saved, echoed and answered (344-470 tutor speak commands); only the hourly reply limit refused, at message 241 | per-sender moving-window limits on every socket message kind, per connection and per room/session/interview (`limits`, memory or Redis; `SOCKET_RATE_LIMITS`), refused with `rate_limited` before the handler runs; "socket floods" rows above |
+| a WebSocket path matching no route | a 500 handshake and an ERROR traceback, without signing in | a catch-all route refuses it with close code 4404 and one INFO line (`config/routing.py`); "stray sockets" rows above |
+| `/r/<code>` short links | not rate limited while `/join/` was; both used fixed windows (twice the limit across a boundary) | wrong codes from both count against one per-client limit, in a moving window; "join limits" rows above |
+| form errors | a 5,000-character material title said "Invalid file."; any roster error said "Give the student a name." | every message names the field and the problem (`config/forms.py`); "form errors" rows above |
+| unbounded fields, NUL bytes | a 2 MB student background was accepted; a NUL after the first 4 KiB of a material file was accepted (a 500 on PostgreSQL), as was a NUL in a URL | 2,000-character limits on roster backgrounds and teaching styles; NUL refused anywhere in a material, in service text fields and in URLs (400); "form errors" and "NUL bytes" rows above |
+| the log | each 403 from the professor guard logged a traceback, a too-large anonymous form body an ERROR traceback, and every line was printed twice | one handler; expected 4xx refusals are one WARNING line without a traceback; lines carry the request or socket id; these suites fail a test on any ERROR record it did not expect; "log lines" rows above |
+"""
+
 LIMITS = """\
 ## What could not be emulated
 
@@ -246,6 +260,7 @@ def render(
             lines += grid if grid is not None else _table(area_rows)
             lines.append("")
     lines.append(DEFECTS)
+    lines.append(ABUSE)
     lines.append(LIMITS)
     return "\n".join(lines).rstrip() + "\n"
 
