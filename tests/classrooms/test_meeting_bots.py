@@ -360,7 +360,9 @@ async def test_a_killed_bot_process_is_relaunched(
 ) -> None:
     session = await _started(professor, rooms=1)
     (bot,) = await _bots(session)
-    connections.close_all()  # SQLite: no open transaction of ours in the child's way
+    # No open connection or transaction of ours in the child's way (closed on the thread that
+    # opened them: the database calls of an async test run on sync_to_async's thread).
+    await sync_to_async(connections.close_all)()
     for name, value in {
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "DJANGO_READ_DOT_ENV_FILE": "false",
