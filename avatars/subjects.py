@@ -7,11 +7,23 @@ in one query, so the admin list stays free of N+1 lookups.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterable
 
 Labeller = Callable[[list[str]], dict[str, str]]
 
 _LABELLERS: dict[str, Labeller] = {}
+
+
+def subject_uuids(subjects: list[str]) -> list[uuid.UUID]:
+    """The subjects that are public ids (a subject is free text: others are skipped)."""
+    out = []
+    for subject in subjects:
+        try:
+            out.append(uuid.UUID(subject))
+        except ValueError:
+            continue
+    return out
 
 
 def register(purpose: str, labeller: Labeller) -> None:

@@ -1,23 +1,13 @@
-import uuid
-
 from django.apps import AppConfig
 
-
-def _uuids(subjects: list[str]) -> list[uuid.UUID]:
-    out = []
-    for subject in subjects:
-        try:
-            out.append(uuid.UUID(subject))
-        except ValueError:
-            continue
-    return out
+from avatars.subjects import subject_uuids
 
 
 def _room_labels(subjects: list[str]) -> dict[str, str]:
     """The admin's words for a breakout room's avatar session: course, session and room."""
     from classrooms.models import BreakoutRoom
 
-    rows = BreakoutRoom.objects.filter(public_id__in=_uuids(subjects)).values_list(
+    rows = BreakoutRoom.objects.filter(public_id__in=subject_uuids(subjects)).values_list(
         "public_id", "name", "session__title", "session__course__title"
     )
     return {str(pid): f"{title or course}, {room}" for pid, room, title, course in rows}

@@ -1,23 +1,13 @@
-import uuid
-
 from django.apps import AppConfig
 
-
-def _uuids(subjects: list[str]) -> list[uuid.UUID]:
-    out = []
-    for subject in subjects:
-        try:
-            out.append(uuid.UUID(subject))
-        except ValueError:
-            continue
-    return out
+from avatars.subjects import subject_uuids
 
 
 def _interview_labels(subjects: list[str]) -> dict[str, str]:
     """The admin's words for an interview's avatar session: the role and the candidate."""
     from interviews.models import MockInterview
 
-    rows = MockInterview.objects.filter(public_id__in=_uuids(subjects)).values_list(
+    rows = MockInterview.objects.filter(public_id__in=subject_uuids(subjects)).values_list(
         "public_id", "target_role", "owner__username"
     )
     return {str(pid): f"Mock interview: {role} ({user})" for pid, role, user in rows}
